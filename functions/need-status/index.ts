@@ -1,0 +1,32 @@
+// GET /v1/needs/{needId} — the enterprise follows its need with the tracking token from its receipt.
+import { needStatusView } from '../../shared/domain/need-record';
+import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { documentDbClient } from '../../shared/adapters/dynamodb';
+import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { withObservability } from '../../shared/adapters/observability';
+import { trackingTokenMatches } from '../../shared/adapters/tracking-token';
+
+const needs = new DynamoNeedRepository(documentDbClient(), {
+  needs: requiredEnv(ENV.needsTable),
+  counters: requiredEnv(ENV.countersTable),
+});
+
+const NEED_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+async function needStatusHandler(event: HttpEvent): Promise<HttpResult> {
+  // Wrong id, wrong token and no token all look the same: the answer must not reveal that a need exists.
+  const notFound = () =>
+    problemFor(event, 'notFound', {
+      zh: '未找到该需求，或跟踪凭证不正确',
+      en: 'No such need, or the tracking token does not match',
+    });
+  const needId = event.pathParameters?.needId ?? '';
+  const token = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '')?.[1];
+  if (!NEED_ID.test(needId) || !token) return notFound();
+  const record = await needs.get(needId);
+  if (!record || !trackingTokenMatches(token, record.trackingTokenHash)) return notFound();
+  return json(200, needStatusView(record));
+}
+
+export const handler = withObservability(needStatusHandler);

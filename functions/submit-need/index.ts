@@ -1,0 +1,103 @@
+// POST /v1/needs — an enterprise declares a financing need.
+import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
+import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
+import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
+import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { documentDbClient } from '../../shared/adapters/dynamodb';
+import { header, json, problemFor, readJsonBody, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+  idempotentByKey,
+} from '../../shared/adapters/idempotency';
+import { newId } from '../../shared/adapters/ids';
+import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { metrics, withObservability } from '../../shared/adapters/observability';
+import { issueTrackingToken } from '../../shared/adapters/tracking-token';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+const deps = {
+  needs: new DynamoNeedRepository(documentDbClient(), {
+    needs: requiredEnv(ENV.needsTable),
+    counters: requiredEnv(ENV.countersTable),
+  }),
+  now: () => new Date(),
+  newId,
+  issueTrackingToken,
+  webOrigin: requiredEnv(ENV.webOrigin),
+};
+
+const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome>(requiredEnv(ENV.idempotencyTable), ({ request }) =>
+  submitNeed(request, deps),
+);
+
+async function submitNeedHandler(event: HttpEvent): Promise<HttpResult> {
+  const body = readJsonBody(event);
+  if (!body.ok) return body.response;
+
+  const parsed = needSubmissionSchema.safeParse(body.value);
+  if (!parsed.success) {
+    return problemFor(
+      event,
+      'validation',
+      { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
+      { errors: fieldErrorsFromZod(parsed.error.issues) },
+    );
+  }
+
+  const key = header(event, 'idempotency-key');
+  let outcome: SubmitNeedOutcome;
+  if (key === undefined) {
+    outcome = await submitNeed(parsed.data, deps);
+  } else if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    return problemFor(
+      event,
+      'validation',
+      { zh: 'Idempotency-Key 请求头格式不正确', en: 'The Idempotency-Key header is malformed' },
+      {
+        errors: [
+          {
+            pointer: '',
+            code: 'idempotency_key.invalid',
+            message: {
+              zh: 'Idempotency-Key 应为 1–255 个可打印 ASCII 字符',
+              en: 'Idempotency-Key must be 1–255 printable ASCII characters',
+            },
+          },
+        ],
+      },
+    );
+  } else {
+    try {
+      outcome = await submitOnce({ key, request: parsed.data });
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        return problemFor(event, 'idempotencyKeyReused', {
+          zh: '请为新的需求使用新的 Idempotency-Key',
+          en: 'Use a new Idempotency-Key for a different request',
+        });
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        return problemFor(
+          event,
+          'idempotencyInProgress',
+          { zh: '请稍后用相同的请求重试', en: 'Retry the same request shortly' },
+          {},
+        );
+      }
+      throw error;
+    }
+  }
+
+  if (outcome.kind === 'open_need_exists') {
+    return problemFor(event, 'openNeedExists', {
+      zh: '同一统一社会信用代码只能有一笔办理中的需求；请通过回执中的链接查看进度',
+      en: 'Only one open need per credit code; follow the existing one with the link on its receipt',
+    });
+  }
+  metrics.addMetric('NeedsSubmitted', MetricUnit.Count, 1);
+  return json(201, outcome.response, { Location: `/v1/needs/${outcome.response.needId}` });
+}
+
+export const handler = withObservability(submitNeedHandler);

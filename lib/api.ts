@@ -1,0 +1,146 @@
+// The REST API: one Lambda per function in the route table, throttled, access-logged, traced, behind
+// a regional WAF, with CORS for the web origin only.
+import { Stack } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  Cors,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+  type IResource,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { ENV } from '../shared/domain/environment';
+import { smefinFunction } from './lambda-defaults';
+import { acknowledgeFunctionFindings } from './nag';
+import { FUNCTIONS, ROUTES, TABLE_ENV, type FunctionName, type TableName } from './routes';
+
+export interface ApiProps {
+  tables: Record<TableName, TableV2>;
+  /** The web distribution's origin, e.g. https://d111.cloudfront.net: CORS and status links. */
+  webOrigin: string;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+export class Api extends Construct {
+  readonly restApi: RestApi;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.restApi = new RestApi(this, 'RestApi', {
+      restApiName: `${Stack.of(this).stackName}-api`,
+      description: 'smefin: financing needs of small and micro enterprises',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'api',
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: [props.webOrigin],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowHeaders: [...Cors.DEFAULT_HEADERS, 'Idempotency-Key', 'Accept-Language'],
+        maxAge: undefined,
+      },
+    });
+
+    const functions = {} as Record<FunctionName, NodejsFunction>;
+    for (const [name, definition] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      const environment: Record<string, string> = {
+        [ENV.webOrigin]: props.webOrigin,
+        [ENV.allowedOrigin]: props.webOrigin,
+      };
+      const fn = smefinFunction(this, pascal(name), definition, environment);
+      for (const [table, access] of Object.entries(definition.tables) as [TableName, 'read' | 'readWrite'][]) {
+        fn.addEnvironment(TABLE_ENV[table], props.tables[table].tableName);
+        if (access === 'read') props.tables[table].grantReadData(fn);
+        else props.tables[table].grantReadWriteData(fn);
+      }
+      functions[name] = fn;
+    }
+    this.functions = functions;
+    acknowledgeFunctionFindings(this);
+
+    for (const route of ROUTES) {
+      const resource = route.path
+        .split('/')
+        .filter(Boolean)
+        .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
+      resource.addMethod(route.method, new LambdaIntegration(functions[route.function]));
+    }
+
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'smefin-api', sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit', sampledRequestsEnabled: true },
+        },
+        managedRule('AWSManagedRulesCommonRuleSet', 1, [
+          // Needs may be up to 32 KiB (the handler enforces it with a 413); the rule set's 8 KiB body cap would block them.
+          'SizeRestrictions_BODY',
+        ]),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      webAclArn: webAcl.attrArn,
+      resourceArn: Stack.of(this).formatArn({
+        service: 'apigateway',
+        account: '',
+        resource: `/restapis/${this.restApi.restApiId}/stages/${this.restApi.deploymentStage.stageName}`,
+      }),
+    });
+  }
+}
+
+function managedRule(name: string, priority: number, countOnly: string[] = []): CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name,
+        ruleActionOverrides: countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+      },
+    },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+  };
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,55 @@
+// DynamoDB tables. Access patterns and key design: docs/data-model.md.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { TableName } from './routes';
+
+export interface DataProps {
+  /** Keep the data when the stack is deleted, and protect the tables from deletion (production). */
+  retain: boolean;
+}
+
+export class Data extends Construct {
+  readonly tables: Record<TableName, TableV2>;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const common = {
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.retain,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    };
+
+    const needs = new TableV2(this, 'Needs', {
+      ...common,
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      // The referral workflow starts from this stream (EventBridge Pipes).
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byCountyStatus',
+          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+        },
+      ],
+    });
+
+    const counters = new TableV2(this, 'Counters', {
+      ...common,
+      partitionKey: { name: 'day', type: AttributeType.STRING },
+      sortKey: { name: 'countyCode', type: AttributeType.STRING },
+    });
+
+    const idempotency = new TableV2(this, 'Idempotency', {
+      ...common,
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+    });
+
+    this.tables = { needs, counters, idempotency };
+  }
+}

@@ -1,0 +1,53 @@
+// How every function is built and run: Node.js 22 on arm64, bundled by esbuild (minified, source
+// maps, AWS SDK included so the bundle pins its version), JSON logs, X-Ray, Powertools settings.
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionDefinition } from './routes';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+export const SERVICE_NAME = 'smefin';
+
+export function smefinFunction(
+  scope: Construct,
+  id: string,
+  definition: FunctionDefinition,
+  environment: Record<string, string>,
+): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new NodejsFunction(scope, id, {
+    entry: path.join(PROJECT_ROOT, definition.entry),
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    handler: 'handler',
+    description: definition.description,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: definition.memorySize ?? 512,
+    timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
+    tracing: Tracing.ACTIVE,
+    loggingFormat: LoggingFormat.JSON,
+    logGroup,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      ...environment,
+    },
+    bundling: {
+      format: OutputFormat.CJS,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      externalModules: [],
+      loader: { '.json': 'json' },
+    },
+  });
+}

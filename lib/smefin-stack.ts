@@ -1,0 +1,69 @@
+// One stack per stage: data, API (with its functions) and the web pages.
+import * as path from 'node:path';
+import { Aws, CfnOutput, DockerImage, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { Construct } from 'constructs';
+import { buildWebSync } from '../web/build';
+import { Api } from './api';
+import { Data } from './data';
+import { PROJECT_ROOT } from './lambda-defaults';
+import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
+import { Web } from './web';
+
+export interface StageConfig {
+  stage: string;
+  /** Retain data and protect tables from deletion. */
+  retain: boolean;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+export const STAGES: Record<string, StageConfig> = {
+  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 } },
+  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 } },
+};
+
+export class SmefinStack extends Stack {
+  readonly data: Data;
+  readonly api: Api;
+  readonly web: Web;
+
+  constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
+    super(scope, id, { description: `smefin (${config.stage}): small and micro enterprise financing`, ...props });
+    this.data = new Data(this, 'Data', { retain: config.retain });
+    // The pages call the API directly; the API's origin is known only once the API exists, hence lazy.
+    const apiOrigin = Lazy.string({
+      produce: () => `https://${this.api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+    });
+    this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin });
+    this.api = new Api(this, 'Api', {
+      tables: this.data.tables,
+      webOrigin: this.web.origin,
+      throttle: config.throttle,
+    });
+
+    const deployment = new BucketDeployment(this, 'WebDeployment', {
+      destinationBucket: this.web.bucket,
+      distribution: this.web.distribution,
+      sources: [
+        Source.asset(path.join(PROJECT_ROOT, 'web'), {
+          bundling: {
+            // Built on the machine running cdk synth; no container needed.
+            image: DockerImage.fromRegistry('node:22-alpine'),
+            local: { tryBundle: (outputDir) => (buildWebSync(outputDir), true) },
+          },
+        }),
+        Source.jsonData('config.json', { apiBaseUrl: this.api.restApi.urlForPath('/').replace(/\/$/, '') }),
+      ],
+    });
+
+    acknowledgeWebDeploymentFindings(deployment);
+    // The custom resource's function and role live at stack level, outside the deployment construct.
+    for (const child of this.node.children) {
+      if (child.node.id.startsWith('Custom::CDKBucketDeployment')) acknowledgeWebDeploymentFindings(child);
+    }
+
+    new CfnOutput(this, 'WebUrl', { value: this.web.origin });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    acknowledgeNagFindings(this);
+  }
+}

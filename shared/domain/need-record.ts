@@ -1,0 +1,139 @@
+// A declared need as the platform keeps it, and the views of it that clients see.
+import type { ValidNeed } from './need';
+import { findIndustry, type SizeCategory } from './industry';
+import { classifyEnterpriseSize, type SizeClass } from './enterprise-size';
+import { countyChain } from './divisions';
+
+export const NEED_STATUSES = [
+  'submitted',
+  'screening',
+  'not_recommended',
+  'recommended',
+  'offered',
+  'accepted',
+  'granted',
+  'disbursed',
+  'unmatched',
+] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+
+/** A need in one of these states blocks another submission for the same credit code. */
+export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted']);
+
+export interface TimelineEntry {
+  at: string;
+  status: NeedStatus;
+  note: string;
+}
+
+export interface NeedRecord {
+  needId: string;
+  status: NeedStatus;
+  source: 'self_declared';
+  submittedAt: string;
+  updatedAt: string;
+  /** China Standard Time calendar day of submission, the key of the county-day counters. */
+  submittedDay: string;
+  sizeClass: SizeClass;
+  enterprise: ValidNeed['enterprise'] & {
+    sizeCategory: SizeCategory;
+    industrySection: string;
+    prefectureCode?: string;
+    provinceCode: string;
+  };
+  contact: ValidNeed['contact'];
+  need: ValidNeed['need'];
+  consent: { shareWithBanks: true; textVersion: string; at: string; recipients: string };
+  trackingTokenHash: string;
+  timeline: TimelineEntry[];
+}
+
+const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The calendar day in China Standard Time (UTC+8, no daylight saving) of an instant. */
+export function chinaDay(instant: Date): string {
+  return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export const CONSENT_RECIPIENTS = 'banks serving the enterprise’s county on the coordination mechanism';
+
+export function createNeedRecord(args: {
+  input: ValidNeed;
+  needId: string;
+  now: Date;
+  trackingTokenHash: string;
+}): NeedRecord {
+  const { input, needId, now, trackingTokenHash } = args;
+  const industry = findIndustry(input.enterprise.industryCode);
+  const chain = countyChain(input.enterprise.countyCode);
+  // The schema has already accepted both codes; a miss here is a programming error, not bad input.
+  if (!industry || !chain) throw new Error(`validated need has unknown industry or county: ${needId}`);
+  const at = now.toISOString();
+  return {
+    needId,
+    status: 'submitted',
+    source: 'self_declared',
+    submittedAt: at,
+    updatedAt: at,
+    submittedDay: chinaDay(now),
+    sizeClass: classifyEnterpriseSize({
+      category: industry.sizeCategory,
+      employees: input.enterprise.employees,
+      annualRevenueYuan: input.enterprise.annualRevenueYuan,
+      totalAssetsYuan: input.enterprise.totalAssetsYuan,
+    }),
+    enterprise: {
+      ...input.enterprise,
+      sizeCategory: industry.sizeCategory,
+      industrySection: industry.section,
+      ...(chain.prefecture ? { prefectureCode: chain.prefecture.code } : {}),
+      provinceCode: chain.province.code,
+    },
+    contact: input.contact,
+    need: input.need,
+    consent: { shareWithBanks: true, textVersion: input.consent.textVersion, at, recipients: CONSENT_RECIPIENTS },
+    trackingTokenHash,
+    timeline: [{ at, status: 'submitted', note: '需求已提交 / Need submitted' }],
+  };
+}
+
+export interface SubmitNeedResponse {
+  needId: string;
+  status: NeedStatus;
+  sizeClass: SizeClass;
+  trackingToken: string;
+  statusUrl: string;
+}
+
+/** The link an enterprise keeps: the token travels in the fragment, which browsers never send to servers. */
+export function statusPageUrl(webOrigin: string, needId: string, trackingToken: string): string {
+  const params = new URLSearchParams({ needId, token: trackingToken });
+  return `${webOrigin.replace(/\/$/, '')}/status.html#${params.toString()}`;
+}
+
+export interface NeedStatusResponse {
+  needId: string;
+  status: NeedStatus;
+  sizeClass: SizeClass;
+  submittedAt: string;
+  enterprise: { name: string; countyCode: string; industryCode: string };
+  need: ValidNeed['need'];
+  timeline: TimelineEntry[];
+}
+
+/** What the holder of the tracking token sees: the need and its timeline, not the contact details. */
+export function needStatusView(record: NeedRecord): NeedStatusResponse {
+  return {
+    needId: record.needId,
+    status: record.status,
+    sizeClass: record.sizeClass,
+    submittedAt: record.submittedAt,
+    enterprise: {
+      name: record.enterprise.name,
+      countyCode: record.enterprise.countyCode,
+      industryCode: record.enterprise.industryCode,
+    },
+    need: record.need,
+    timeline: record.timeline,
+  };
+}

@@ -1,0 +1,163 @@
+// The API contract as OpenAPI 3.1, generated from the same zod schemas the server validates with.
+// `npm run openapi` writes it to shared/openapi.json (committed; a test keeps the two equal), and
+// GET /v1/openapi.json serves it.
+import { z } from 'zod';
+import { needDetailsSchema, needSubmissionSchema } from './need';
+import { NEED_STATUSES } from './need-record';
+import { PROBLEM_TYPES, problemTypeUri } from './problem';
+
+const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
+const status = z.enum(NEED_STATUSES);
+
+const submitNeedResponse = z
+  .object({
+    needId: z.string().meta({ description: 'ULID', example: '01JDZ8Q8Y3M3B3X9N7W1V2C4D5' }),
+    status,
+    sizeClass,
+    trackingToken: z.string().meta({ description: 'Keep it secret: it is the only way to read the status' }),
+    statusUrl: z.string().meta({ description: 'Status page link; the token is in the fragment' }),
+  })
+  .meta({ id: 'SubmitNeedResponse' });
+
+const timelineEntry = z.object({ at: z.string(), status, note: z.string() });
+
+const needStatusResponse = z
+  .object({
+    needId: z.string(),
+    status,
+    sizeClass,
+    submittedAt: z.string(),
+    enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string() }),
+    need: needDetailsSchema,
+    timeline: z.array(timelineEntry),
+  })
+  .meta({ id: 'NeedStatusResponse' });
+
+const localized = z.object({ zh: z.string(), en: z.string() });
+const problem = z
+  .object({
+    type: z.string().meta({ description: 'One of: ' + Object.keys(PROBLEM_TYPES).map((k) => problemTypeUri(k as keyof typeof PROBLEM_TYPES)).join(', ') }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string().meta({ description: 'JSON pointer (RFC 6901) into the request body' }),
+          code: z.string(),
+          message: localized,
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const health = z
+  .object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) })
+  .meta({ id: 'Health' });
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+const problemResponse = (description: string) => ({ description, content: problemContent });
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'smefin API',
+      version: '1.0.0',
+      description:
+        'Small and micro enterprise financing coordination: enterprises declare financing needs and follow them. ' +
+        'Errors are application/problem+json (RFC 9457) with field messages in Chinese and English.',
+    },
+    paths: {
+      '/v1/needs': {
+        post: {
+          operationId: 'submitNeed',
+          summary: 'Declare a financing need',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'A retry with the same key and body returns the first answer; the same key with another body is refused (422). Keys live 24 hours.',
+              schema: { type: 'string', maxLength: 255 },
+            },
+            {
+              name: 'Accept-Language',
+              in: 'header',
+              required: false,
+              description: 'zh (default) or en: the language of problem titles and details',
+              schema: { type: 'string' },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedSubmission' } } },
+          },
+          responses: {
+            '201': {
+              description: 'Need recorded',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitNeedResponse' } } },
+            },
+            '400': problemResponse('Invalid JSON or invalid fields (see errors[])'),
+            '409': problemResponse('An open need exists for this credit code, or the same Idempotency-Key is in progress'),
+            '413': problemResponse('Body larger than 32 KiB'),
+            '415': problemResponse('Body is not application/json'),
+            '422': problemResponse('Idempotency-Key reused with a different body'),
+          },
+        },
+      },
+      '/v1/needs/{needId}': {
+        get: {
+          operationId: 'getNeedStatus',
+          summary: "Follow a need's status",
+          security: [{ trackingToken: [] }],
+          parameters: [{ name: 'needId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The need and its timeline',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } },
+            },
+            '404': problemResponse('No such need, or wrong token (the two are indistinguishable)'),
+          },
+        },
+      },
+      '/v1/health': {
+        get: {
+          operationId: 'health',
+          summary: "Whether the system's parts are reachable",
+          responses: {
+            '200': { description: 'Healthy', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+            '503': { description: 'A part is unreachable', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+          },
+        },
+      },
+      '/v1/openapi.json': {
+        get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        trackingToken: { type: 'http', scheme: 'bearer', description: 'The trackingToken from the submission receipt' },
+      },
+      schemas: {
+        NeedSubmission: schemaOf(needSubmissionSchema, 'input'),
+        SubmitNeedResponse: schemaOf(submitNeedResponse, 'output'),
+        NeedStatusResponse: schemaOf(needStatusResponse, 'output'),
+        Problem: schemaOf(problem, 'output'),
+        Health: schemaOf(health, 'output'),
+      },
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Errors to clients: application/problem+json (RFC 9457) with a field list whose entries carry a
+// JSON pointer (RFC 6901) and a message in Chinese and English.
+
+export interface LocalizedText {
+  zh: string;
+  en: string;
+}
+
+export interface FieldError {
+  /** JSON pointer into the request body, e.g. `/enterprise/creditCode`; `` (empty) for the whole body. */
+  pointer: string;
+  /** Stable machine-readable code, e.g. `credit_code.check`. */
+  code: string;
+  message: LocalizedText;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  /** Extension members (RFC 9457 §3.2), e.g. `needId` on a conflict. */
+  [extension: string]: unknown;
+}
+
+export type Language = 'zh' | 'en';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The problem types the API returns. Their documentation lives in the README ("Errors"). */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: { zh: '请求内容有误', en: 'The request has invalid fields' } },
+  malformedJson: { status: 400, title: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' } },
+  notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
+  methodNotAllowed: { status: 405, title: { zh: '不支持该请求方法', en: 'Method not allowed' } },
+  openNeedExists: {
+    status: 409,
+    title: { zh: '该企业已有一笔办理中的融资需求', en: 'This enterprise already has an open financing need' },
+  },
+  idempotencyInProgress: {
+    status: 409,
+    title: { zh: '相同幂等键的请求正在处理', en: 'A request with this Idempotency-Key is still in progress' },
+  },
+  payloadTooLarge: { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },
+  unsupportedMediaType: {
+    status: 415,
+    title: { zh: '请求内容类型不受支持', en: 'Unsupported media type' },
+  },
+  idempotencyKeyReused: {
+    status: 422,
+    title: {
+      zh: '幂等键已用于另一份不同的请求',
+      en: 'The Idempotency-Key was already used with a different request body',
+    },
+  },
+  unavailable: { status: 503, title: { zh: '服务暂时不可用', en: 'Service temporarily unavailable' } },
+  internal: { status: 500, title: { zh: '服务内部错误', en: 'Internal error' } },
+} as const satisfies Record<string, { status: number; title: LocalizedText }>;
+
+export type ProblemKind = keyof typeof PROBLEM_TYPES;
+
+export function problemTypeUri(kind: ProblemKind): string {
+  return `/problems/${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export function makeProblem(
+  kind: ProblemKind,
+  detail: LocalizedText,
+  language: Language,
+  extra: { errors?: FieldError[]; instance?: string; [extension: string]: unknown } = {},
+): Problem {
+  const spec = PROBLEM_TYPES[kind];
+  return {
+    type: problemTypeUri(kind),
+    title: spec.title[language],
+    status: spec.status,
+    detail: detail[language],
+    ...extra,
+  };
+}
+
+/** Pick the response language from an Accept-Language header: Chinese unless English is preferred. */
+export function negotiateLanguage(acceptLanguage: string | undefined): Language {
+  if (!acceptLanguage) return 'zh';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
+/** RFC 6901 pointer from a path of keys and indexes. */
+export function toJsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
