@@ -16,6 +16,7 @@ import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
 import { metrics, withObservability } from '../../shared/adapters/observability';
 import { issueTrackingToken } from '../../shared/adapters/tracking-token';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 
 const deps = {
   needs: new DynamoNeedRepository(documentDbClient(), {
@@ -32,7 +33,7 @@ const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome>(requiredEnv(ENV
   submitNeed(request, deps),
 );
 
-async function submitNeedHandler(event: HttpEvent): Promise<HttpResult> {
+async function submitNeedHandler(event: HttpEvent, context: Context): Promise<HttpResult> {
   const body = readJsonBody(event);
   if (!body.ok) return body.response;
 
@@ -42,7 +43,7 @@ async function submitNeedHandler(event: HttpEvent): Promise<HttpResult> {
       event,
       'validation',
       { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
-      { errors: fieldErrorsFromZod(parsed.error.issues) },
+      { errors: fieldErrorsFromZod(parsed.error.issues, body.value) },
     );
   }
 
@@ -70,6 +71,7 @@ async function submitNeedHandler(event: HttpEvent): Promise<HttpResult> {
     );
   } else {
     try {
+      submitOnce.registerLambdaContext(context);
       outcome = await submitOnce({ key, request: parsed.data });
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
@@ -100,4 +102,4 @@ async function submitNeedHandler(event: HttpEvent): Promise<HttpResult> {
   return json(201, outcome.response, { Location: `/v1/needs/${outcome.response.needId}` });
 }
 
-export const handler = withObservability(submitNeedHandler);
+export const handler = withObservability(submitNeedHandler, { metrics: true });

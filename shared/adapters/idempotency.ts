@@ -2,6 +2,7 @@
 // idempotency table and replayed for retries; the same key with a different request is refused.
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
 import { dynamoDbClient } from './dynamodb';
 
 export {
@@ -18,11 +19,17 @@ export interface KeyedRequest<T> {
 }
 
 /** Wraps a side effect so that it runs once per key; `request` is what a retry must repeat exactly. */
+export interface IdempotentFunction<T, R> {
+  (input: KeyedRequest<T>): Promise<R>;
+  /** Lets Powertools bound an in-progress record by the invocation's remaining time. */
+  registerLambdaContext(context: Context): void;
+}
+
 export function idempotentByKey<T, R>(
   tableName: string,
   fn: (input: KeyedRequest<T>) => Promise<R>,
   expiresAfterSeconds = 24 * 60 * 60,
-): (input: KeyedRequest<T>) => Promise<R> {
+): IdempotentFunction<T, R> {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDbClient() });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
@@ -30,5 +37,6 @@ export function idempotentByKey<T, R>(
     expiresAfterSeconds,
     throwOnNoIdempotencyKey: true,
   });
-  return makeIdempotent(fn, { persistenceStore, config }) as (input: KeyedRequest<T>) => Promise<R>;
+  const idempotent = makeIdempotent(fn, { persistenceStore, config }) as (input: KeyedRequest<T>) => Promise<R>;
+  return Object.assign(idempotent, { registerLambdaContext: (context: Context) => config.registerLambdaContext(context) });
 }

@@ -17,12 +17,13 @@ export const tracer = new Tracer();
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-export function withObservability(handler: HttpHandler) {
-  return middy(handler)
+/** Wraps a handler with tracing, logging context, (optionally) metrics flushing and the error safety net. */
+export function withObservability(handler: HttpHandler, options: { metrics?: boolean } = {}) {
+  const wrapped = middy(handler)
     .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
-    .use(logMetrics(metrics))
-    .use(problemOnError());
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  if (options.metrics) wrapped.use(logMetrics(metrics));
+  return wrapped.use(problemOnError());
 }
 
 function isDependencyFailure(error: unknown): boolean {

@@ -69,7 +69,6 @@ function isMessageCode(value: string): value is MessageCode {
 function genericMessage(issue: z.core.$ZodIssue): { code: string; message: LocalizedText } {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return { code: 'required', message: MESSAGES.required };
       return {
         code: 'type',
         message: { zh: `类型不正确，应为 ${issue.expected}`, en: `Wrong type: expected ${issue.expected}` },
@@ -93,7 +92,20 @@ function genericMessage(issue: z.core.$ZodIssue): { code: string; message: Local
   }
 }
 
-export function fieldErrorsFromZod(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * Field errors for the issues of one parse of `input`. A field that is absent gets "required",
+ * whatever check it then failed.
+ */
+export function fieldErrorsFromZod(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   for (const issue of issues) {
@@ -110,9 +122,11 @@ export function fieldErrorsFromZod(issues: readonly z.core.$ZodIssue[]): FieldEr
     }
     const pointer = toJsonPointer(issue.path);
     const resolved =
-      isMessageCode(issue.message) && !(issue.code === 'invalid_type' && issue.input === undefined)
-        ? { code: issue.message, message: MESSAGES[issue.message] }
-        : genericMessage(issue);
+      valueAt(input, issue.path) === undefined
+        ? { code: 'required', message: MESSAGES.required }
+        : isMessageCode(issue.message)
+          ? { code: issue.message, message: MESSAGES[issue.message] }
+          : genericMessage(issue);
     // One message per field: the first problem found is the one to fix first.
     if (seen.has(pointer)) continue;
     seen.add(pointer);
