@@ -83,8 +83,9 @@ export function acknowledgeWebDeploymentFindings(scope: IConstruct): void {
   }
   const stack = Stack.of(scope);
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   for (const id of [
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
     'AwsSolutions-IAM5[Resource::*]',
   ]) {
     Validations.of(scope).acknowledge({ id, reason: reason + ' Asset objects are only known at deployment.' });

@@ -98,8 +98,14 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
       en: 'Only one open need per credit code; follow the existing one with the link on its receipt',
     });
   }
-  metrics.addMetric('NeedsSubmitted', MetricUnit.Count, 1);
   return json(201, outcome.response, { Location: `/v1/needs/${outcome.response.needId}` });
 }
 
-export const handler = withObservability(submitNeedHandler, { metrics: true });
+/** Every answer is counted: needs submitted, and submissions refused (any 4xx). */
+async function countedSubmitNeedHandler(event: HttpEvent, context: Context): Promise<HttpResult> {
+  const response = await submitNeedHandler(event, context);
+  metrics.addMetric(response.statusCode === 201 ? 'NeedsSubmitted' : 'NeedSubmissionsRefused', MetricUnit.Count, 1);
+  return response;
+}
+
+export const handler = withObservability(countedSubmitNeedHandler, { metrics: true });

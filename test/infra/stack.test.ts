@@ -1,0 +1,154 @@
+// The CDK stack: assertions on what the template must hold, and cdk-nag (AwsSolutions, through the
+// Validations API) with zero unacknowledged findings.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, ROUTES } from '../../lib/routes';
+import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+
+const outdirs: string[] = [];
+function newApp(options: { bundle: boolean; nag: boolean }) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'smefin-cdk-'));
+  outdirs.push(outdir);
+  const app = new App({ outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new SmefinStack(app, 'smefin-test', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, outdir };
+}
+afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('template outside China', () => {
+  it('uses origin access control for the pages bucket', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new SmefinStack(app, 'smefin-global', STAGES.dev!, { env: { region: 'eu-west-1' } });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+  });
+});
+
+describe('template', () => {
+  let template: Template;
+  let json: string;
+  beforeAll(() => {
+    const { stack } = newApp({ bundle: false, nag: false });
+    template = Template.fromStack(stack);
+    json = JSON.stringify(template.toJSON());
+  });
+
+  it('has one Node.js 22 arm64 function per function in the route table, traced, with JSON logs', () => {
+    const ours = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'smefin' } } },
+      }),
+    );
+    expect(ours).toHaveLength(Object.keys(FUNCTIONS).length);
+    for (const fn of ours) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+  });
+
+  it('routes every API route to its function', () => {
+    for (const route of ROUTES) {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: route.method,
+        Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+      });
+    }
+    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { Integration: { Type: 'AWS_PROXY' } } as never, ROUTES.length);
+  });
+
+  it('keeps data safe: point-in-time recovery, encryption, TTL, deletion protection in production', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
+    template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+    } as never);
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCountyStatus' })],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('throttles, access-logs and traces the API stage, behind a regional WAF', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: STAGES.prod!.throttle.rateLimit })],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('allows CORS only from the web distribution', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'OPTIONS',
+      Integration: Match.objectLike({
+        IntegrationResponses: [
+          Match.objectLike({
+            ResponseParameters: Match.objectLike({
+              'method.response.header.Access-Control-Allow-Origin': Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+            }),
+          }),
+        ],
+      }),
+    });
+    expect(json).not.toContain(`"method.response.header.Access-Control-Allow-Origin":"'*'"`);
+  });
+
+  it('serves the pages from a private bucket through CloudFront with origin access control and security headers', () => {
+    // Production is in an AWS China region, where CloudFront uses an origin access identity.
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 1);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({ FrameOptions: { FrameOption: 'DENY', Override: true } }),
+      }),
+    });
+  });
+
+  it('is partition-agnostic: no literal arn:aws: anywhere', () => {
+    expect(json).not.toMatch(/arn:aws:/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the real, bundled stack', () => {
+    const { app, outdir } = newApp({ bundle: true, nag: true });
+    expect(() => app.synth()).not.toThrow();
+    // The functions were really bundled by esbuild: minified code with a source map.
+    const assets = JSON.parse(readFileSync(path.join(outdir, 'smefin-test.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string } }>;
+    };
+    const bundles = Object.values(assets.files)
+      .map((file) => path.join(outdir, file.source.path, 'index.js'))
+      .filter((file) => existsSync(file));
+    expect(bundles.length).toBe(Object.keys(FUNCTIONS).length);
+    for (const bundle of bundles) {
+      expect(statSync(`${bundle}.map`).isFile()).toBe(true);
+      expect(readFileSync(bundle, 'utf8').split('\n').length).toBeLessThan(50);
+    }
+  });
+
+  it('does fail on an unacknowledged finding (control)', () => {
+    const { app, stack } = newApp({ bundle: false, nag: true });
+    new Bucket(stack, 'UnloggedBucket');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+});

@@ -1,0 +1,391 @@
+// The financing-need form (index.html): pickers, client-side validation with the server's own
+// schema, submission with an idempotency key, field errors from either side, and the receipt.
+import { needSubmissionSchema, ENTITY_TYPES, GUARANTEES, PURPOSES } from '../../shared/domain/need';
+import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
+import { divisionPicker, type PickerPrefecture, type PickerProvince } from '../../shared/domain/divisions';
+import { INDUSTRY_SECTIONS, industriesInSection, type SectionLetter } from '../../shared/domain/industry';
+import { CURRENT_CONSENT_VERSION, findConsentText } from '../../shared/domain/consent';
+import type { FieldError, LocalizedText } from '../../shared/domain/problem';
+import type { SubmitNeedResponse } from '../../shared/domain/need-record';
+import { submitNeedRequest } from './api';
+import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
+import { yuanReading } from './format';
+import {
+  entityTypeKey,
+  guaranteeKey,
+  HTML_LANG,
+  purposeKey,
+  t,
+  type Language,
+  type MessageKey,
+} from './i18n';
+import { IdempotencyKeys } from './idempotency';
+import { setupLanguage } from './language';
+import { errorIdFor, parseWholeNumber, sortFieldErrors, toSubmission, type FormValues } from './need-form';
+import { sizeClassLabel } from './need-view';
+import { safeStatusUrl } from './status-link';
+
+type AlertState =
+  | { kind: 'text'; title: MessageKey; detail: MessageKey; params?: Record<string, string | number> }
+  | { kind: 'problem'; title: string; detail: string; messages: LocalizedText[] };
+
+type CopyState = 'idle' | 'copied' | 'failed';
+
+const state: {
+  fieldErrors: Map<string, LocalizedText>;
+  alert: AlertState | undefined;
+  receipt: SubmitNeedResponse | undefined;
+  copy: CopyState;
+  submitting: boolean;
+} = { fieldErrors: new Map(), alert: undefined, receipt: undefined, copy: 'idle', submitting: false };
+
+const keys = new IdempotencyKeys();
+
+const form = byId<HTMLFormElement>('need-form');
+const formPart = byId('form-part');
+const alertBox = byId('form-alert');
+const submitButton = byId<HTMLButtonElement>('submit');
+const province = byId<HTMLSelectElement>('enterprise-province');
+const prefecture = byId<HTMLSelectElement>('enterprise-prefecture');
+const county = byId<HTMLSelectElement>('enterprise-countyCode');
+const section = byId<HTMLSelectElement>('enterprise-industrySection');
+const industry = byId<HTMLSelectElement>('enterprise-industryCode');
+
+// ---------------------------------------------------------------- select options
+
+/** Replaces a select's options, keeping its value when that value is still offered. */
+function setOptions(
+  select: HTMLSelectElement,
+  placeholder: string,
+  options: readonly { value: string; label: string; lang?: string }[],
+): void {
+  const previous = select.value;
+  select.replaceChildren(
+    h('option', { value: '' }, placeholder),
+    ...options.map((o) => h('option', { value: o.value, lang: o.lang }, o.label)),
+  );
+  select.value = options.some((o) => o.value === previous) ? previous : '';
+}
+
+function renderChoices(language: Language): void {
+  const choose = t(language, 'common.chooseOne');
+  setOptions(
+    byId<HTMLSelectElement>('enterprise-entityType'),
+    choose,
+    ENTITY_TYPES.map((v) => ({ value: v, label: t(language, entityTypeKey(v)) })),
+  );
+  setOptions(
+    byId<HTMLSelectElement>('need-purpose'),
+    choose,
+    PURPOSES.map((v) => ({ value: v, label: t(language, purposeKey(v)) })),
+  );
+  setOptions(
+    byId<HTMLSelectElement>('need-guarantee'),
+    choose,
+    GUARANTEES.map((v) => ({ value: v, label: t(language, guaranteeKey(v)) })),
+  );
+}
+
+const provinces = divisionPicker();
+
+function selectedProvince(): PickerProvince | undefined {
+  return provinces.find((p) => p.code === province.value);
+}
+
+function selectedPrefecture(): PickerPrefecture | undefined {
+  return selectedProvince()?.prefectures.find((p) => p.code === prefecture.value);
+}
+
+/** Division names exist in Chinese only; in English they are marked as Chinese text. */
+function renderDivisions(language: Language): void {
+  const chinese = language === 'zh' ? undefined : HTML_LANG.zh;
+  setOptions(
+    province,
+    t(language, 'choose.province'),
+    provinces.map((p) => ({ value: p.code, label: language === 'zh' ? p.name : `${p.nameEn} (${p.name})` })),
+  );
+  const prov = selectedProvince();
+  setOptions(
+    prefecture,
+    t(language, prov ? 'choose.prefecture' : 'choose.provinceFirst'),
+    (prov?.prefectures ?? []).map((p) => ({ value: p.code, label: p.name, lang: chinese })),
+  );
+  if (prov?.prefectures.length === 1) prefecture.value = prov.prefectures[0]!.code;
+  const pref = selectedPrefecture();
+  setOptions(
+    county,
+    t(language, pref ? 'choose.county' : prov ? 'choose.prefectureFirst' : 'choose.provinceFirst'),
+    (pref?.counties ?? []).map((c) => ({ value: c.code, label: c.name, lang: chinese })),
+  );
+  if (pref?.counties.length === 1) county.value = pref.counties[0]!.code;
+}
+
+function renderIndustries(language: Language): void {
+  setOptions(
+    section,
+    t(language, 'choose.section'),
+    INDUSTRY_SECTIONS.map((s) => ({ value: s.letter, label: `${s.letter} ${language === 'zh' ? s.nameZh : s.nameEn}` })),
+  );
+  const letter = INDUSTRY_SECTIONS.find((s) => s.letter === section.value)?.letter;
+  const list = letter ? industriesInSection(letter as SectionLetter) : [];
+  setOptions(
+    industry,
+    t(language, letter ? 'choose.industry' : 'choose.sectionFirst'),
+    list.map((i) => ({ value: i.code, label: `${i.code} ${language === 'zh' ? i.nameZh : i.nameEn}` })),
+  );
+  if (list.length === 1) industry.value = list[0]!.code;
+}
+
+function renderConsent(language: Language): void {
+  const text = findConsentText(CURRENT_CONSENT_VERSION);
+  byId('consent-body').textContent = text ? text[language] : '';
+  byId('consent-version').textContent = CURRENT_CONSENT_VERSION;
+}
+
+function renderReadings(language: Language): void {
+  for (const input of form.querySelectorAll<HTMLInputElement>('input[data-yuan]')) {
+    const reading = document.getElementById(`${input.id}-reading`);
+    if (!reading) continue;
+    const value = parseWholeNumber(input.value);
+    reading.textContent = yuanReading(typeof value === 'number' ? value : undefined, language);
+  }
+}
+
+// ---------------------------------------------------------------- errors
+
+function isField(id: string): boolean {
+  return document.getElementById(id)?.hasAttribute('data-field') ?? false;
+}
+
+/** The radios of a radio group, or the control itself. */
+function controlsOf(field: HTMLElement): HTMLElement[] {
+  return field instanceof HTMLFieldSetElement ? [field, ...field.querySelectorAll<HTMLElement>('input')] : [field];
+}
+
+function renderFieldErrors(language: Language): void {
+  for (const field of form.querySelectorAll<HTMLElement>('[data-field]')) {
+    const message = state.fieldErrors.get(field.id);
+    const errorId = errorIdFor(field.id);
+    const errorElement = document.getElementById(errorId);
+    if (errorElement) {
+      errorElement.textContent = message ? message[language] : '';
+      errorElement.hidden = !message;
+    }
+    for (const control of controlsOf(field)) {
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+      setDescribedBy(control, errorId, message !== undefined && errorElement !== null);
+    }
+    (field.closest('.field') ?? field).classList.toggle('has-error', message !== undefined);
+  }
+}
+
+/** Where to put the focus for a field in error: the first empty step of a cascade, the chosen or first radio. */
+function focusTarget(field: HTMLElement): HTMLElement {
+  if (field === county) return [province, prefecture, county].find((s) => s.value === '') ?? county;
+  if (field === industry) return section.value === '' ? section : industry;
+  if (field instanceof HTMLFieldSetElement) {
+    return field.querySelector<HTMLElement>('input:checked') ?? field.querySelector<HTMLElement>('input') ?? field;
+  }
+  return field;
+}
+
+function focusFirstError(): void {
+  const first = [...form.querySelectorAll<HTMLElement>('[data-field]')].find((f) => state.fieldErrors.has(f.id));
+  if (!first) return;
+  const target = focusTarget(first);
+  target.focus({ preventScroll: true });
+  // Bring the label and the message into view too, not just the control.
+  (target.closest('.field') ?? target).scrollIntoView({ block: 'center' });
+}
+
+function renderAlert(language: Language): void {
+  const alert = state.alert;
+  if (!alert) return hideAlert(alertBox);
+  if (alert.kind === 'text') {
+    showAlert(alertBox, t(language, alert.title, alert.params), t(language, alert.detail, alert.params));
+  } else {
+    showAlert(
+      alertBox,
+      alert.title,
+      alert.detail,
+      alert.messages.map((m) => m[language]),
+    );
+  }
+}
+
+function showAlertState(alert: AlertState, language: Language): void {
+  state.alert = alert;
+  renderAlert(language);
+  alertBox.focus({ preventScroll: true });
+  alertBox.scrollIntoView({ block: 'center' });
+}
+
+/** Places errors next to their fields (the rest goes into the page alert when `problem` is given). */
+function applyErrors(errors: readonly FieldError[], language: Language, focus: boolean): FieldError[] {
+  const { byField, unplaced } = sortFieldErrors(errors, isField);
+  state.fieldErrors = byField;
+  renderFieldErrors(language);
+  if (focus) focusFirstError();
+  return unplaced;
+}
+
+function validate(): { ok: true; body: string } | { ok: false; errors: FieldError[] } {
+  const values: Record<string, string> = {};
+  for (const [name, value] of new FormData(form)) if (typeof value === 'string') values[name] = value;
+  const draft = toSubmission(values as FormValues, CURRENT_CONSENT_VERSION);
+  const parsed = needSubmissionSchema.safeParse(draft);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsFromZod(parsed.error.issues, draft) };
+  return { ok: true, body: JSON.stringify(draft) };
+}
+
+// ---------------------------------------------------------------- receipt
+
+function renderReceipt(language: Language): void {
+  const receipt = state.receipt;
+  if (!receipt) return;
+  byId('receipt-needId').textContent = receipt.needId;
+  byId('receipt-sizeClass').textContent = sizeClassLabel(receipt.sizeClass, language);
+  const url = safeStatusUrl(receipt.statusUrl, { needId: receipt.needId, token: receipt.trackingToken }, location.href);
+  byId<HTMLAnchorElement>('receipt-status-link').href = url;
+  byId<HTMLInputElement>('receipt-url').value = url;
+  byId('receipt-copy-status').textContent =
+    state.copy === 'idle' ? '' : t(language, state.copy === 'copied' ? 'receipt.copied' : 'receipt.copyFailed');
+}
+
+function showReceipt(receipt: SubmitNeedResponse, language: Language): void {
+  state.receipt = receipt;
+  state.fieldErrors = new Map();
+  state.alert = undefined;
+  formPart.hidden = true;
+  byId('receipt').hidden = false;
+  renderReceipt(language);
+  const heading = byId('receipt-title');
+  heading.focus({ preventScroll: true });
+  heading.scrollIntoView({ block: 'start' });
+}
+
+// ---------------------------------------------------------------- submission
+
+function setSubmitting(submitting: boolean, language: Language): void {
+  state.submitting = submitting;
+  submitButton.setAttribute('aria-disabled', String(submitting));
+  submitButton.classList.toggle('is-busy', submitting);
+  submitButton.textContent = t(language, submitting ? 'form.submitting' : 'form.submit');
+}
+
+async function submit(): Promise<void> {
+  if (state.submitting) return;
+  const language = page.current();
+  state.alert = undefined;
+  renderAlert(language);
+
+  const checked = validate();
+  if (!checked.ok) {
+    applyErrors(checked.errors, language, true);
+    return;
+  }
+  applyErrors([], language, false);
+
+  setSubmitting(true, language);
+  const outcome = await submitNeedRequest(checked.body, { idempotencyKey: keys.keyFor(checked.body), language });
+  const now = page.current();
+  setSubmitting(false, now);
+
+  if (outcome.kind === 'ok') {
+    keys.reset();
+    showReceipt(outcome.body, now);
+    return;
+  }
+  if (outcome.kind === 'network') {
+    showAlertState({ kind: 'text', title: 'alert.network.title', detail: 'alert.network.detail' }, now);
+    return;
+  }
+  const { status, problem } = outcome;
+  if (!problem) {
+    showAlertState(
+      status >= 500
+        ? { kind: 'text', title: 'alert.server.title', detail: 'alert.server.detail' }
+        : { kind: 'text', title: 'alert.unexpected.title', detail: 'alert.unexpected.detail', params: { status } },
+      now,
+    );
+    return;
+  }
+  const unplaced = applyErrors(problem.errors ?? [], now, status === 400);
+  if (status !== 400 || unplaced.length > 0 || state.fieldErrors.size === 0) {
+    showAlertState(
+      { kind: 'problem', title: problem.title, detail: problem.detail, messages: unplaced.map((e) => e.message) },
+      now,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- wiring
+
+function render(language: Language): void {
+  renderChoices(language);
+  renderDivisions(language);
+  renderIndustries(language);
+  renderConsent(language);
+  renderReadings(language);
+  renderFieldErrors(language);
+  renderAlert(language);
+  renderReceipt(language);
+  if (!state.submitting) submitButton.textContent = t(language, 'form.submit');
+  else submitButton.textContent = t(language, 'form.submitting');
+}
+
+const page = setupLanguage(render);
+
+province.addEventListener('change', () => {
+  prefecture.value = '';
+  county.value = '';
+  renderDivisions(page.current());
+});
+prefecture.addEventListener('change', () => {
+  county.value = '';
+  renderDivisions(page.current());
+});
+section.addEventListener('change', () => {
+  industry.value = '';
+  renderIndustries(page.current());
+});
+
+form.addEventListener('input', (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.hasAttribute('data-yuan')) renderReadings(page.current());
+});
+
+// Once a field has been marked, check it again as soon as it changes, so a fixed field loses its message.
+form.addEventListener('change', () => {
+  if (state.fieldErrors.size === 0) return;
+  const checked = validate();
+  const { byField } = sortFieldErrors(checked.ok ? [] : checked.errors, isField);
+  let changed = false;
+  for (const [id, message] of state.fieldErrors) {
+    const now = byField.get(id);
+    if (now === undefined) state.fieldErrors.delete(id);
+    else if (now !== message) state.fieldErrors.set(id, now);
+    else continue;
+    changed = true;
+  }
+  if (changed) renderFieldErrors(page.current());
+});
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void submit();
+});
+
+byId('receipt-copy').addEventListener('click', () => {
+  const input = byId<HTMLInputElement>('receipt-url');
+  const done = (copy: CopyState): void => {
+    state.copy = copy;
+    renderReceipt(page.current());
+    if (copy === 'failed') input.select();
+  };
+  if (!navigator.clipboard) return done('failed');
+  navigator.clipboard.writeText(input.value).then(
+    () => done('copied'),
+    () => done('failed'),
+  );
+});

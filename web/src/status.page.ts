@@ -1,0 +1,149 @@
+// The status page (status.html#needId=…&token=…): fetches the need with the tracking token from
+// the fragment and shows its status, details and timeline.
+import type { NeedStatusResponse } from '../../shared/domain/need-record';
+import { needStatusRequest, type ApiOutcome } from './api';
+import { byId, h, hideAlert, showAlert } from './dom';
+import { formatChinaClock, formatChinaTime, formatMonths, formatYuan } from './format';
+import { t, type Language } from './i18n';
+import { setupLanguage } from './language';
+import {
+  chronological,
+  countyLabel,
+  guaranteeLabel,
+  industryLabel,
+  purposeLabel,
+  sizeClassLabel,
+  statusHelp,
+  statusLabel,
+} from './need-view';
+import { parseStatusHash } from './status-link';
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'loaded' }
+  | { kind: 'notFound' }
+  | { kind: 'failed'; title?: string; detail?: string };
+
+let view: View = { kind: 'loading' };
+let shown: { need: NeedStatusResponse; at: Date } | undefined;
+let generation = 0;
+
+const content = byId('status-content');
+const alertBox = byId('status-alert');
+const progress = byId('status-progress');
+const refreshButton = byId<HTMLButtonElement>('refresh');
+
+function setText(id: string, text: string): void {
+  byId(id).textContent = text;
+}
+
+function chinaTime(iso: string, language: Language): HTMLTimeElement {
+  return h('time', { datetime: iso }, formatChinaTime(iso) + t(language, 'time.chinaSuffix'));
+}
+
+function renderNeed(need: NeedStatusResponse, language: Language): void {
+  const status = byId('status-value');
+  status.textContent = statusLabel(need.status, language);
+  status.dataset.status = need.status;
+  setText('status-help', statusHelp(need.status, language));
+  setText('status-needId', need.needId);
+  byId('status-submittedAt').replaceChildren(chinaTime(need.submittedAt, language));
+  setText('status-sizeClass', sizeClassLabel(need.sizeClass, language));
+
+  setText('status-enterpriseName', need.enterprise.name);
+  setText('status-county', countyLabel(need.enterprise.countyCode, language));
+  setText('status-industry', industryLabel(need.enterprise.industryCode, language));
+
+  setText('status-amount', formatYuan(need.need.amountYuan, language));
+  setText('status-term', formatMonths(need.need.termMonths, language));
+  setText('status-purpose', purposeLabel(need.need.purpose, language));
+  setText('status-guarantee', guaranteeLabel(need.need.guarantee, language));
+  setText('status-firstLoan', t(language, need.need.firstLoan ? 'common.yes' : 'common.no'));
+  const description = need.need.description?.trim() ?? '';
+  byId('status-description-row').hidden = description === '';
+  setText('status-description', description);
+
+  const entries = chronological(need.timeline);
+  byId('timeline').replaceChildren(
+    ...entries.map((entry) =>
+      h(
+        'li',
+        { class: 'timeline-entry', 'data-status': entry.status },
+        h('p', { class: 'timeline-head' }, h('strong', {}, statusLabel(entry.status, language)), ' ', chinaTime(entry.at, language)),
+        entry.note ? h('p', { class: 'timeline-note' }, entry.note) : null,
+      ),
+    ),
+  );
+  byId('timeline-empty').hidden = entries.length > 0;
+}
+
+function render(language: Language): void {
+  refreshButton.setAttribute('aria-disabled', String(view.kind === 'loading'));
+  // The last status fetched stays on screen while refreshing, or when a refresh fails.
+  if (shown && view.kind !== 'notFound') {
+    renderNeed(shown.need, language);
+    content.hidden = false;
+  } else {
+    content.hidden = true;
+  }
+  switch (view.kind) {
+    case 'loading':
+      progress.textContent = t(language, 'status.loading');
+      return;
+    case 'loaded':
+      hideAlert(alertBox);
+      delete alertBox.dataset.problem;
+      progress.textContent = shown
+        ? t(language, 'status.updatedAt', { time: formatChinaClock(shown.at) + t(language, 'time.chinaSuffix') })
+        : '';
+      return;
+    case 'notFound':
+      progress.textContent = '';
+      showAlert(alertBox, t(language, 'status.notFound.title'), t(language, 'status.notFound.detail'));
+      alertBox.dataset.problem = 'not-found';
+      return;
+    case 'failed':
+      progress.textContent = '';
+      showAlert(alertBox, view.title ?? t(language, 'status.error.title'), view.detail ?? t(language, 'status.error.detail'));
+      alertBox.dataset.problem = 'failed';
+      return;
+  }
+}
+
+function viewFor(outcome: ApiOutcome<NeedStatusResponse>): View {
+  if (outcome.kind === 'ok') {
+    shown = { need: outcome.body, at: new Date() };
+    return { kind: 'loaded' };
+  }
+  if (outcome.kind === 'problem' && outcome.status === 404) return { kind: 'notFound' };
+  if (outcome.kind === 'problem' && outcome.problem && outcome.status < 500) {
+    return { kind: 'failed', title: outcome.problem.title, detail: outcome.problem.detail };
+  }
+  return { kind: 'failed' };
+}
+
+async function load(): Promise<void> {
+  const mine = ++generation;
+  const link = parseStatusHash(location.hash);
+  if (link?.needId !== shown?.need.needId) shown = undefined;
+  if (!link) {
+    view = { kind: 'notFound' };
+    render(page.current());
+    return;
+  }
+  view = { kind: 'loading' };
+  render(page.current());
+  const outcome = await needStatusRequest(link, page.current());
+  if (mine !== generation) return; // a newer load (refresh, new link) has started
+  view = viewFor(outcome);
+  render(page.current());
+  if (view.kind !== 'loaded') alertBox.focus({ preventScroll: true });
+}
+
+const page = setupLanguage(render);
+
+refreshButton.addEventListener('click', () => {
+  if (view.kind !== 'loading') void load();
+});
+window.addEventListener('hashchange', () => void load());
+void load();
