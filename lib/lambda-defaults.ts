@@ -11,6 +11,16 @@ import type { FunctionDefinition } from './routes';
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVICE_NAME = 'smefin';
 
+/** esbuild settings for every function (the benchmark bundles with the same ones). */
+export const BUNDLING = {
+  format: OutputFormat.CJS,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  externalModules: [] as string[],
+  loader: { '.json': 'json' },
+};
+
 export function smefinFunction(
   scope: Construct,
   id: string,
@@ -41,13 +51,6 @@ export function smefinFunction(
       NODE_OPTIONS: '--enable-source-maps',
       ...environment,
     },
-    bundling: {
-      format: OutputFormat.CJS,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      externalModules: [],
-      loader: { '.json': 'json' },
-    },
+    bundling: BUNDLING,
   });
 }

@@ -214,9 +214,11 @@ function renderAlert(language: Language): void {
   }
 }
 
-function showAlertState(alert: AlertState, language: Language): void {
+/** Shows a page-level problem; it takes the focus unless a field in error already has it. */
+function showAlertState(alert: AlertState, language: Language, focus = true): void {
   state.alert = alert;
   renderAlert(language);
+  if (!focus) return;
   alertBox.focus({ preventScroll: true });
   alertBox.scrollIntoView({ block: 'center' });
 }
@@ -236,7 +238,8 @@ function validate(): { ok: true; body: string } | { ok: false; errors: FieldErro
   const draft = toSubmission(values as FormValues, CURRENT_CONSENT_VERSION);
   const parsed = needSubmissionSchema.safeParse(draft);
   if (!parsed.success) return { ok: false, errors: fieldErrorsFromZod(parsed.error.issues, draft) };
-  return { ok: true, body: JSON.stringify(draft) };
+  // Send the normalised values (trimmed, half-width, canonical codes): the server parses them to the same result.
+  return { ok: true, body: JSON.stringify(parsed.data) };
 }
 
 // ---------------------------------------------------------------- receipt
@@ -316,6 +319,7 @@ async function submit(): Promise<void> {
     showAlertState(
       { kind: 'problem', title: problem.title, detail: problem.detail, messages: unplaced.map((e) => e.message) },
       now,
+      state.fieldErrors.size === 0,
     );
   }
 }
