@@ -251,7 +251,7 @@ function renderReceipt(language: Language): void {
   byId('receipt-sizeClass').textContent = sizeClassLabel(receipt.sizeClass, language);
   const url = safeStatusUrl(receipt.statusUrl, { needId: receipt.needId, token: receipt.trackingToken }, location.href);
   byId<HTMLAnchorElement>('receipt-status-link').href = url;
-  byId<HTMLInputElement>('receipt-url').value = url;
+  byId('receipt-url').textContent = url;
   byId('receipt-copy-status').textContent =
     state.copy === 'idle' ? '' : t(language, state.copy === 'copied' ? 'receipt.copied' : 'receipt.copyFailed');
 }
@@ -381,14 +381,15 @@ form.addEventListener('submit', (event) => {
 });
 
 byId('receipt-copy').addEventListener('click', () => {
-  const input = byId<HTMLInputElement>('receipt-url');
+  const url = byId('receipt-url');
   const done = (copy: CopyState): void => {
     state.copy = copy;
     renderReceipt(page.current());
-    if (copy === 'failed') input.select();
+    // Could not copy: select the link, so that the person can copy it by hand.
+    if (copy === 'failed') getSelection()?.selectAllChildren(url);
   };
   if (!navigator.clipboard) return done('failed');
-  navigator.clipboard.writeText(input.value).then(
+  navigator.clipboard.writeText(url.textContent ?? '').then(
     () => done('copied'),
     () => done('failed'),
   );
