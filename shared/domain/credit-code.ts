@@ -20,6 +20,8 @@
  * Pure module: no I/O, no environment.
  */
 
+import { toHalfWidth } from './text';
+
 export type CreditCodeProblem = 'length' | 'alphabet' | 'check';
 
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -45,11 +47,7 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212]/gu;
  * letters are upper-cased. The result is not necessarily valid; see {@link validateCreditCode}.
  */
 export function normalizeCreditCode(input: string): string {
-  const halfWidth = input.replace(/[\uFF01-\uFF5E\u3000]/gu, (ch) => {
-    const cp = ch.codePointAt(0) ?? 0;
-    return cp === 0x3000 ? ' ' : String.fromCodePoint(cp - 0xfee0);
-  });
-  return halfWidth.trim().replace(SEPARATORS, '').toUpperCase();
+  return toHalfWidth(input).trim().replace(SEPARATORS, '').toUpperCase();
 }
 
 /**

