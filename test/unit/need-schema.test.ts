@@ -247,8 +247,8 @@ describe('missing fields are "required"', () => {
   });
 
   it('a section that is not an object is a type error at the section', () => {
-    expect(pointersAndCodes(submission((b) => (b.contact = null)))).toEqual([['/contact', 'type']]);
-    expect(pointersAndCodes(submission((b) => (b.need = [])))).toEqual([['/need', 'type']]);
+    expect(pointersAndCodes(submission((b) => ((b as Json).contact = null)))).toEqual([['/contact', 'type']]);
+    expect(pointersAndCodes(submission((b) => ((b as Json).need = [])))).toEqual([['/need', 'type']]);
   });
 });
 

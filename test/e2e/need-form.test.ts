@@ -1,0 +1,142 @@
+// The enterprise's journey in a real browser (the machine's Chromium) against the whole local system:
+// fill the form in Chinese, submit, see the receipt, open the status page; bad input shows its error
+// next to the field; axe-core finds no serious accessibility issue.
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshCreditCode } from '../support/needs';
+import { launchBrowser } from './browser';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return page;
+}
+
+async function fillValidForm(page: Page, creditCode: string): Promise<void> {
+  await page.fill('#enterprise-name', '杭州西湖食品有限公司');
+  await page.fill('#enterprise-creditCode', creditCode);
+  await page.selectOption('#enterprise-entityType', 'enterprise');
+  await page.selectOption('#enterprise-province', { label: '浙江省' });
+  await page.selectOption('#enterprise-prefecture', { label: '杭州市' });
+  await page.selectOption('#enterprise-countyCode', '330106');
+  await page.selectOption('#enterprise-industrySection', 'C');
+  await page.selectOption('#enterprise-industryCode', 'C14');
+  await page.fill('#enterprise-employees', '25');
+  await page.fill('#enterprise-annualRevenueYuan', '4000000');
+  await page.fill('#enterprise-totalAssetsYuan', '3000000');
+  await page.fill('#enterprise-yearsInOperation', '5');
+  await page.check('#enterprise-hasFixedPremises-true');
+  await page.fill('#contact-name', '王丽');
+  await page.fill('#contact-mobile', '13800138000');
+  await page.fill('#need-amountYuan', '500000');
+  await page.fill('#need-termMonths', '12');
+  await page.selectOption('#need-purpose', 'working_capital');
+  await page.selectOption('#need-guarantee', 'credit');
+  await page.check('#need-firstLoan-true');
+  await page.fill('#need-description', '采购原料');
+  await page.check('#consent-shareWithBanks');
+}
+
+async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+}
+
+describe('need form', () => {
+  it('submits a need in Chinese, shows the receipt, and the status page shows its timeline', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+
+    const creditCode = freshCreditCode();
+    await fillValidForm(page, creditCode);
+    await page.click('#submit');
+
+    await page.waitForSelector('#receipt:visible');
+    const needId = (await page.textContent('#receipt-needId'))?.trim() ?? '';
+    expect(needId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    const statusHref = (await page.getAttribute('#receipt-status-link', 'href')) ?? '';
+    expect(statusHref).toContain(`/status.html#needId=${needId}&token=`);
+    expect(statusHref).not.toContain('?');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+
+    await page.click('#receipt-status-link');
+    await page.waitForURL(/status\.html#/);
+    await page.waitForSelector('#timeline li');
+    expect((await page.textContent('#status-value'))?.trim()).toBe('已提交');
+    expect(await page.locator('#timeline li').count()).toBe(1);
+    expect(await page.textContent('#status-enterpriseName')).toContain('杭州西湖食品有限公司');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a bad credit code next to its field, and sends nothing while the form is invalid', async () => {
+    const page = await newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/needs')) requests.push(request.method());
+    });
+    await page.goto(`${baseUrl}/`);
+    const code = freshCreditCode();
+    await fillValidForm(page, code.slice(0, 17) + (code.endsWith('0') ? '1' : '0'));
+    await page.click('#submit');
+
+    const error = page.locator('#enterprise-creditCode-error');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toContain('校验位');
+    expect(await page.getAttribute('#enterprise-creditCode', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#enterprise-creditCode', 'aria-describedby')).toContain('enterprise-creditCode-error');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('enterprise-creditCode');
+    expect(requests).toEqual([]);
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows the server's refusal: a second open need for the same enterprise", async () => {
+    const page = await newPage({ width: 390, height: 844 }); // a phone
+    const creditCode = freshCreditCode();
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, creditCode);
+    await page.click('#submit');
+    await page.waitForSelector('#receipt:visible');
+
+    const second = await newPage({ width: 390, height: 844 });
+    await second.goto(`${baseUrl}/`);
+    await fillValidForm(second, creditCode);
+    await second.click('#submit');
+    const alert = second.locator('#form-alert');
+    await alert.waitFor({ state: 'visible' });
+    expect(await alert.textContent()).toContain('已有一笔办理中的融资需求');
+    await page.context().close();
+    await second.context().close();
+  });
+
+  it('switches to English without reloading and keeps what was typed', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.fill('#enterprise-name', 'Hangzhou Xihu Foods');
+    await page.click('#lang-switch');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.inputValue('#enterprise-name')).toBe('Hangzhou Xihu Foods');
+    expect(await page.textContent('label[for="enterprise-creditCode"]')).toMatch(/credit code/i);
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  });
+});
