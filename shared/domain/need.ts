@@ -138,7 +138,7 @@ export const needSubmissionSchema = z
     need: needDetailsSchema,
     consent: consentSchema,
   })
-  .meta({ id: 'NeedSubmission', title: 'A financing need declared by an enterprise' });
+  .meta({ title: 'A financing need declared by an enterprise' });
 
 /** What a client sends. */
 export type NeedSubmission = z.input<typeof needSubmissionSchema>;

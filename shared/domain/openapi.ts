@@ -17,7 +17,7 @@ const submitNeedResponse = z
     trackingToken: z.string().meta({ description: 'Keep it secret: it is the only way to read the status' }),
     statusUrl: z.string().meta({ description: 'Status page link; the token is in the fragment' }),
   })
-  .meta({ id: 'SubmitNeedResponse' });
+  .meta({ title: 'SubmitNeedResponse' });
 
 const timelineEntry = z.object({ at: z.string(), status, note: z.string() });
 
@@ -31,7 +31,7 @@ const needStatusResponse = z
     need: needDetailsSchema,
     timeline: z.array(timelineEntry),
   })
-  .meta({ id: 'NeedStatusResponse' });
+  .meta({ title: 'NeedStatusResponse' });
 
 const localized = z.object({ zh: z.string(), en: z.string() });
 const problem = z
@@ -51,11 +51,11 @@ const problem = z
       )
       .optional(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+  .meta({ title: 'Problem', description: 'RFC 9457 problem details' });
 
 const health = z
   .object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) })
-  .meta({ id: 'Health' });
+  .meta({ title: 'Health' });
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<

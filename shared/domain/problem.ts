@@ -72,12 +72,13 @@ export function makeProblem(
   extra: { errors?: FieldError[]; instance?: string; [extension: string]: unknown } = {},
 ): Problem {
   const spec = PROBLEM_TYPES[kind];
+  // Extensions first: they may add members, never replace the standard ones.
   return {
+    ...extra,
     type: problemTypeUri(kind),
     title: spec.title[language],
     status: spec.status,
     detail: detail[language],
-    ...extra,
   };
 }
 
@@ -88,7 +89,7 @@ export function negotiateLanguage(acceptLanguage: string | undefined): Language 
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
       return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
     })
     .filter((entry) => entry.q > 0)

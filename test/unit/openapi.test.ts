@@ -203,3 +203,29 @@ describe('the response schemas', () => {
     expect(Object.keys(properties(asObject(itemProps.message, 'message'), 'message'))).toEqual(['zh', 'en']);
   });
 });
+
+describe('references', () => {
+  it('every $ref resolves from the root of the document', () => {
+    const document = buildOpenApiDocument();
+    const refs: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref' && typeof value === 'string') refs.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(document);
+    expect(refs.length).toBeGreaterThan(5);
+    for (const ref of refs) {
+      expect(ref.startsWith('#/'), ref).toBe(true);
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+      expect(target, ref).toBeTypeOf('object');
+    }
+  });
+});

@@ -163,3 +163,9 @@ describe('makeProblem', () => {
     expect(PROBLEM_CONTENT_TYPE).toBe('application/problem+json');
   });
 });
+
+describe('negotiateLanguage parameter names', () => {
+  it('reads the q parameter case-insensitively (RFC 9110)', () => {
+    expect(negotiateLanguage('en;Q=0, zh;q=0.5')).toBe('zh');
+  });
+});
