@@ -11,26 +11,22 @@ import {
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ENV } from '../shared/domain/environment';
-import { smefinFunction } from './lambda-defaults';
-import { acknowledgeFunctionFindings } from './nag';
-import { FUNCTIONS, ROUTES, TABLE_ENV, type FunctionName, type TableName } from './routes';
+import { acknowledgeApiFindings } from './nag';
+import { ROUTES, type FunctionName } from './routes';
 
 export interface ApiProps {
-  tables: Record<TableName, TableV2>;
-  /** The web distribution's origin, e.g. https://d111.cloudfront.net: CORS and status links. */
+  functions: Record<FunctionName, NodejsFunction>;
+  /** The web distribution's origin, e.g. https://d111.cloudfront.net: CORS. */
   webOrigin: string;
   throttle: { rateLimit: number; burstLimit: number };
 }
 
 export class Api extends Construct {
   readonly restApi: RestApi;
-  readonly functions: Record<FunctionName, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -70,22 +66,8 @@ export class Api extends Construct {
       },
     });
 
-    const functions = {} as Record<FunctionName, NodejsFunction>;
-    for (const [name, definition] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      const environment: Record<string, string> = {
-        [ENV.webOrigin]: props.webOrigin,
-        [ENV.allowedOrigin]: props.webOrigin,
-      };
-      const fn = smefinFunction(this, pascal(name), definition, environment);
-      for (const [table, access] of Object.entries(definition.tables) as [TableName, 'read' | 'readWrite'][]) {
-        fn.addEnvironment(TABLE_ENV[table], props.tables[table].tableName);
-        if (access === 'read') props.tables[table].grantReadData(fn);
-        else props.tables[table].grantReadWriteData(fn);
-      }
-      functions[name] = fn;
-    }
-    this.functions = functions;
-    acknowledgeFunctionFindings(this);
+    const functions = props.functions;
+    acknowledgeApiFindings(this);
 
     for (const route of ROUTES) {
       const resource = route.path
@@ -139,8 +121,4 @@ function managedRule(name: string, priority: number, countOnly: string[] = []): 
     },
     visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
   };
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
 }

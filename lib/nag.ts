@@ -1,6 +1,6 @@
 // cdk-nag AwsSolutions findings we acknowledge, each with the reason. Anything not acknowledged here
 // fails `cdk synth` and the infra test.
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 const ACKNOWLEDGED: { id: string; reason: string }[] = [
@@ -41,7 +41,7 @@ export function acknowledgeNagFindings(stack: Stack): void {
   for (const finding of ACKNOWLEDGED) Validations.of(stack).acknowledge(finding);
 }
 
-/** Findings of the functions in the route table, acknowledged on the API construct only. */
+/** Findings of the functions in the route table, acknowledged on the Functions construct only. */
 export function acknowledgeFunctionFindings(scope: IConstruct): void {
   const acks = [
     {
@@ -57,13 +57,16 @@ export function acknowledgeFunctionFindings(scope: IConstruct): void {
       id: 'AwsSolutions-IAM5[Resource::<DataNeeds9421E101.Arn>/index/*]',
       reason: "Table grants include the table's own secondary indexes (byCountyStatus), which the county lists query.",
     },
-    {
-      id: 'AwsSolutions-APIG2',
-      reason:
-        'Requests are validated in the handlers with the shared zod schema, which answers RFC 9457 problem+json with field-level messages in Chinese and English; an API Gateway body validator would answer in its own format first.',
-    },
   ];
   for (const ack of acks) Validations.of(scope).acknowledge(ack);
+}
+
+export function acknowledgeApiFindings(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'Requests are validated in the handlers with the shared zod schema, which answers RFC 9457 problem+json with field-level messages in Chinese and English; an API Gateway body validator would answer in its own format first.',
+  });
 }
 
 /** The CDK-provided BucketDeployment custom resource that copies the web pages into their bucket. */
@@ -90,4 +93,32 @@ export function acknowledgeWebDeploymentFindings(scope: IConstruct): void {
   ]) {
     Validations.of(scope).acknowledge({ id, reason: reason + ' Asset objects are only known at deployment.' });
   }
+}
+
+/** The workflow's roles: Lambda invoke grants cover function versions, X-Ray needs `*`. */
+export function acknowledgeWorkflowFindings(scope: IConstruct, functions: Record<string, IConstruct>): void {
+  const stack = Stack.of(scope);
+  const versions = 'Step Functions and the pipe may invoke any version of their functions (CDK grant), and nothing else.';
+  for (const name of ['routing-steps', 'referral-wait', 'start-routing']) {
+    const fn = functions[name];
+    if (!fn) continue;
+    const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`, reason: versions });
+  }
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray tracing of the state machine: xray:PutTraceSegments and related actions support no resource-level permissions.',
+  });
+}
+
+/** Banks' signing secrets: one secret per bank under the stage's prefix, read-only. */
+export function acknowledgeBankSecretFindings(scope: IConstruct, prefix: string): void {
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${prefix}*]`,
+    reason:
+      'Banks are data: a bank added with the CLI gets a secret under the stage prefix without a deployment; the functions may only read secrets under that prefix.',
+  });
 }

@@ -1,5 +1,6 @@
-// The API's route table and its Lambda functions, defined once. The CDK stack builds API Gateway and
-// the functions from it; the local runtime serves the same routes with the same handler files.
+// The Lambda functions and the API's route table, defined once. The CDK stack builds the functions,
+// API Gateway and the referral workflow from them; the local runtime serves the same routes and runs
+// the same workflow with the same handler files.
 import { ENV } from '../shared/domain/environment';
 
 export type TableName = 'needs' | 'counters' | 'idempotency';
@@ -12,6 +13,10 @@ export interface FunctionDefinition {
   tables: Partial<Record<TableName, Access>>;
   memorySize?: number;
   timeoutSeconds?: number;
+  /** Reads banks' webhook signing secrets (Secrets Manager). */
+  bankSecrets?: boolean;
+  /** Starts routing executions ('start') or answers their waiting tasks ('respond'). */
+  workflow?: 'start' | 'respond';
 }
 
 export const FUNCTIONS = {
@@ -35,6 +40,32 @@ export const FUNCTIONS = {
     description: 'GET /v1/openapi.json: the API contract',
     tables: {},
   },
+  'bank-webhook': {
+    entry: 'functions/bank-webhook/index.ts',
+    description: "POST /v1/banks/{bankId}/events: a bank's signed answer to a referral",
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    bankSecrets: true,
+    workflow: 'respond',
+  },
+  'start-routing': {
+    entry: 'functions/start-routing/index.ts',
+    description: 'Pipe target: starts the routing workflow for each new need, named by the need id',
+    tables: {},
+    workflow: 'start',
+  },
+  'routing-steps': {
+    entry: 'functions/routing-steps/index.ts',
+    description: 'Workflow steps: screen, pick the next bank, record a missed deadline, escalate, record a failure',
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    timeoutSeconds: 30,
+  },
+  'referral-wait': {
+    entry: 'functions/referral-wait/index.ts',
+    description: "Workflow callback steps: keep the task token, send the signed offer to the bank's webhook",
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    bankSecrets: true,
+    timeoutSeconds: 60,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -51,6 +82,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/needs/{needId}', function: 'need-status' },
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
+  { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

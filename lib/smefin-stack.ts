@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import { buildWebSync } from '../web/build';
 import { Api } from './api';
 import { Data } from './data';
+import { Functions } from './functions';
+import { ReferralWorkflow } from './referral-workflow';
 import { PROJECT_ROOT } from './lambda-defaults';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
 import { Web } from './web';
@@ -15,16 +17,20 @@ export interface StageConfig {
   /** Retain data and protect tables from deletion. */
   retain: boolean;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Banks a need is offered to, one after another, before the county task force is asked. */
+  maxOffers: number;
 }
 
 export const STAGES: Record<string, StageConfig> = {
-  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 } },
-  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 } },
+  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5 },
+  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5 },
 };
 
 export class SmefinStack extends Stack {
   readonly data: Data;
+  readonly functions: Functions;
   readonly api: Api;
+  readonly workflow: ReferralWorkflow;
   readonly web: Web;
 
   constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
@@ -35,10 +41,21 @@ export class SmefinStack extends Stack {
       produce: () => `https://${this.api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     });
     this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin });
-    this.api = new Api(this, 'Api', {
+    this.functions = new Functions(this, 'Functions', {
       tables: this.data.tables,
       webOrigin: this.web.origin,
+      bankSecretPrefix: `smefin/${config.stage}/banks/`,
+      timeScale: 1,
+      maxOffers: config.maxOffers,
+    });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byName,
+      webOrigin: this.web.origin,
       throttle: config.throttle,
+    });
+    this.workflow = new ReferralWorkflow(this, 'Referral', {
+      functions: this.functions.byName,
+      needsTable: this.data.tables.needs,
     });
 
     const deployment = new BucketDeployment(this, 'WebDeployment', {

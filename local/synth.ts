@@ -33,7 +33,7 @@ export function synthesizeLocal(outdir: string): LocalSynthesis {
   const functionIds = Object.fromEntries(
     (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
       name,
-      Stack.of(stack).getLogicalId(stack.api.functions[name].node.defaultChild as CfnElement),
+      Stack.of(stack).getLogicalId(stack.functions.byName[name].node.defaultChild as CfnElement),
     ]),
   ) as Record<FunctionName, string>;
   return { template, functionIds };

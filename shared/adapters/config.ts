@@ -7,3 +7,11 @@ export function requiredEnv(name: string): string {
   if (!value) throw new Error(`missing environment variable ${name}`);
   return value;
 }
+
+export function numberEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`environment variable ${name} must be a positive number`);
+  return number;
+}

@@ -9,4 +9,12 @@ export const ENV = {
   webOrigin: 'WEB_ORIGIN',
   /** CORS: the one browser origin allowed to call the API (the web distribution). */
   allowedOrigin: 'ALLOWED_ORIGIN',
+  /** The referral routing state machine. */
+  stateMachineArn: 'ROUTING_STATE_MACHINE_ARN',
+  /** Secrets Manager name prefix of the banks' webhook signing secrets: `<prefix><bankId>`. */
+  bankSecretPrefix: 'BANK_SECRET_PREFIX',
+  /** Speed-up factor of deadlines (1 in AWS; the local runtime makes a working day pass in seconds). */
+  timeScale: 'TIME_SCALE',
+  /** How many banks a need is offered to, one after another, before the task force is asked. */
+  maxOffers: 'ROUTING_MAX_OFFERS',
 } as const;

@@ -33,6 +33,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPES = {
   validation: { status: 400, title: { zh: '请求内容有误', en: 'The request has invalid fields' } },
   malformedJson: { status: 400, title: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' } },
+  unauthorized: { status: 401, title: { zh: '身份校验未通过', en: 'Unauthorized' } },
   notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
   methodNotAllowed: { status: 405, title: { zh: '不支持该请求方法', en: 'Method not allowed' } },
   openNeedExists: {
@@ -43,6 +44,8 @@ export const PROBLEM_TYPES = {
     status: 409,
     title: { zh: '相同幂等键的请求正在处理', en: 'A request with this Idempotency-Key is still in progress' },
   },
+  referralConflict: { status: 409, title: { zh: '推荐状态不允许该操作', en: 'The referral is not in a state for this event' } },
+  referralNotReady: { status: 409, title: { zh: '推荐尚未就绪', en: 'The referral is not ready for this event yet' } },
   payloadTooLarge: { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },
   unsupportedMediaType: {
     status: 415,

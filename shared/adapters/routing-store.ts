@@ -1,0 +1,409 @@
+// DynamoDB persistence of the referral workflow (see docs/data-model.md). Every state change is one
+// transaction: the referral, the need's status and timeline, the bank's load and the county-day
+// counters move together, conditionally on the stage they expect, so a change happens once.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Bank } from '../domain/bank';
+import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
+import { chinaDay } from '../domain/need-record';
+import type { Referral, ReferralTransition } from '../domain/referral';
+import type { NegativeListEntry } from '../domain/screening';
+import { countyStatusKey, needKey, openNeedClaimKey } from './need-repository';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export interface BankState {
+  bank: Bank;
+  openReferrals: number;
+  lastOfferedAt?: string;
+}
+
+export const referralKey = (referralId: string) => ({ pk: `REFERRAL#${referralId}`, sk: 'REFERRAL' });
+export const bankKey = (bankId: string) => ({ pk: 'BANKS', sk: `BANK#${bankId}` });
+const negativeKey = (entry: NegativeListEntry) => ({
+  pk: `NEGATIVE#${entry.creditCode}`,
+  sk: `${entry.jurisdiction}#${entry.reasonCode}#${entry.validFrom}`,
+});
+const deliveryKey = (bankId: string, webhookId: string) => ({ pk: `WEBHOOK#${bankId}#${webhookId}`, sk: 'RECEIVED' });
+const auditKey = (needId: string, at: string, kind: string) => ({ pk: `AUDIT#${needId}`, sk: `${at}#${kind}` });
+
+const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
+function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return (
+    (error instanceof TransactionCanceledException &&
+      (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')) ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+export class RoutingStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: { needs: string; counters: string },
+  ) {}
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  async getNeed(needId: string): Promise<(NeedRecord & { referralIds?: string[] }) | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: needKey(needId), ConsistentRead: true }));
+    return Item ? strip(Item) : undefined;
+  }
+
+  async getReferral(referralId: string): Promise<Referral | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tables.needs, Key: referralKey(referralId), ConsistentRead: true }),
+    );
+    return Item ? strip(Item) : undefined;
+  }
+
+  async listBanks(): Promise<BankState[]> {
+    const states: BankState[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.needs,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'BANKS' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        states.push({ bank: item.bank as Bank, openReferrals: Number(item.openReferrals ?? 0), lastOfferedAt: item.lastOfferedAt as string | undefined });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return states;
+  }
+
+  async getBank(bankId: string): Promise<Bank | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: bankKey(bankId), ConsistentRead: true }));
+    return Item?.bank as Bank | undefined;
+  }
+
+  async negativeEntries(creditCode: string): Promise<NegativeListEntry[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.needs,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `NEGATIVE#${creditCode}` },
+      }),
+    );
+    return Items.map((item) => item.entry as NegativeListEntry);
+  }
+
+  async getDelivery(bankId: string, webhookId: string): Promise<{ status: number; body: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tables.needs, Key: deliveryKey(bankId, webhookId), ConsistentRead: true }),
+    );
+    return Item ? { status: Number(Item.status), body: String(Item.body) } : undefined;
+  }
+
+  // ---- registry (CLI) ---------------------------------------------------------------------------
+
+  /** Adds or replaces a bank's profile, keeping its load. */
+  async putBank(bank: Bank, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.needs,
+        Key: bankKey(bank.bankId),
+        UpdateExpression: 'SET bank = :bank, itemType = :type, updatedAt = :now, openReferrals = if_not_exists(openReferrals, :zero)',
+        ExpressionAttributeValues: { ':bank': bank, ':type': 'bank', ':now': now.toISOString(), ':zero': 0 },
+      }),
+    );
+  }
+
+  async putNegativeEntries(entries: NegativeListEntry[], now: Date): Promise<void> {
+    for (let i = 0; i < entries.length; i += 25) {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: entries.slice(i, i + 25).map((entry) => ({
+            Put: {
+              TableName: this.tables.needs,
+              Item: { ...negativeKey(entry), itemType: 'negative-list-entry', entry, loadedAt: now.toISOString() },
+            },
+          })),
+        }),
+      );
+    }
+  }
+
+  // ---- workflow steps ---------------------------------------------------------------------------
+
+  private needUpdate(
+    need: NeedRecord,
+    status: NeedStatus,
+    entries: TimelineEntry[],
+    now: Date,
+    extra: { set?: string; values?: Record<string, unknown> } = {},
+  ): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.needs,
+        Key: needKey(need.needId),
+        UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1sk = :gsi, timeline = list_append(timeline, :entries)${extra.set ? `, ${extra.set}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now.toISOString(),
+          ':gsi': countyStatusKey({ ...need, status }).gsi1sk,
+          ':entries': entries,
+          ...extra.values,
+        },
+      },
+    };
+  }
+
+  private counterUpdate(need: Pick<NeedRecord, 'enterprise'>, now: Date, counters: Record<string, number>): TransactItem {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':now': now.toISOString() };
+    const adds = Object.entries(counters).map(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    return {
+      Update: {
+        TableName: this.tables.counters,
+        Key: { day: chinaDay(now), countyCode: need.enterprise.countyCode },
+        UpdateExpression: `ADD ${adds.join(', ')} SET updatedAt = :now`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private releaseClaim(need: NeedRecord): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tables.needs,
+        Key: openNeedClaimKey(need.enterprise.creditCode),
+        ConditionExpression: 'attribute_not_exists(pk) OR needId = :needId',
+        ExpressionAttributeValues: { ':needId': need.needId },
+      },
+    };
+  }
+
+  private bankLoad(bankId: string, delta: number, now: Date, offered: boolean): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.needs,
+        Key: bankKey(bankId),
+        UpdateExpression: offered ? 'ADD openReferrals :d SET lastOfferedAt = :now' : 'ADD openReferrals :d',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: offered ? { ':d': delta, ':now': now.toISOString() } : { ':d': delta },
+      },
+    };
+  }
+
+  async write(items: TransactItem[]): Promise<'written' | 'condition_failed'> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
+  }
+
+  async recordScreening(
+    need: NeedRecord,
+    recommended: boolean,
+    reasons: { code: string }[],
+    note: string,
+    now: Date,
+  ): Promise<void> {
+    if (need.status !== 'submitted') return; // screened already (a retried step)
+    const at = now.toISOString();
+    const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
+    const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
+    for (const reason of reasons) counters[`notRecommendedBy_${reason.code.replace(/[^A-Za-z0-9_-]/g, '_')}`] = 1;
+    await this.write([
+      this.needUpdate(need, status, [{ at, status: 'screening', note: '正在审核 / Screening' }, { at, status, note }], now, {
+        set: 'screening = :screening',
+        values: { ':screening': { recommended, reasons, at } },
+      }),
+      this.counterUpdate(need, now, counters),
+      ...(recommended ? [] : [this.releaseClaim(need)]),
+    ]);
+  }
+
+  async createReferral(need: NeedRecord, referral: Referral, counters: Record<string, number>, now: Date): Promise<'written' | 'condition_failed'> {
+    return this.write([
+      {
+        Put: {
+          TableName: this.tables.needs,
+          Item: { ...referralKey(referral.referralId), itemType: 'referral', ...referral },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.needUpdate(
+        need,
+        'offered',
+        [{ at: now.toISOString(), status: 'offered', note: '已推荐给服务本地区的银行，等待银行答复 / Referred to a bank serving your area; waiting for its answer' }],
+        now,
+        { set: 'referralIds = list_append(if_not_exists(referralIds, :none), :ref)', values: { ':none': [], ':ref': [referral.referralId] } },
+      ),
+      this.bankLoad(referral.bankId, 1, now, true),
+      this.counterUpdate(need, now, counters),
+    ]);
+  }
+
+  /** Keeps the task token the workflow waits on, while the referral is in the expected stage. */
+  async saveTaskToken(referralId: string, waitingFor: 'offer' | 'decision', taskToken: string): Promise<'written' | 'condition_failed'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.needs,
+          Key: referralKey(referralId),
+          UpdateExpression: 'SET waitingFor = :w, taskToken = :t',
+          ConditionExpression: 'stage = :stage',
+          ExpressionAttributeValues: { ':w': waitingFor, ':t': taskToken, ':stage': waitingFor === 'offer' ? 'offered' : 'accepted' },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
+  }
+
+  async recordDeliveryAttempt(referralId: string, attempt: { at: string; status?: number; error?: string; webhookId: string }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.needs,
+        Key: referralKey(referralId),
+        UpdateExpression: 'SET deliveries = list_append(if_not_exists(deliveries, :none), :attempt)',
+        ExpressionAttributeValues: { ':none': [], ':attempt': [attempt] },
+      }),
+    );
+  }
+
+  /** Applies a bank's answer once: conditional on the referral's stage (and its token, when waiting). */
+  async applyTransition(referral: Referral, need: NeedRecord, transition: ReferralTransition, now: Date, audit?: Record<string, unknown>) {
+    const names: Record<string, string> = { '#stage': 'stage' };
+    const values: Record<string, unknown> = { ':to': transition.toStage, ':from': transition.fromStage, ':now': now.toISOString() };
+    const sets = ['#stage = :to', 'updatedAt = :now'];
+    Object.entries(transition.referralUpdate).forEach(([key, value], i) => {
+      names[`#u${i}`] = key;
+      values[`:u${i}`] = value;
+      sets.push(`#u${i} = :u${i}`);
+    });
+    if (transition.toStage === 'accepted') sets.push('acceptedAt = :now');
+    if (['granted', 'declined'].includes(transition.toStage)) sets.push('decidedAt = :now');
+    const at = now.toISOString();
+    return this.write([
+      {
+        Update: {
+          TableName: this.tables.needs,
+          Key: referralKey(referral.referralId),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE taskToken, waitingFor`,
+          ConditionExpression: '#stage = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      this.needUpdate(need, transition.needStatus, [{ at, status: transition.needStatus, note: transition.timelineNote }], now),
+      this.counterUpdate(need, now, transition.counters),
+      ...(transition.releasesBankCapacity ? [this.bankLoad(referral.bankId, -1, now, false)] : []),
+      ...(transition.closesNeed ? [this.releaseClaim(need)] : []),
+      ...(audit
+        ? [{ Put: { TableName: this.tables.needs, Item: { ...auditKey(need.needId, at, 'disclosure'), itemType: 'audit', ...audit } } }]
+        : []),
+    ]);
+  }
+
+  /** The bank missed its deadline: the referral expires (unless it has ended meanwhile). */
+  async expireReferral(referral: Referral, need: NeedRecord, stage: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    return this.write([
+      {
+        Update: {
+          TableName: this.tables.needs,
+          Key: referralKey(referral.referralId),
+          UpdateExpression: 'SET #stage = :expired, expiredAt = :now, missedDeadline = :which REMOVE taskToken, waitingFor',
+          ConditionExpression: '#stage IN (:offered, :accepted)',
+          ExpressionAttributeNames: { '#stage': 'stage' },
+          ExpressionAttributeValues: { ':expired': 'expired', ':now': at, ':which': stage, ':offered': 'offered', ':accepted': 'accepted' },
+        },
+      },
+      this.needUpdate(
+        need,
+        'recommended',
+        [{ at, status: 'recommended', note: `${referral.bankNameZh}未在期限内答复，正在为您匹配其他银行 / ${referral.bankNameEn} did not answer in time; finding another bank` }],
+        now,
+      ),
+      this.bankLoad(referral.bankId, -1, now, false),
+      this.counterUpdate(need, now, { deadlinesMissed: 1, [`deadlinesMissedBy_${referral.bankId.replace(/[^A-Za-z0-9_-]/g, '_')}`]: 1 }),
+    ]);
+  }
+
+  async recordLateAnswer(referral: Referral, need: NeedRecord, event: unknown, counters: Record<string, number>, now: Date): Promise<void> {
+    await this.write([
+      {
+        Update: {
+          TableName: this.tables.needs,
+          Key: referralKey(referral.referralId),
+          UpdateExpression: 'SET lateAnswers = list_append(if_not_exists(lateAnswers, :none), :event)',
+          ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), event }] },
+        },
+      },
+      this.counterUpdate(need, now, counters),
+    ]);
+  }
+
+  async escalate(need: NeedRecord, now: Date): Promise<void> {
+    if (need.status === 'unmatched') return;
+    await this.write([
+      this.needUpdate(
+        need,
+        'unmatched',
+        [{ at: now.toISOString(), status: 'unmatched', note: '暂未匹配到银行，已转县级工作专班跟进 / No bank matched yet; the county task force will follow up' }],
+        now,
+      ),
+      this.counterUpdate(need, now, { unmatched: 1 }),
+      this.releaseClaim(need),
+    ]);
+  }
+
+  async recordFailure(need: NeedRecord, error: string, now: Date): Promise<void> {
+    await this.write([
+      this.needUpdate(
+        need,
+        need.status,
+        [{ at: now.toISOString(), status: need.status, note: '处理出现故障，已通知县级工作专班 / Processing failed; the county task force has been told' }],
+        now,
+        { set: 'routingFailure = :failure', values: { ':failure': { error, at: now.toISOString() } } },
+      ),
+      this.counterUpdate(need, now, { routingFailures: 1 }),
+    ]);
+  }
+
+  async putDelivery(bankId: string, webhookId: string, response: { status: number; body: string }, now: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tables.needs,
+        Item: {
+          ...deliveryKey(bankId, webhookId),
+          itemType: 'webhook-received',
+          ...response,
+          receivedAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + 7 * 24 * 3600,
+        },
+      }),
+    );
+  }
+}

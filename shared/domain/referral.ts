@@ -1,0 +1,208 @@
+// A referral: one need offered to one bank. Its life: offered → accepted → granted → disbursed, or
+// declined, or expired (the bank missed its deadline). The workflow waits on a task token that the
+// referral keeps server-side; banks only ever see the opaque referral id.
+import type { BankEvent } from './bank-events';
+import { declineReason } from './bank-events';
+import type { NeedRecord, NeedStatus } from './need-record';
+
+export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired'] as const;
+export type ReferralStage = (typeof REFERRAL_STAGES)[number];
+
+export interface Referral {
+  referralId: string;
+  needId: string;
+  bankId: string;
+  bankNameZh: string;
+  bankNameEn: string;
+  productId: string;
+  countyCode: string;
+  stage: ReferralStage;
+  offeredAt: string;
+  /** When the bank must answer the offer (scaled by the time scale locally). */
+  deadline: string;
+  decideWithinDays: number;
+  explanation: string[];
+  /** The step the workflow is waiting on, and its token. Never leaves the server. */
+  waitingFor?: 'offer' | 'decision';
+  taskToken?: string;
+  acceptedAt?: string;
+  decidedAt?: string;
+  decline?: { reasonCode: string; repairable: boolean; note?: string };
+  grant?: { amountYuan: number; annualRateBp: number; termMonths: number; loanType: string; firstLoan: boolean };
+  disbursement?: { amountYuan: number; disbursedOn: string };
+}
+
+/** What the workflow receives when a bank answers (SendTaskSuccess output). */
+export type WorkflowAnswer =
+  | { outcome: 'accepted'; decisionTimeoutSeconds: number }
+  | { outcome: 'declined'; reasonCode: string }
+  | { outcome: 'granted' };
+
+/** The change one bank event makes, for the store to apply atomically (conditional on `fromStage`). */
+export interface ReferralTransition {
+  fromStage: ReferralStage;
+  toStage: ReferralStage;
+  /** Whether the workflow waits for this answer: then it is resumed with `answer`. */
+  resumesWorkflow: boolean;
+  answer?: WorkflowAnswer;
+  referralUpdate: Partial<Referral>;
+  needStatus: NeedStatus;
+  timelineNote: string;
+  counters: Record<string, number>;
+  /** The bank's open-referral count goes down when the referral ends. */
+  releasesBankCapacity: boolean;
+  /** The need is closed: the enterprise may declare a new one. */
+  closesNeed: boolean;
+  /** Contact details go to the bank (it accepted): answer with them and audit the disclosure. */
+  disclose: boolean;
+}
+
+export type BankEventOutcome =
+  | { kind: 'transition'; transition: ReferralTransition }
+  | { kind: 'late'; counters: Record<string, number> }
+  | { kind: 'conflict'; detail: { zh: string; en: string } };
+
+const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired']);
+
+/** Counter attribute for a breakdown, e.g. `declinedBy_tax_arrears`, `offersBy_icbc-hz`. */
+export function counterKey(name: string, by: string): string {
+  return `${name}By_${by.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export const MEDIUM_LONG_TERM_MONTHS = 12;
+
+/**
+ * What a bank's event does to a referral. `decisionTimeoutSeconds` is computed by the caller from
+ * the decision deadline (calendar days, time scale).
+ */
+export function applyBankEvent(referral: Referral, event: BankEvent, decisionTimeoutSeconds: number): BankEventOutcome {
+  const bank = referral.bankId;
+  if (referral.stage === 'expired') return { kind: 'late', counters: { lateAnswers: 1, [counterKey('lateAnswers', bank)]: 1 } };
+  const conflict = (zh: string, en: string): BankEventOutcome => ({ kind: 'conflict', detail: { zh, en } });
+  const base = { releasesBankCapacity: false, closesNeed: false, disclose: false };
+
+  switch (event.type) {
+    case 'referral.accepted':
+      if (referral.stage !== 'offered') return conflict('该推荐已不处于待受理状态', 'The referral is no longer waiting for acceptance');
+      return {
+        kind: 'transition',
+        transition: {
+          ...base,
+          fromStage: 'offered',
+          toStage: 'accepted',
+          resumesWorkflow: true,
+          answer: { outcome: 'accepted', decisionTimeoutSeconds },
+          referralUpdate: {},
+          needStatus: 'accepted',
+          timelineNote: `${referral.bankNameZh}已受理，将与您联系 / ${referral.bankNameEn} accepted and will contact you`,
+          counters: { accepted: 1, [counterKey('accepted', bank)]: 1 },
+          disclose: true,
+        },
+      };
+    case 'referral.declined': {
+      if (referral.stage !== 'offered' && referral.stage !== 'accepted') {
+        return conflict('该推荐已结束，不能再拒绝', 'The referral has ended and cannot be declined');
+      }
+      const reason = declineReason(event.data.reasonCode);
+      return {
+        kind: 'transition',
+        transition: {
+          ...base,
+          fromStage: referral.stage,
+          toStage: 'declined',
+          resumesWorkflow: true,
+          answer: { outcome: 'declined', reasonCode: event.data.reasonCode },
+          referralUpdate: {
+            decline: {
+              reasonCode: event.data.reasonCode,
+              repairable: reason?.repairable ?? false,
+              ...(event.data.note ? { note: event.data.note } : {}),
+            },
+          },
+          needStatus: 'recommended',
+          timelineNote:
+            `${referral.bankNameZh}未能提供授信（${reason?.zh ?? event.data.reasonCode}），正在为您匹配其他银行 / ` +
+            `${referral.bankNameEn} declined (${reason?.en ?? event.data.reasonCode}); finding another bank`,
+          counters: {
+            declined: 1,
+            [counterKey('declined', event.data.reasonCode)]: 1,
+            [counterKey('declinedAtBank', bank)]: 1,
+            ...(reason?.repairable ? { declinedRepairable: 1 } : {}),
+          },
+          releasesBankCapacity: true,
+        },
+      };
+    }
+    case 'referral.granted': {
+      if (referral.stage === 'offered') return conflict('请先受理（referral.accepted）再发送授信结果', 'Accept the referral (referral.accepted) before granting');
+      if (referral.stage !== 'accepted') return conflict('该推荐已结束', 'The referral has ended');
+      const grant = event.data;
+      return {
+        kind: 'transition',
+        transition: {
+          ...base,
+          fromStage: 'accepted',
+          toStage: 'granted',
+          resumesWorkflow: true,
+          answer: { outcome: 'granted' },
+          referralUpdate: {
+            grant: {
+              amountYuan: grant.amountYuan,
+              annualRateBp: grant.annualRateBp,
+              termMonths: grant.termMonths,
+              loanType: grant.loanType,
+              firstLoan: grant.firstLoan,
+            },
+          },
+          needStatus: 'granted',
+          timelineNote:
+            `${referral.bankNameZh}已授信 ${grant.amountYuan} 元，年利率 ${(grant.annualRateBp / 100).toFixed(2)}%，期限 ${grant.termMonths} 个月 / ` +
+            `${referral.bankNameEn} granted ${grant.amountYuan} yuan at ${(grant.annualRateBp / 100).toFixed(2)}% a year for ${grant.termMonths} months`,
+          counters: {
+            granted: 1,
+            grantedAmountYuan: grant.amountYuan,
+            [counterKey('grantedAtBank', bank)]: 1,
+            [counterKey('grantedAmountYuanAtBank', bank)]: grant.amountYuan,
+            grantedRateBpSum: grant.annualRateBp,
+            grantedRateBpAmountSum: grant.annualRateBp * grant.amountYuan,
+            ...(grant.loanType === 'credit' ? { creditLoans: 1, creditLoanAmountYuan: grant.amountYuan } : {}),
+            ...(grant.firstLoan ? { firstLoans: 1 } : {}),
+            ...(grant.termMonths > MEDIUM_LONG_TERM_MONTHS ? { mediumLongTermLoans: 1 } : {}),
+          },
+          releasesBankCapacity: true,
+          closesNeed: true,
+        },
+      };
+    }
+    case 'referral.disbursed':
+      if (referral.stage !== 'granted') {
+        return conflict(
+          TERMINAL.has(referral.stage) ? '该推荐未获授信，不能放款' : '请先发送授信结果（referral.granted）',
+          TERMINAL.has(referral.stage) ? 'The referral was not granted' : 'Send referral.granted before referral.disbursed',
+        );
+      }
+      return {
+        kind: 'transition',
+        transition: {
+          ...base,
+          fromStage: 'granted',
+          toStage: 'disbursed',
+          resumesWorkflow: false,
+          referralUpdate: { disbursement: { amountYuan: event.data.amountYuan, disbursedOn: event.data.disbursedOn } },
+          needStatus: 'disbursed',
+          timelineNote: `${referral.bankNameZh}已放款 ${event.data.amountYuan} 元 / ${referral.bankNameEn} disbursed ${event.data.amountYuan} yuan`,
+          counters: { disbursed: 1, disbursedAmountYuan: event.data.amountYuan },
+        },
+      };
+  }
+}
+
+/** Disclosed to a bank that accepted: who to contact. */
+export function disclosure(need: NeedRecord) {
+  return {
+    enterprise: { name: need.enterprise.name, creditCode: need.enterprise.creditCode, countyCode: need.enterprise.countyCode },
+    contact: { name: need.contact.name, mobile: need.contact.mobile },
+    need: need.need,
+    consent: { textVersion: need.consent.textVersion, at: need.consent.at },
+  };
+}
