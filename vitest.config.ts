@@ -15,6 +15,7 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 180_000 } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
     ],
   },

@@ -134,7 +134,7 @@ export function toProxyEvent(
   };
 }
 
-function lambdaContext(functionName: string, requestId: string, timeoutSeconds: number): Context {
+export function lambdaContext(functionName: string, requestId: string, timeoutSeconds: number): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: true,

@@ -1,17 +1,29 @@
-// The whole system on one machine: DynamoDB Local with the stack's tables, the API's handlers behind
-// an API Gateway emulator, and the web pages, all from the same definitions as in AWS.
+// The whole system on one machine, from the same definitions as in AWS: DynamoDB Local with the
+// stack's tables; the API's handlers behind an API Gateway emulator; the synthesized routing state
+// machine on a Step Functions-compatible endpoint (with Secrets Manager for the banks' signing
+// secrets); the pipe from the needs stream; the web pages; and, for `npm start`, simulated banks.
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../lib/routes';
 import { PROJECT_ROOT } from '../lib/lambda-defaults';
 import { contentSecurityPolicy } from '../lib/web';
 import { ENV } from '../shared/domain/environment';
 import { buildWebSync } from '../web/build';
-import { createApiServer, type LambdaHandler, type LocalRoute } from './api-gateway';
+import { createApiServer, lambdaContext, type LambdaHandler, type LocalRoute } from './api-gateway';
+import { startAwsEmulator } from './aws-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
+import { LocalSecretsManager } from './secrets-manager';
+import { LocalStepFunctions } from './step-functions';
+import { startStreamPollers, type StreamPoller } from './stream-poller';
 import { createTables } from './tables';
 import { functionEnvironment, LOCAL_CDK_OUT, synthesizeLocal } from './synth';
+
+export const LOCAL_ACCOUNT = '000000000000';
+/** One simulated day lasts this many seconds by default (SMEFIN_DAY_SECONDS overrides). */
+export const DEFAULT_DAY_SECONDS = 10;
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -20,13 +32,30 @@ export interface LocalRuntimeOptions {
   /** Handler log level (Powertools); tests keep it at ERROR. */
   logLevel?: string;
   host?: string;
+  /** Seconds a simulated day lasts: deadlines of working days pass this much faster. */
+  daySeconds?: number;
+  /** Pause before Step Functions retries (ms) instead of the definition's intervals. */
+  retryIntervalMs?: number;
+  /** Replaces a function's handler (tests of failure paths): called with the real handler. */
+  wrapHandler?: (name: FunctionName, handler: AnyHandler) => AnyHandler;
 }
+
+export type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LocalRuntime {
   url: string;
   port: number;
   dynamoDbEndpoint: string;
+  awsEndpoint: string;
   tables: string[];
+  tableNames: { needs: string; counters: string; idempotency: string };
+  bankSecretPrefix: string;
+  bankSecretsFile: string;
+  stepFunctions: LocalStepFunctions;
+  secrets: LocalSecretsManager;
+  streams: StreamPoller;
+  /** Invokes a function the way AWS would (event, context). */
+  invoke(name: FunctionName, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -34,10 +63,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dataDir = path.resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
   const synthesis = synthesizeLocal(LOCAL_CDK_OUT(dataDir));
+  const { template } = synthesis;
   const dynamodb = await startDynamoDbLocal(dataDir);
-  let server: Server | undefined;
+  const stoppers: (() => Promise<void>)[] = [() => dynamodb.stop()];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  };
   try {
-    const tables = await createTables(dynamodb.client, synthesis.template);
+    const tables = await createTables(dynamodb.client, template);
 
     // The server must listen before the handlers load: their environment includes the web origin.
     const webDir = path.join(dataDir, 'web');
@@ -52,25 +85,61 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'Referrer-Policy': 'no-referrer',
       },
     });
-    server = api.server;
+    const server: Server = api.server;
     const port = await new Promise<number>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(options.port, host, () => resolve((server!.address() as { port: number }).port));
+      server.once('error', reject);
+      server.listen(options.port, host, () => resolve((server.address() as { port: number }).port));
     });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
     const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+
+    // Handlers by function name and by the logical id the template gives them.
+    const handlers = new Map<FunctionName, AnyHandler>();
+    const nameByLogicalId = new Map<string, FunctionName>(
+      (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [synthesis.functionIds[name], name]),
+    );
+    const invoke = async (name: FunctionName, event: unknown) => {
+      const handler = handlers.get(name);
+      if (!handler) throw new Error(`function ${name} is not loaded`);
+      return handler(event, lambdaContext(name, `local-${Date.now()}`, 60));
+    };
+
+    const stepFunctions = new LocalStepFunctions({
+      template,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      invokeLambda: async (logicalId, payload) => {
+        const name = nameByLogicalId.get(logicalId);
+        if (!name) throw new Error(`no local handler for ${logicalId}`);
+        return invoke(name, payload);
+      },
+    });
+    stoppers.push(() => stepFunctions.stop());
+    const bankSecretsFile = path.join(dataDir, 'bank-secrets.json');
+    const secrets = new LocalSecretsManager({ file: bankSecretsFile, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    const aws = await startAwsEmulator({ stepFunctions, secrets });
+    stoppers.push(() => aws.stop());
 
     // The same settings a function gets in AWS, with local endpoints: one process, so the union of
     // all functions' variables (they agree where they overlap) goes into process.env.
-    const overrides = { [ENV.webOrigin]: url, [ENV.allowedOrigin]: url };
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-    });
+    const daySeconds = options.daySeconds ?? Number(process.env.SMEFIN_DAY_SECONDS ?? DEFAULT_DAY_SECONDS);
+    const overrides = {
+      [ENV.webOrigin]: url,
+      [ENV.allowedOrigin]: url,
+      [ENV.timeScale]: String(86_400 / daySeconds),
+    };
+    const refValue = (logicalId: string, resource: { Type: string }) =>
+      resource.Type === 'AWS::StepFunctions::StateMachine' ? stepFunctions.stateMachineArn(logicalId) : logicalId;
     const merged: Record<string, string> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      const environment = functionEnvironment(synthesis.template, synthesis.functionIds[name], overrides);
+      const environment = functionEnvironment(template, synthesis.functionIds[name], overrides, refValue);
       for (const [key, value] of Object.entries(environment)) {
         if (merged[key] !== undefined && merged[key] !== value) {
           throw new Error(`functions disagree on ${key}; the local runtime runs them in one process`);
@@ -79,48 +148,78 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     }
     delete merged.NODE_OPTIONS;
-    Object.assign(process.env, merged);
-    // Local-only observability settings: no X-Ray daemon, metrics not flushed to stdout.
-    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    if (options.logLevel) process.env.POWERTOOLS_LOG_LEVEL = options.logLevel;
+    Object.assign(process.env, merged, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SFN: aws.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      // Local-only observability settings: no X-Ray daemon, metrics not flushed to stdout.
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
+    });
 
-    const handlers = new Map<FunctionName, LambdaHandler>();
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const module = (await import(pathToFileURL(path.join(PROJECT_ROOT, FUNCTIONS[name].entry)).href)) as {
-        handler: LambdaHandler;
+        handler: AnyHandler;
       };
-      handlers.set(name, module.handler);
+      handlers.set(name, options.wrapHandler ? options.wrapHandler(name, module.handler) : module.handler);
     }
-    const routes: LocalRoute[] = [];
-    for (const definition of ROUTES) {
-      const logicalId = synthesis.functionIds[definition.function];
-      routes.push({
-        definition,
-        functionName: definition.function,
-        handler: handlers.get(definition.function)!,
-        timeoutSeconds: Number(synthesis.template.Resources[logicalId]?.Properties?.Timeout ?? 3),
-      });
-    }
-
+    const routes: LocalRoute[] = ROUTES.map((definition) => ({
+      definition,
+      functionName: definition.function,
+      handler: handlers.get(definition.function)! as unknown as LambdaHandler,
+      timeoutSeconds: Number(template.Resources[synthesis.functionIds[definition.function]]?.Properties?.Timeout ?? 3),
+    }));
     api.setRoutes(routes);
-    const runningServer = server;
+
+    // EventBridge Pipes: the needs stream → start-routing.
+    const streamsClient = new DynamoDBStreamsClient({
+      endpoint: dynamodb.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const streams = startStreamPollers({
+      template,
+      dynamodb: dynamodb.client,
+      streams: streamsClient,
+      checkpointFile: path.join(dataDir, 'stream-checkpoints.json'),
+      deliver: async (logicalId, records) => {
+        const name = nameByLogicalId.get(logicalId);
+        if (!name) throw new Error(`pipe target ${logicalId} has no local handler`);
+        await invoke(name, records);
+      },
+      onError: (error) => console.error('local pipe error', error),
+    });
+    stoppers.push(async () => {
+      await streams.stop();
+      streamsClient.destroy();
+    });
+
+    const needsTable = tables.find((t) => t.startsWith('DataNeeds'))!;
     return {
       url,
       port,
       dynamoDbEndpoint: dynamodb.endpoint,
+      awsEndpoint: aws.endpoint,
       tables,
-      stop: async () => {
-        await new Promise<void>((resolve) => {
-          runningServer.close(() => resolve());
-          runningServer.closeAllConnections();
-        });
-        await dynamodb.stop();
+      tableNames: {
+        needs: needsTable,
+        counters: tables.find((t) => t.startsWith('DataCounters'))!,
+        idempotency: tables.find((t) => t.startsWith('DataIdempotency'))!,
       },
+      bankSecretPrefix: merged[ENV.bankSecretPrefix] ?? '',
+      bankSecretsFile,
+      stepFunctions,
+      secrets,
+      streams,
+      invoke,
+      stop: stopAll,
     };
   } catch (error) {
-    server?.close();
-    await dynamodb.stop();
+    await stopAll();
     throw error;
   }
 }

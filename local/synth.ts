@@ -45,29 +45,36 @@ export function resourcesOfType(template: CfnTemplate, type: string): [string, C
 
 /**
  * A function's environment with CloudFormation intrinsics resolved for the local runtime: `Ref` to a
- * resource gives its local name (the logical id), and the variables in `overrides` replace values
- * that only exist in AWS (the CloudFront origin, say).
+ * resource gives what `refValue` says (by default its local name, the logical id), and the variables
+ * in `overrides` replace values that only exist in AWS (the CloudFront origin, say).
  */
 export function functionEnvironment(
   template: CfnTemplate,
   logicalId: string,
   overrides: Record<string, string>,
+  refValue: (logicalId: string, resource: CfnResource) => string = (id) => id,
 ): Record<string, string> {
   const variables = (template.Resources[logicalId]?.Properties?.Environment as { Variables?: Record<string, CfnValue> })
     ?.Variables ?? {};
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (name in overrides) resolved[name] = overrides[name]!;
-    else resolved[name] = resolveLocal(template, value, `${logicalId}.${name}`);
+    else resolved[name] = resolveLocal(template, value, `${logicalId}.${name}`, refValue);
   }
   return resolved;
 }
 
-function resolveLocal(template: CfnTemplate, value: CfnValue, where: string): string {
+function resolveLocal(
+  template: CfnTemplate,
+  value: CfnValue,
+  where: string,
+  refValue: (logicalId: string, resource: CfnResource) => string,
+): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value && !Array.isArray(value) && typeof value === 'object' && typeof value.Ref === 'string') {
-    if (!(value.Ref in template.Resources)) throw new Error(`${where}: Ref to unknown resource ${value.Ref}`);
-    return value.Ref;
+    const resource = template.Resources[value.Ref];
+    if (!resource) throw new Error(`${where}: Ref to unknown resource ${value.Ref}`);
+    return refValue(value.Ref, resource);
   }
   throw new Error(`${where}: cannot resolve ${JSON.stringify(value)} locally; give it an override`);
 }

@@ -1,0 +1,329 @@
+// The referral workflow on the real synthesized state machine, run by the local Step Functions
+// endpoint with the same handlers as in AWS, DynamoDB Local, the local pipe from the needs stream,
+// and banks under the test's control that answer through the public, signed events endpoint.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../lib/routes';
+import type { BankInput } from '../../shared/domain/bank';
+import { chinaDay } from '../../shared/domain/need-record';
+import { RoutingStore } from '../../shared/adapters/routing-store';
+import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
+import { freshCreditCode, validSubmission } from '../support/needs';
+import { TestBanks } from '../support/test-banks';
+
+let runtime: LocalRuntime;
+let banks: TestBanks;
+let store: RoutingStore;
+let db: DynamoDBDocumentClient;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-wf-'));
+
+/** Fault injection for the failure paths: which steps throw, for needs of which county. */
+const faults: { action: string; county: string; times: number }[] = [];
+const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler => {
+  if (name !== 'routing-steps') return handler;
+  return async (event, context) => {
+    const input = event as { action: string; needId?: string };
+    const county = input.needId ? (await store.getNeed(input.needId))?.enterprise.countyCode : undefined;
+    const fault = faults.find((f) => f.action === input.action && f.county === county && f.times > 0);
+    if (fault) {
+      fault.times--;
+      throw new Error(`injected failure of ${input.action}`);
+    }
+    return handler(event, context);
+  };
+};
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', daySeconds: 1, retryIntervalMs: 10, wrapHandler });
+  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...clientConfig, endpoint: runtime.dynamoDbEndpoint }));
+  store = new RoutingStore(db, runtime.tableNames);
+  banks = new TestBanks(runtime.url, store, new SecretsManagerClient({ ...clientConfig, endpoint: runtime.awsEndpoint }), runtime.bankSecretPrefix);
+  await banks.start();
+}, 180_000);
+
+afterAll(async () => {
+  await banks?.stop();
+  await runtime?.stop();
+  db?.destroy();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const product = {
+  productId: 'sme-loan',
+  nameZh: '小微企业贷',
+  nameEn: 'SME loan',
+  guarantees: ['credit', 'collateral'],
+  minAmountYuan: 10_000,
+  maxAmountYuan: 5_000_000,
+  minTermMonths: 1,
+  maxTermMonths: 60,
+} satisfies BankInput['products'][number];
+
+let bankCounter = 0;
+/** A bank serving only `division`, quick to time out (1 working day). */
+function testBank(division: string, extra: Partial<BankInput> = {}): Omit<BankInput, 'webhookUrl'> {
+  bankCounter++;
+  return {
+    bankId: `test-bank-${bankCounter}-${Date.now().toString(36)}`,
+    nameZh: `测试银行${bankCounter}`,
+    nameEn: `Test Bank ${bankCounter}`,
+    divisions: [division],
+    products: [product],
+    capacity: 10,
+    deadlines: { acknowledgeWorkingDays: 1, decideCalendarDays: 2 },
+    ...extra,
+  };
+}
+
+async function submit(countyCode: string, change: (s: ReturnType<typeof validSubmission>) => void = () => undefined) {
+  const submission = validSubmission();
+  submission.enterprise.countyCode = countyCode;
+  change(submission);
+  const response = await fetch(`${runtime.url}/v1/needs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(submission),
+  });
+  expect(response.status).toBe(201);
+  return { ...((await response.json()) as { needId: string; trackingToken: string }), submission };
+}
+
+async function execution(needId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = runtime.stepFunctions.executions().find((e) => e.name === needId);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no execution for ${needId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function finished(needId: string) {
+  const started = await execution(needId);
+  await Promise.race([started.finished, new Promise((_, reject) => setTimeout(() => reject(new Error('execution did not finish')), 60_000))]);
+  return runtime.stepFunctions.executions().find((e) => e.name === needId)!;
+}
+
+async function status(needId: string, token: string) {
+  const response = await fetch(`${runtime.url}/v1/needs/${needId}`, { headers: { Authorization: `Bearer ${token}` } });
+  return (await response.json()) as { status: string; timeline: { status: string; note: string }[] };
+}
+
+async function counters(countyCode: string) {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: runtime.tableNames.counters, Key: { day: chinaDay(new Date()), countyCode }, ConsistentRead: true }),
+  );
+  return Item ?? {};
+}
+
+const costs: Record<string, { stateTransitions: number; lambdaInvocations: number }> = {};
+afterAll(() => {
+  console.info('state transitions and Lambda invocations per need, by path:', JSON.stringify(costs));
+});
+
+describe('referral workflow', () => {
+  it('granted at the first bank: offer → accept (contact disclosed) → grant → disburse', async () => {
+    const county = '330106';
+    const bank = await banks.add(testBank(county));
+    const need = await submit(county);
+    const offer = await banks.nextOffer(bank.bankId);
+
+    expect(offer.signatureValid).toBe(true);
+    expect(offer.body.type).toBe('referral.offered');
+    // Least disclosure: nothing that identifies the enterprise or its contact.
+    expect(offer.raw).not.toContain(need.submission.enterprise.creditCode);
+    expect(offer.raw).not.toContain(need.submission.enterprise.name);
+    expect(offer.raw).not.toContain(need.submission.contact.mobile);
+    expect(offer.raw).not.toContain(need.submission.contact.name);
+    expect(offer.body.data.need).toMatchObject({ countyCode: county, amountYuan: 500_000, sizeClass: 'small' });
+
+    const referralId = offer.body.data.referralId;
+    const accepted = await banks.send(bank.bankId, 'referral.accepted', { referralId });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.disclosure.contact.mobile).toBe('13800138000');
+    expect(accepted.body.disclosure.enterprise.creditCode).toBe(need.submission.enterprise.creditCode);
+    expect((await status(need.needId, need.trackingToken)).status).toBe('accepted');
+
+    let granted;
+    for (let i = 0; i < 50; i++) {
+      granted = await banks.send(bank.bankId, 'referral.granted', {
+        referralId,
+        amountYuan: 500_000,
+        annualRateBp: 345,
+        termMonths: 24,
+        loanType: 'credit',
+        firstLoan: true,
+      });
+      if (granted.status !== 409) break;
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the decision step is not waiting yet
+    }
+    expect(granted!.status).toBe(200);
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+    costs.grantedAtFirstBank = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
+
+    const disbursed = await banks.send(bank.bankId, 'referral.disbursed', { referralId, amountYuan: 500_000, disbursedOn: chinaDay(new Date()) });
+    expect(disbursed.status).toBe(200);
+    const final = await status(need.needId, need.trackingToken);
+    expect(final.status).toBe('disbursed');
+    expect(final.timeline.map((e) => e.status)).toEqual(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'granted', 'disbursed']);
+    expect(final.timeline.find((e) => e.status === 'accepted')?.note).toContain(bank.nameZh);
+
+    expect(await counters(county)).toMatchObject({
+      recommended: expect.any(Number),
+      granted: expect.any(Number),
+      creditLoans: expect.any(Number),
+      firstLoans: expect.any(Number),
+      mediumLongTermLoans: expect.any(Number),
+      disbursed: expect.any(Number),
+    });
+    const { Items } = await db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: runtime.tableNames.needs,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${need.needId}` },
+      }),
+    );
+    expect(Items).toEqual([expect.objectContaining({ bankId: bank.bankId, referralId })]);
+    // The enterprise may declare a new need once this one is granted.
+    const again = await fetch(`${runtime.url}/v1/needs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(need.submission),
+    });
+    expect(again.status).toBe(201);
+  });
+
+  it('declined at the first bank (repairable reason), granted at the second', async () => {
+    const county = '441900';
+    const local = await banks.add(testBank(county));
+    const provincial = await banks.add(testBank('440000'));
+    const need = await submit(county);
+
+    const first = await banks.nextOffer(local.bankId); // the more local bank ranks first
+    const secondOffer = banks.nextOffer(provincial.bankId);
+    const declined = await banks.send(local.bankId, 'referral.declined', {
+      referralId: first.body.data.referralId,
+      reasonCode: 'tax_arrears',
+      note: '近三个月有欠税记录',
+    });
+    expect(declined.status).toBe(200);
+
+    const second = await secondOffer;
+    const referralId = second.body.data.referralId;
+    expect((await banks.send(provincial.bankId, 'referral.accepted', { referralId })).status).toBe(200);
+    for (let i = 0; i < 50; i++) {
+      const r = await banks.send(provincial.bankId, 'referral.granted', {
+        referralId,
+        amountYuan: 400_000,
+        annualRateBp: 380,
+        termMonths: 12,
+        loanType: 'collateral',
+        firstLoan: false,
+      });
+      if (r.status !== 409) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+    costs.declinedThenGranted = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
+    const timeline = (await status(need.needId, need.trackingToken)).timeline;
+    expect(timeline.some((e) => e.note.includes('存在欠缴税款'))).toBe(true);
+    expect(await counters(county)).toMatchObject({ declinedBy_tax_arrears: expect.any(Number), declinedRepairable: expect.any(Number) });
+  });
+
+  it('a silent bank misses its deadline; the need moves to the next bank; a late answer is recorded, not applied', async () => {
+    const county = '469001';
+    const silent = await banks.add(testBank(county));
+    const backup = await banks.add(testBank('460000'));
+    const need = await submit(county);
+    const ignored = await banks.nextOffer(silent.bankId);
+    const next = await banks.nextOffer(backup.bankId, 30_000); // after the (scaled) working-day deadline
+
+    const late = await banks.send(silent.bankId, 'referral.accepted', { referralId: ignored.body.data.referralId });
+    expect(late.status).toBe(202);
+    expect(late.body.status).toBe('late');
+
+    expect((await banks.send(backup.bankId, 'referral.declined', { referralId: next.body.data.referralId, reasonCode: 'outside_service_area' })).status).toBe(200);
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+    costs.silentThenDeclinedThenUnmatched = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
+    expect((await status(need.needId, need.trackingToken)).status).toBe('unmatched');
+    const tally = await counters(county);
+    expect(tally[`deadlinesMissedBy_${silent.bankId}`]).toBe(1);
+    expect(tally.lateAnswers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('all banks decline: the need is escalated to the county task force (unmatched)', async () => {
+    const county = '659001';
+    const a = await banks.add(testBank(county));
+    const b = await banks.add(testBank('650000'));
+    const need = await submit(county);
+    for (const bank of [a, b]) {
+      const offer = await banks.nextOffer(bank.bankId);
+      expect((await banks.send(bank.bankId, 'referral.declined', { referralId: offer.body.data.referralId, reasonCode: 'over_indebted' })).status).toBe(200);
+    }
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+    costs.allDeclineUnmatched = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
+    const final = await status(need.needId, need.trackingToken);
+    expect(final.status).toBe('unmatched');
+    expect(final.timeline.at(-1)?.note).toContain('工作专班');
+    expect((await counters(county)).unmatched).toBeGreaterThanOrEqual(1);
+  });
+
+  it('not recommended: a negative-list entry, and a medium enterprise — no bank is asked', async () => {
+    const county = '420106';
+    const bank = await banks.add(testBank(county));
+    const creditCode = freshCreditCode();
+    await store.putNegativeEntries(
+      [{ creditCode, jurisdiction: '420000', reasonCode: 'dishonest_judgment_debtor', source: '省高院失信名单', validFrom: '2026-01-01' }],
+      new Date(),
+    );
+    const listed = await submit(county, (s) => (s.enterprise.creditCode = creditCode));
+    const medium = await submit(county, (s) => {
+      s.enterprise.employees = 400;
+      s.enterprise.annualRevenueYuan = 50_000_000;
+    });
+    for (const need of [listed, medium]) {
+      const done = await finished(need.needId);
+      expect(done.status).toBe('SUCCEEDED');
+      expect((await status(need.needId, need.trackingToken)).status).toBe('not_recommended');
+      costs.notRecommended = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
+    }
+    expect(banks.offers.filter((o) => o.bankId === bank.bankId)).toEqual([]);
+    const tally = await counters(county);
+    expect(tally['notRecommendedBy_negative_list.dishonest_judgment_debtor'] ?? tally['notRecommendedBy_negative_list_dishonest_judgment_debtor']).toBe(1);
+    expect(tally.notRecommendedBy_size_not_eligible).toBe(1);
+  });
+
+  it('a Lambda error is retried and the need carries on', async () => {
+    const county = '320106';
+    const bank = await banks.add(testBank(county));
+    faults.push({ action: 'screen', county, times: 1 }, { action: 'next-bank', county, times: 1 });
+    const need = await submit(county);
+    const offer = await banks.nextOffer(bank.bankId);
+    expect(offer.body.data.referralId).toBeTruthy();
+    expect(faults.filter((f) => f.county === county).map((f) => f.times)).toEqual([0, 0]);
+    expect((await status(need.needId, need.trackingToken)).status).toBe('offered');
+  });
+
+  it('a step that keeps failing is recorded on the need, and the execution ends instead of hanging', async () => {
+    const county = '320205';
+    await banks.add(testBank(county));
+    faults.push({ action: 'next-bank', county, times: 100 });
+    const need = await submit(county);
+    const done = await finished(need.needId);
+    expect(done.status).toBe('FAILED');
+    const final = await status(need.needId, need.trackingToken);
+    expect(final.timeline.at(-1)?.note).toContain('处理出现故障');
+    expect((await counters(county)).routingFailures).toBe(1);
+  });
+});
