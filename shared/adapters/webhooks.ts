@@ -73,7 +73,7 @@ export function verifyWebhook(secret: string, body: string, headers: Record<stri
     present[name] = value;
   }
   try {
-    new Webhook(secret).verify(body, present);
+    new Webhook(secret).verify(body, present, { jsonParse: false });
     return { ok: true };
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { ok: false, reason: error.message };

@@ -2,6 +2,7 @@
 // `npm run openapi` writes it to shared/openapi.json (committed; a test keeps the two equal), and
 // GET /v1/openapi.json serves it.
 import { z } from 'zod';
+import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema } from './bank-events';
 import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';
 import { PROBLEM_TYPES, problemTypeUri } from './problem';
@@ -56,6 +57,19 @@ const problem = z
 const health = z
   .object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) })
   .meta({ title: 'Health' });
+
+const bankEventAnswer = z.object({
+  status: z.enum(['accepted', 'declined', 'granted', 'disbursed', 'late']),
+  referralId: z.string(),
+  disclosure: z
+    .object({
+      enterprise: z.object({ name: z.string(), creditCode: z.string(), countyCode: z.string() }),
+      contact: z.object({ name: z.string(), mobile: z.string() }),
+      need: needDetailsSchema,
+      consent: z.object({ textVersion: z.string(), at: z.string() }),
+    })
+    .optional(),
+});
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<
@@ -143,8 +157,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/banks/{bankId}/events': {
+        post: {
+          operationId: 'bankEvent',
+          summary: "A bank's answer to a referral (Standard Webhooks signed)",
+          description:
+            'Signed with the bank\'s secret per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature; 5-minute tolerance; ' +
+            'a repeated webhook-id gets the first answer). See docs/bank-integration.md. Decline reason codes: ' +
+            DECLINE_REASONS.map((r) => `${r.code}${r.repairable ? ' (repairable)' : ''}`).join(', '),
+          parameters: [
+            { name: 'bankId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BankEvent' } } } },
+          responses: {
+            '200': {
+              description: 'Applied: the referral\'s new stage; an acceptance also carries `disclosure` (the enterprise and its contact)',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/BankEventAnswer' } } },
+            },
+            '202': { description: 'Late: the deadline had passed; the answer is recorded and counted, the workflow has moved on' },
+            '400': problemResponse('Malformed event (see errors[])'),
+            '401': problemResponse('Bad signature, stale timestamp or unknown bank'),
+            '404': problemResponse("Unknown referral, or another bank's"),
+            '409': problemResponse('The referral is not in a stage for this event, or not ready yet (retry after retryAfterSeconds)'),
+          },
+        },
+      },
       '/v1/openapi.json': {
         get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+    },
+    webhooks: {
+      'referral.offered': {
+        post: {
+          summary: 'An offer to a bank (POSTed to its webhook URL, Standard Webhooks signed)',
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/ReferralOffered' } } } },
+          responses: { '200': { description: 'Received; answer with referral.accepted or referral.declined before the deadline' } },
+        },
       },
     },
     components: {
@@ -157,6 +208,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         NeedStatusResponse: schemaOf(needStatusResponse, 'output'),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
+        BankEvent: schemaOf(bankEventSchema, 'input'),
+        BankEventAnswer: schemaOf(bankEventAnswer, 'output'),
+        ReferralOffered: schemaOf(referralOfferedSchema, 'output'),
       },
     },
   };

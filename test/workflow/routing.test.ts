@@ -327,3 +327,61 @@ describe('referral workflow', () => {
     expect((await counters(county)).routingFailures).toBe(1);
   });
 });
+
+describe('bank events endpoint', () => {
+  async function offeredReferral(county: string) {
+    const bank = await banks.add(testBank(county, { deadlines: { acknowledgeWorkingDays: 10, decideCalendarDays: 30 } }));
+    const need = await submit(county);
+    const offer = await banks.nextOffer(bank.bankId);
+    return { bank, need, referralId: offer.body.data.referralId };
+  }
+
+  it('refuses forged, stale and unknown-bank events with 401, changing nothing', async () => {
+    const { bank, need, referralId } = await offeredReferral('350102');
+    const forged = await banks.send(bank.bankId, 'referral.accepted', { referralId }, { secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` });
+    const stale = await banks.send(bank.bankId, 'referral.accepted', { referralId }, { timestamp: new Date(Date.now() - 6 * 60_000) });
+    const unknown = await banks.send('no-such-bank', 'referral.accepted', { referralId });
+    for (const result of [forged, stale, unknown]) {
+      expect(result.status).toBe(401);
+      expect(result.body.type).toBe('/problems/unauthorized');
+    }
+    expect((await status(need.needId, need.trackingToken)).status).toBe('offered');
+  });
+
+  it("answers 404 for an unknown referral and for another bank's referral", async () => {
+    const { referralId } = await offeredReferral('350103');
+    const other = await banks.add(testBank('350103'));
+    expect((await banks.send(other.bankId, 'referral.accepted', { referralId })).status).toBe(404);
+    expect((await banks.send(other.bankId, 'referral.accepted', { referralId: 'unknown-referral' })).status).toBe(404);
+  });
+
+  it('answers 400 problem+json for a malformed event, naming the field', async () => {
+    const { bank, referralId } = await offeredReferral('350104');
+    const bad = await banks.send(bank.bankId, 'referral.declined', { referralId, reasonCode: 'not-a-reason' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ pointer: '/data/reasonCode' })]);
+    const notJson = await banks.send(bank.bankId, '', {}, { body: '{not json' });
+    expect(notJson.status).toBe(400);
+  });
+
+  it('applies a duplicate delivery (same webhook-id) once, and answers it with the first answer', async () => {
+    const { bank, need, referralId } = await offeredReferral('350105');
+    const first = await banks.send(bank.bankId, 'referral.accepted', { referralId });
+    const replay = await banks.send(bank.bankId, 'referral.accepted', { referralId }, { webhookId: first.webhookId });
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    // A second, distinct acceptance is a conflict, not a second state change.
+    expect((await banks.send(bank.bankId, 'referral.accepted', { referralId })).status).toBe(409);
+    const accepted = (await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted');
+    expect(accepted).toHaveLength(1);
+    expect((await counters('350105')).accepted).toBe(1);
+  });
+
+  it('refuses a grant before acceptance, and disbursement before a grant', async () => {
+    const { bank, referralId } = await offeredReferral('350111');
+    const grant = { referralId, amountYuan: 100_000, annualRateBp: 350, termMonths: 12, loanType: 'credit', firstLoan: false };
+    expect((await banks.send(bank.bankId, 'referral.granted', grant)).status).toBe(409);
+    expect((await banks.send(bank.bankId, 'referral.disbursed', { referralId, amountYuan: 1, disbursedOn: '2026-11-30' })).status).toBe(409);
+  });
+});
