@@ -1,0 +1,143 @@
+// The referral workflow's infrastructure: the synthesized definition is valid ASL and has the
+// shape the routing relies on; the pipe, and the least privilege of the roles around it.
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NEW_NEED_FILTER } from '../../lib/referral-workflow';
+import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+
+const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
+
+let template: Template;
+let definition: { StartAt: string; States: Record<string, Record<string, any>> };
+let stack: SmefinStack;
+
+/** The definition string with CloudFormation tokens replaced by plausible ARNs. */
+function resolveDefinition(value: unknown): string {
+  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return join[1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const att = (part as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+      if (att) return `arn:aws-cn:lambda:cn-northwest-1:123456789012:function:${att[0]}`;
+      const ref = (part as { Ref?: string }).Ref;
+      return ref === 'AWS::Partition' ? 'aws-cn' : ref === 'AWS::Region' ? 'cn-northwest-1' : '123456789012';
+    })
+    .join('');
+}
+
+beforeAll(() => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  stack = new SmefinStack(app, 'smefin-wf', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } });
+  template = Template.fromStack(stack);
+  const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+  definition = JSON.parse(resolveDefinition(machine.Properties.DefinitionString));
+});
+
+describe('referral state machine', () => {
+  it('is a Standard workflow with X-Ray and logging level ALL', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+  });
+
+  it('passes asl-validator', () => {
+    const result = validate(definition);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('waits for the bank with a task token and a deadline from the state, and re-routes on timeout', () => {
+    for (const name of ['Offer', 'AwaitDecision']) {
+      const state = definition.States[name]!;
+      expect(state.Resource).toContain(':states:::lambda:invoke.waitForTaskToken');
+      expect(state.TimeoutSecondsPath).toMatch(/^\$\./);
+      expect(state.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+      const onTimeout = state.Catch.find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout'));
+      expect(definition.States[onTimeout.Next]!.Next).toBe('NextBank');
+    }
+  });
+
+  it('retries plain steps with backoff and jitter, and records a failure instead of leaving the execution stuck', () => {
+    for (const name of ['Screen', 'NextBank', 'Escalate', 'OfferDeadlineMissed', 'DecisionDeadlineMissed']) {
+      const state = definition.States[name]!;
+      expect(state.Retry[0]).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2, JitterStrategy: 'FULL' });
+      expect(state.Catch.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' });
+    }
+    expect(definition.States.RecordFailure!.Next).toBe('Failed');
+    expect(definition.States.Failed!.Type).toBe('Fail');
+  });
+
+  it('ends in one of the outcomes the need can have', () => {
+    const ends = Object.entries(definition.States)
+      .filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail')
+      .map(([name]) => name)
+      .sort();
+    expect(ends).toEqual(['Failed', 'Granted', 'NotRecommended', 'Unmatched']);
+  });
+});
+
+describe('starting routing from the needs stream', () => {
+  it('has a pipe from the needs table stream, filtered to new needs, into start-routing', () => {
+    template.hasResourceProperties('AWS::Pipes::Pipe', {
+      Source: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataNeeds'), 'StreamArn'] },
+      SourceParameters: {
+        DynamoDBStreamParameters: Match.objectLike({ StartingPosition: 'TRIM_HORIZON' }),
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(NEW_NEED_FILTER) }] },
+      },
+      Target: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionsStartRouting'), 'Arn'] },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const policiesOf = (functionPrefix: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(functionPrefix),
+    );
+  const actionsOf = (functionPrefix: string) =>
+    policiesOf(functionPrefix).flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    );
+
+  it('only start-routing may start executions, only bank-webhook may answer tasks', () => {
+    expect(actionsOf('FunctionsStartRouting')).toContain('states:StartExecution');
+    expect(actionsOf('FunctionsBankWebhook')).toEqual(expect.arrayContaining(['states:SendTaskSuccess']));
+    for (const other of ['FunctionsSubmitNeed', 'FunctionsRoutingSteps', 'FunctionsReferralWait', 'FunctionsNeedStatus']) {
+      expect(actionsOf(other).filter((a) => a.startsWith('states:'))).toEqual([]);
+    }
+  });
+
+  it("reads banks' secrets only under the stage's prefix, and only where needed", () => {
+    const secretStatements = (prefix: string) =>
+      policiesOf(prefix)
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+    for (const fn of ['FunctionsBankWebhook', 'FunctionsReferralWait']) {
+      const [statement] = secretStatements(fn);
+      expect(statement.Action).toBe('secretsmanager:GetSecretValue');
+      expect(JSON.stringify(statement.Resource)).toContain(':secret:smefin/prod/banks/*');
+    }
+    expect(secretStatements('FunctionsSubmitNeed')).toEqual([]);
+  });
+
+  it('the state machine may invoke only its two step functions', () => {
+    const role = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('ReferralStateMachineRole'),
+    )!;
+    const invoked = JSON.stringify(
+      role.Properties.PolicyDocument.Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('lambda:InvokeFunction')),
+    );
+    expect(invoked).toContain('FunctionsRoutingSteps');
+    expect(invoked).toContain('FunctionsReferralWait');
+    expect(invoked).not.toContain('FunctionsSubmitNeed');
+    expect(invoked).not.toContain('FunctionsBankWebhook');
+    expect(Stack.of(stack).resolve(stack.workflow.stateMachine.stateMachineArn)).toBeTruthy();
+  });
+});
