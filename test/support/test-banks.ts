@@ -23,6 +23,9 @@ export class TestBanks {
   private readonly secrets = new Map<string, string>();
   readonly offers: ReceivedOffer[] = [];
   private waiters: { bankId: string; resolve: (offer: ReceivedOffer) => void }[] = [];
+  /** Deliveries to answer with 503 before accepting, per bank (tests of the sender's retries). */
+  private readonly failures = new Map<string, number>();
+  readonly deliveries: { bankId: string; webhookId: string; status: number }[] = [];
 
   constructor(
     private readonly apiUrl: string,
@@ -38,6 +41,14 @@ export class TestBanks {
       req.on('end', () => {
         const bankId = (req.url ?? '').split('/')[2] ?? '';
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const failuresLeft = this.failures.get(bankId) ?? 0;
+        if (failuresLeft > 0) {
+          this.failures.set(bankId, failuresLeft - 1);
+          this.deliveries.push({ bankId, webhookId: headers['webhook-id'] ?? '', status: 503 });
+          res.writeHead(503).end();
+          return;
+        }
+        this.deliveries.push({ bankId, webhookId: headers['webhook-id'] ?? '', status: 200 });
         const secret = this.secrets.get(bankId) ?? '';
         const offer: ReceivedOffer = {
           bankId,
@@ -64,6 +75,10 @@ export class TestBanks {
       this.server?.close(() => resolve());
       this.server?.closeAllConnections();
     });
+  }
+
+  failNext(bankId: string, count: number): void {
+    this.failures.set(bankId, count);
   }
 
   /** Registers a bank (webhook pointing at this receiver) and its signing secret. */

@@ -378,6 +378,26 @@ describe('bank events endpoint', () => {
     expect((await counters('350105')).accepted).toBe(1);
   });
 
+  it('retries an offer the bank could not take (5xx) with the same webhook-id, and records every attempt', async () => {
+    const county = '350121';
+    const bank = await banks.add(testBank(county));
+    banks.failNext(bank.bankId, 2);
+    await submit(county);
+    const offer = await banks.nextOffer(bank.bankId, 30_000);
+    const attempts = banks.deliveries.filter((d) => d.bankId === bank.bankId);
+    expect(attempts.map((a) => a.status)).toEqual([503, 503, 200]);
+    expect(new Set(attempts.map((a) => a.webhookId)).size).toBe(1);
+    let referral = await store.getReferral(offer.body.data.referralId);
+    const recorded = () => (referral as unknown as { deliveries?: { status: number }[] }).deliveries?.map((d) => d.status);
+    for (let i = 0; i < 50 && recorded()?.length !== 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the last attempt is recorded after the bank answered
+      referral = await store.getReferral(offer.body.data.referralId);
+    }
+    expect(recorded()).toEqual([503, 503, 200]);
+    // The token stays on the server.
+    expect(offer.raw).not.toContain((referral as unknown as { taskToken: string }).taskToken);
+  });
+
   it('refuses a grant before acceptance, and disbursement before a grant', async () => {
     const { bank, referralId } = await offeredReferral('350111');
     const grant = { referralId, amountYuan: 100_000, annualRateBp: 350, termMonths: 12, loanType: 'credit', firstLoan: false };
