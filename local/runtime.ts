@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../lib/routes';
@@ -46,6 +47,7 @@ export interface LocalRuntime {
   url: string;
   port: number;
   dynamoDbEndpoint: string;
+  dynamodbClient: DynamoDBClient;
   awsEndpoint: string;
   tables: string[];
   tableNames: { needs: string; counters: string; idempotency: string };
@@ -203,6 +205,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       url,
       port,
       dynamoDbEndpoint: dynamodb.endpoint,
+      dynamodbClient: dynamodb.client,
       awsEndpoint: aws.endpoint,
       tables,
       tableNames: {

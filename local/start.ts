@@ -1,13 +1,23 @@
-// `npm start`: the whole system locally. PORT (default 3000) and SMEFIN_DATA_DIR (default .local/)
-// override the defaults. Ctrl-C or SIGTERM stops everything, DynamoDB Local included.
+// `npm start`: the whole system locally, with simulated banks. PORT (default 3000),
+// SMEFIN_DATA_DIR (default .local/) and SMEFIN_DAY_SECONDS (default 10: one simulated day) override
+// the defaults. Ctrl-C or SIGTERM stops everything, DynamoDB Local included.
 import * as path from 'node:path';
-import { startLocalRuntime } from './runtime';
+import { DEFAULT_DAY_SECONDS } from './runtime';
+import { startLocalSystem } from './system';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = path.resolve(process.env.SMEFIN_DATA_DIR ?? '.local');
+const daySeconds = Number(process.env.SMEFIN_DAY_SECONDS ?? DEFAULT_DAY_SECONDS);
 
 console.log(`smefin: starting (data in ${dataDir}) ...`);
-const runtime = await startLocalRuntime({ port, dataDir, host: process.env.HOST ?? '127.0.0.1' });
+const system = await startLocalSystem({
+  port,
+  dataDir,
+  daySeconds,
+  host: process.env.HOST ?? '127.0.0.1',
+  log: (line) => console.log(`[bank] ${line}`),
+});
+const { runtime } = system;
 console.log(`
 smefin is running
   web form        ${runtime.url}/
@@ -16,6 +26,8 @@ smefin is running
   OpenAPI         ${runtime.url}/v1/openapi.json
   health          ${runtime.url}/v1/health
   DynamoDB Local  ${runtime.dynamoDbEndpoint} (tables: ${runtime.tables.join(', ')})
+  Step Functions and Secrets Manager (local)  ${runtime.awsEndpoint}
+  simulated banks ${system.banks ? system.banks.url : 'off'} (one simulated day = ${daySeconds} s)
 Press Ctrl-C to stop.`);
 
 let stopping = false;
@@ -23,7 +35,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\nsmefin: ${signal}, stopping ...`);
-  await runtime.stop();
+  await system.stop();
   console.log('smefin: stopped');
   process.exit(0);
 }

@@ -1,0 +1,83 @@
+// The local system as `npm start` runs it: the runtime (local/runtime.ts) plus the simulated banks from
+// the seed file, registered in the bank registry with their signing secrets, and the runtime-info file
+// through which the CLIs find the running system.
+import { randomBytes } from 'node:crypto';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RoutingStore } from '../shared/adapters/routing-store';
+import { newSigningSecret } from '../shared/adapters/webhooks';
+import { AwsServiceError } from './aws-emulator';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
+import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-info';
+import { loadBankSeed, seedBanks, startSimulatedBanks, type SimulatedBanks } from './simulated-banks';
+
+export interface LocalSystemOptions extends LocalRuntimeOptions {
+  /** Register and run the simulated banks of local/banks.seed.json (default true). */
+  simulateBanks?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalSystem {
+  runtime: LocalRuntime;
+  banks?: SimulatedBanks;
+  stop(): Promise<void>;
+}
+
+async function secretOf(runtime: LocalRuntime, bankId: string): Promise<string | undefined> {
+  try {
+    const answer = (await runtime.secrets.handle('GetSecretValue', { SecretId: `${runtime.bankSecretPrefix}${bankId}` })) as {
+      SecretString?: string;
+    };
+    return answer.SecretString;
+  } catch (error) {
+    if (error instanceof AwsServiceError && error.type === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const runtime = await startLocalRuntime(options);
+  let banks: SimulatedBanks | undefined;
+  try {
+    if (options.simulateBanks ?? true) {
+      const seed = loadBankSeed();
+      banks = await startSimulatedBanks({
+        seed,
+        apiUrl: runtime.url,
+        secretFor: async (bankId) => (await secretOf(runtime, bankId)) ?? '',
+        ...(options.log ? { log: options.log } : {}),
+      });
+      const store = new RoutingStore(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames);
+      for (const bank of seedBanks(seed, banks.port)) {
+        await store.putBank(bank, new Date());
+        if (!(await secretOf(runtime, bank.bankId))) {
+          await runtime.secrets.handle('CreateSecret', {
+            Name: `${runtime.bankSecretPrefix}${bank.bankId}`,
+            SecretString: newSigningSecret((n) => randomBytes(n)),
+          });
+        }
+      }
+    }
+    writeRuntimeInfo(options.dataDir, {
+      apiUrl: runtime.url,
+      dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+      awsEmulatorEndpoint: runtime.awsEndpoint,
+      tables: runtime.tableNames,
+      bankSecretPrefix: runtime.bankSecretPrefix,
+      bankSecretsFile: runtime.bankSecretsFile,
+      pid: process.pid,
+    });
+  } catch (error) {
+    await banks?.stop();
+    await runtime.stop();
+    throw error;
+  }
+  return {
+    runtime,
+    ...(banks ? { banks } : {}),
+    stop: async () => {
+      removeRuntimeInfo(options.dataDir);
+      await banks?.stop();
+      await runtime.stop();
+    },
+  };
+}
