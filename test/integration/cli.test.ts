@@ -150,7 +150,9 @@ describe('runtime info', () => {
 describe('scripts/bank.ts', () => {
   const bankId = `cli-bank-${Date.now().toString(36)}`;
   const [template] = seedBanks(loadBankSeed(), 9999);
-  const bankFile = () => writeJson(`${bankId}.json`, { ...template, bankId, webhookUrl: `https://${bankId}.example.cn/smefin/webhook` });
+  // Inactive: the suite's other needs must never be offered to it.
+  const bankFile = () =>
+    writeJson(`${bankId}.json`, { ...template, bankId, active: false, webhookUrl: `https://${bankId}.example.cn/smefin/webhook` });
 
   it('adds a bank and prints its new signing secret once', async () => {
     const run = await cli('bank.ts', ['add', '--file', bankFile()]);
@@ -160,6 +162,13 @@ describe('scripts/bank.ts', () => {
     expect(printed).toHaveLength(1);
     expect(secretsManager.secrets.get(`${SECRET_PREFIX}${bankId}`)?.value).toBe(printed[0]);
     expect(run.stdout).toMatch(new RegExp(`Added ${bankId}`));
+  });
+
+  it('validates a file with --dry-run, writing nothing', async () => {
+    const run = await cli('bank.ts', ['add', '--dry-run', '--file', writeJson('dry.json', { ...template, bankId: 'cli-dry-run-bank', active: false })]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/dry run: nothing written/);
+    expect((await cli('bank.ts', ['list'])).stdout).not.toContain('cli-dry-run-bank');
   });
 
   it('updates it without touching the secret', async () => {
@@ -186,7 +195,7 @@ describe('scripts/bank.ts', () => {
     expect(show.stdout + list.stdout).not.toMatch(SECRET_PATTERN);
   });
 
-  it('rotates the secret: a new one, printed once, that verifies', async () => {
+  it('rotates the secret: a new one, printed once', async () => {
     const before = secretsManager.secrets.get(`${SECRET_PREFIX}${bankId}`)!.value;
     const run = await cli('bank.ts', ['rotate-secret', '--bank', bankId]);
     expect(run.code).toBe(0);
@@ -197,7 +206,7 @@ describe('scripts/bank.ts', () => {
     expect(secretsManager.calls).toContain('PutSecretValue');
   });
 
-  it('shows field errors in both languages and stores nothing', async () => {
+  it('shows field errors in both languages, even without a running system', async () => {
     const bad = writeJson('bad-bank.json', {
       ...template,
       bankId: 'Bad Id',
@@ -205,8 +214,11 @@ describe('scripts/bank.ts', () => {
       products: [{ ...template!.products[0], minAmountYuan: 5, maxAmountYuan: 1 }],
       secret: 'whsec_x',
     });
-    const run = await cli('bank.ts', ['add', '--file', bad]);
+    const empty = mkdtempSync(path.join(tmpdir(), 'smefin-cli-empty-'));
+    const run = await cli('bank.ts', ['add', '--file', bad], { SMEFIN_DATA_DIR: empty });
+    rmSync(empty, { recursive: true, force: true });
     expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/npm start/);
     expect(run.stderr).toMatch(/\/bankId/);
     expect(run.stderr).toMatch(/银行标识/);
     expect(run.stderr).toMatch(/The bank id must be/);
