@@ -1,7 +1,7 @@
 // POST /v1/banks/{bankId}/events — a bank answers a referral (accepted, declined, granted, disbursed)
 // with a Standard Webhooks signed event. The answer resumes the waiting workflow exactly once.
 import { parseBankEvent } from '../../shared/domain/bank-events';
-import { applyBankEvent, disclosure } from '../../shared/domain/referral';
+import { applyBankEvent, disclosure, STAGE_AFTER } from '../../shared/domain/referral';
 import { scaledDeadline } from '../../shared/domain/routing';
 import { addCalendarDays } from '../../shared/domain/working-days';
 import { BankSecrets, secretsManagerClient } from '../../shared/adapters/bank-secrets';
@@ -36,9 +36,21 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   if (!verified.ok) return unauthorized(event, verified.reason);
   const webhookId = headers['webhook-id']!;
 
-  // A redelivery gets the first answer and changes nothing.
+  // A redelivery gets the first answer and changes nothing (the disclosure is rebuilt and audited
+  // again rather than kept in the de-duplication record).
   const earlier = await store.getDelivery(bankId, webhookId);
-  if (earlier) return json(earlier.status, JSON.parse(earlier.body), { 'X-Smefin-Duplicate': 'true' });
+  if (earlier) {
+    const answer = JSON.parse(earlier.body) as { referralId: string };
+    if (earlier.disclose) {
+      const referral = await store.getReferral(answer.referralId);
+      const need = referral && (await store.getNeed(referral.needId));
+      if (need) {
+        await store.auditDisclosure(need.needId, disclosureAudit(bankId, answer.referralId, new Date(), 'redelivery'), new Date());
+        Object.assign(answer, { disclosure: disclosure(need) });
+      }
+    }
+    return json(earlier.status, answer, { 'X-Smefin-Duplicate': 'true' });
+  }
 
   let parsedBody: unknown;
   try {
@@ -60,12 +72,30 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   }
 
   const now = new Date();
+  const remember = async (status: number, answer: Record<string, unknown>, disclose = false) => {
+    await store.putDelivery(bankId, webhookId, { status, body: JSON.stringify(answer), disclose }, now);
+    return json(status, disclose ? { ...answer, disclosure: disclosure(need) } : answer);
+  };
+  const resume = async (taskToken: string, answer: unknown): Promise<'resumed' | 'expired'> => {
+    const resumed = await resumeTask(sfnClient(), taskToken, answer);
+    if (resumed === 'resumed') await store.completeResume(referral.referralId, taskToken);
+    return resumed;
+  };
+
+  // A retry after the answer was applied but the workflow did not take it (e.g. Step Functions
+  // throttled): resume again, change nothing else.
+  if (referral.resumePending && referral.taskToken && referral.stage === STAGE_AFTER[bankEvent.type]) {
+    const answer = referral.workflowAnswer;
+    if (answer && (await resume(referral.taskToken, answer)) === 'resumed') {
+      if (referral.stage === 'accepted') {
+        await store.auditDisclosure(need.needId, disclosureAudit(bankId, referral.referralId, now, 'acceptance'), now);
+      }
+      return remember(200, { status: referral.stage, referralId: referral.referralId }, referral.stage === 'accepted');
+    }
+  }
+
   const decisionTimeout = scaledDeadline(now, addCalendarDays(now, referral.decideWithinDays), settings.timeScale).timeoutSeconds;
   const outcome = applyBankEvent(referral, bankEvent, decisionTimeout);
-  const remember = async (status: number, answer: unknown) => {
-    await store.putDelivery(bankId, webhookId, { status, body: JSON.stringify(answer) }, now);
-    return json(status, answer);
-  };
 
   if (outcome.kind === 'conflict') return problemFor(event, 'referralConflict', outcome.detail);
   if (outcome.kind === 'late') {
@@ -80,9 +110,8 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
     // right after acceptance): ask the bank to retry shortly.
     return problemFor(event, 'referralNotReady', { zh: '请稍后重试', en: 'Retry in a few seconds' }, { retryAfterSeconds: 5 });
   }
-  const audit = transition.disclose
-    ? { bankId, referralId: referral.referralId, disclosed: ['enterprise.name', 'enterprise.creditCode', 'contact.name', 'contact.mobile'], at: now.toISOString() }
-    : undefined;
+  const audit = transition.disclose ? disclosureAudit(bankId, referral.referralId, now, 'acceptance') : undefined;
+  if (transition.resumesWorkflow) transition.referralUpdate = { ...transition.referralUpdate, workflowAnswer: transition.answer };
   const written = await store.applyTransition(referral, need, transition, now, audit);
   if (written === 'condition_failed') {
     const current = await store.getReferral(referral.referralId);
@@ -93,19 +122,24 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
     return problemFor(event, 'referralConflict', { zh: '该推荐状态已变化，请刷新后重试', en: 'The referral changed meanwhile' });
   }
   if (transition.resumesWorkflow && referral.taskToken) {
-    const resumed = await resumeTask(sfnClient(), referral.taskToken, transition.answer);
-    if (resumed === 'expired') {
+    if ((await resume(referral.taskToken, transition.answer)) === 'expired') {
       // The deadline passed between our write and the resume: the workflow has moved on.
       logger.warn('answer arrived as the deadline passed', { referralId: referral.referralId });
       await store.recordLateAnswer(referral, need, bankEvent, { lateAnswers: 1 }, now);
     }
   }
   metrics.addMetric(`BankAnswer_${transition.toStage}`, MetricUnit.Count, 1);
-  return remember(200, {
-    status: transition.toStage,
-    referralId: referral.referralId,
-    ...(transition.disclose ? { disclosure: disclosure(need) } : {}),
-  });
+  return remember(200, { status: transition.toStage, referralId: referral.referralId }, transition.disclose);
+}
+
+function disclosureAudit(bankId: string, referralId: string, at: Date, occasion: 'acceptance' | 'redelivery') {
+  return {
+    bankId,
+    referralId,
+    occasion,
+    disclosed: ['enterprise.name', 'enterprise.creditCode', 'contact.name', 'contact.mobile'],
+    at: at.toISOString(),
+  };
 }
 
 export const handler = withObservability(bankWebhookHandler, { metrics: true });

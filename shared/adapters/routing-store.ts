@@ -104,11 +104,20 @@ export class RoutingStore {
     return Items.map((item) => item.entry as NegativeListEntry);
   }
 
-  async getDelivery(bankId: string, webhookId: string): Promise<{ status: number; body: string } | undefined> {
+  async getDelivery(bankId: string, webhookId: string): Promise<{ status: number; body: string; disclose: boolean } | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tables.needs, Key: deliveryKey(bankId, webhookId), ConsistentRead: true }),
     );
-    return Item ? { status: Number(Item.status), body: String(Item.body) } : undefined;
+    return Item ? { status: Number(Item.status), body: String(Item.body), disclose: Item.disclose === true } : undefined;
+  }
+
+  async auditDisclosure(needId: string, audit: Record<string, unknown>, now: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tables.needs,
+        Item: { ...auditKey(needId, now.toISOString(), 'disclosure'), itemType: 'audit', ...audit },
+      }),
+    );
   }
 
   // ---- registry (CLI) ---------------------------------------------------------------------------
@@ -269,7 +278,7 @@ export class RoutingStore {
         new UpdateCommand({
           TableName: this.tables.needs,
           Key: referralKey(referralId),
-          UpdateExpression: 'SET waitingFor = :w, taskToken = :t',
+          UpdateExpression: 'SET waitingFor = :w, taskToken = :t REMOVE resumePending',
           ConditionExpression: 'stage = :stage',
           ExpressionAttributeValues: { ':w': waitingFor, ':t': taskToken, ':stage': waitingFor === 'offer' ? 'offered' : 'accepted' },
         }),
@@ -278,6 +287,23 @@ export class RoutingStore {
     } catch (error) {
       if (isConditionFailure(error)) return 'condition_failed';
       throw error;
+    }
+  }
+
+  /** The workflow took the answer: the used token goes (unless a newer wait has replaced it). */
+  async completeResume(referralId: string, taskToken: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.needs,
+          Key: referralKey(referralId),
+          UpdateExpression: 'REMOVE taskToken, waitingFor, resumePending',
+          ConditionExpression: 'taskToken = :t',
+          ExpressionAttributeValues: { ':t': taskToken },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -296,6 +322,7 @@ export class RoutingStore {
   async applyTransition(referral: Referral, need: NeedRecord, transition: ReferralTransition, now: Date, audit?: Record<string, unknown>) {
     const names: Record<string, string> = { '#stage': 'stage' };
     const values: Record<string, unknown> = { ':to': transition.toStage, ':from': transition.fromStage, ':now': now.toISOString() };
+    if (transition.resumesWorkflow) values[':true'] = true;
     const sets = ['#stage = :to', 'updatedAt = :now'];
     Object.entries(transition.referralUpdate).forEach(([key, value], i) => {
       names[`#u${i}`] = key;
@@ -310,7 +337,9 @@ export class RoutingStore {
         Update: {
           TableName: this.tables.needs,
           Key: referralKey(referral.referralId),
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE taskToken, waitingFor`,
+          // The token stays until the workflow has taken the answer (completeResume), so a bank's
+          // retry after a failed resume can resume again instead of being refused.
+          UpdateExpression: transition.resumesWorkflow ? `SET ${sets.join(', ')}, resumePending = :true` : `SET ${sets.join(', ')}`,
           ConditionExpression: '#stage = :from',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -392,7 +421,8 @@ export class RoutingStore {
     ]);
   }
 
-  async putDelivery(bankId: string, webhookId: string, response: { status: number; body: string }, now: Date): Promise<void> {
+  /** The answer to a bank event, for redeliveries; it never holds personal data (`disclose` says to rebuild it). */
+  async putDelivery(bankId: string, webhookId: string, response: { status: number; body: string; disclose: boolean }, now: Date): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tables.needs,

@@ -25,6 +25,9 @@ export interface Referral {
   /** The step the workflow is waiting on, and its token. Never leaves the server. */
   waitingFor?: 'offer' | 'decision';
   taskToken?: string;
+  /** An answer was applied but the workflow has not confirmed taking it yet; this is what it gets. */
+  resumePending?: boolean;
+  workflowAnswer?: WorkflowAnswer;
   acceptedAt?: string;
   decidedAt?: string;
   decline?: { reasonCode: string; repairable: boolean; note?: string };
@@ -61,6 +64,14 @@ export type BankEventOutcome =
   | { kind: 'transition'; transition: ReferralTransition }
   | { kind: 'late'; counters: Record<string, number> }
   | { kind: 'conflict'; detail: { zh: string; en: string } };
+
+/** The stage each event moves a referral to. */
+export const STAGE_AFTER: Record<BankEvent['type'], ReferralStage> = {
+  'referral.accepted': 'accepted',
+  'referral.declined': 'declined',
+  'referral.granted': 'granted',
+  'referral.disbursed': 'disbursed',
+};
 
 const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired']);
 

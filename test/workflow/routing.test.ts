@@ -14,6 +14,7 @@ import { chinaDay } from '../../shared/domain/need-record';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
+import { AwsServiceError } from '../../local/aws-emulator';
 import { freshCreditCode, validSubmission } from '../support/needs';
 import { TestBanks } from '../support/test-banks';
 
@@ -371,6 +372,12 @@ describe('bank events endpoint', () => {
     expect(first.status).toBe(200);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
+    // The de-duplication record keeps no personal data: the disclosure is rebuilt (and audited) on replay.
+    const { Item } = await db.send(
+      new GetCommand({ TableName: runtime.tableNames.needs, Key: { pk: `WEBHOOK#${bank.bankId}#${first.webhookId}`, sk: 'RECEIVED' } }),
+    );
+    expect(JSON.stringify(Item)).not.toContain(need.submission.contact.mobile);
+    expect(JSON.stringify(Item)).not.toContain(need.submission.enterprise.creditCode);
     // A second, distinct acceptance is a conflict, not a second state change.
     expect((await banks.send(bank.bankId, 'referral.accepted', { referralId })).status).toBe(409);
     const accepted = (await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted');
@@ -396,6 +403,39 @@ describe('bank events endpoint', () => {
     expect(recorded()).toEqual([503, 503, 200]);
     // The token stays on the server.
     expect(offer.raw).not.toContain((referral as unknown as { taskToken: string }).taskToken);
+  });
+
+  it('a bank retrying after the workflow could not be resumed gets its answer applied once, not a conflict', async () => {
+    const { bank, need, referralId } = await offeredReferral('350122');
+    const sfn = runtime.stepFunctions as unknown as { handle: (op: string, input: Record<string, unknown>) => Promise<unknown> };
+    const original = sfn.handle.bind(runtime.stepFunctions);
+    let failures = 0;
+    sfn.handle = async (op, input) => {
+      if (op === 'SendTaskSuccess' && failures < 3) {
+        failures++;
+        throw new AwsServiceError('ServiceUnavailable', 'injected outage', 503);
+      }
+      return original(op, input);
+    };
+    try {
+      const first = await banks.send(bank.bankId, 'referral.accepted', { referralId });
+      expect(first.status).toBe(503);
+      const retry = await banks.send(bank.bankId, 'referral.accepted', { referralId }, { webhookId: first.webhookId });
+      expect(retry.status).toBe(200);
+      expect(retry.body.disclosure.contact.mobile).toBe('13800138000');
+    } finally {
+      sfn.handle = original;
+    }
+    const timeline = (await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted');
+    expect(timeline).toHaveLength(1);
+    // The workflow took the answer: it now waits for the decision.
+    let referral = await store.getReferral(referralId);
+    for (let i = 0; i < 50 && referral?.waitingFor !== 'decision'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      referral = await store.getReferral(referralId);
+    }
+    expect(referral?.waitingFor).toBe('decision');
+    expect(referral?.resumePending).toBeUndefined();
   });
 
   it('refuses a grant before acceptance, and disbursement before a grant', async () => {
