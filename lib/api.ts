@@ -3,6 +3,8 @@
 import { Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
   Cors,
   EndpointType,
   LambdaIntegration,
@@ -11,6 +13,7 @@ import {
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -20,6 +23,8 @@ import { ROUTES, type FunctionName } from './routes';
 
 export interface ApiProps {
   functions: Record<FunctionName, NodejsFunction>;
+  /** Regulators' user pool: routes marked `auth: 'regulator'` need one of its ID tokens. */
+  regulators: IUserPool;
   /** The web distribution's origin, e.g. https://d111.cloudfront.net: CORS. */
   webOrigin: string;
   throttle: { rateLimit: number; burstLimit: number };
@@ -67,6 +72,10 @@ export class Api extends Construct {
     });
 
     const functions = props.functions;
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Regulators', {
+      cognitoUserPools: [props.regulators],
+      identitySource: 'method.request.header.Authorization',
+    });
     acknowledgeApiFindings(this);
 
     for (const route of ROUTES) {
@@ -74,7 +83,11 @@ export class Api extends Construct {
         .split('/')
         .filter(Boolean)
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
-      resource.addMethod(route.method, new LambdaIntegration(functions[route.function]));
+      resource.addMethod(
+        route.method,
+        new LambdaIntegration(functions[route.function]),
+        route.auth === 'regulator' ? { authorizer, authorizationType: AuthorizationType.COGNITO } : {},
+      );
     }
 
     const webAcl = new CfnWebACL(this, 'WebAcl', {

@@ -4,10 +4,12 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
 import { smefinFunction } from './lambda-defaults';
-import { acknowledgeBankSecretFindings, acknowledgeFunctionFindings } from './nag';
+import { acknowledgeBankSecretFindings, acknowledgeFunctionFindings, acknowledgeReportFindings } from './nag';
+import { REPORT_PREFIXES } from './reporting';
 import { FUNCTIONS, TABLE_ENV, type FunctionName, type TableName } from './routes';
 
 export interface FunctionsProps {
@@ -18,6 +20,8 @@ export interface FunctionsProps {
   bankSecretPrefix: string;
   timeScale: number;
   maxOffers: number;
+  reportsBucket: IBucket;
+  suppressionThreshold: number;
 }
 
 export class Functions extends Construct {
@@ -33,6 +37,10 @@ export class Functions extends Construct {
         [ENV.timeScale]: String(props.timeScale),
         [ENV.maxOffers]: String(props.maxOffers),
       };
+      if ('reports' in definition && definition.reports) {
+        environment[ENV.reportsBucket] = props.reportsBucket.bucketName;
+        environment[ENV.suppressionThreshold] = String(props.suppressionThreshold);
+      }
       const fn = smefinFunction(this, pascal(name), definition, environment);
       for (const [table, access] of Object.entries(definition.tables) as [TableName, 'read' | 'readWrite'][]) {
         fn.addEnvironment(TABLE_ENV[table], props.tables[table].tableName);
@@ -55,11 +63,21 @@ export class Functions extends Construct {
           }),
         );
       }
+      if ('reports' in definition && definition.reports) {
+        // Objects under the report prefixes only: writers put, readers get (presigned links too).
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: [definition.reports === 'write' ? 's3:PutObject' : 's3:GetObject'],
+            resources: REPORT_PREFIXES.map((prefix) => props.reportsBucket.arnForObjects(`${prefix}*`)),
+          }),
+        );
+      }
       byName[name] = fn;
     }
     this.byName = byName;
     acknowledgeFunctionFindings(this);
     acknowledgeBankSecretFindings(this, props.bankSecretPrefix);
+    acknowledgeReportFindings(this, props.reportsBucket);
   }
 }
 

@@ -17,6 +17,8 @@ export interface FunctionDefinition {
   bankSecrets?: boolean;
   /** Starts routing executions ('start') or answers their waiting tasks ('respond'). */
   workflow?: 'start' | 'respond';
+  /** Access to the reports bucket. */
+  reports?: 'read' | 'write';
 }
 
 export const FUNCTIONS = {
@@ -66,6 +68,26 @@ export const FUNCTIONS = {
     bankSecrets: true,
     timeoutSeconds: 60,
   },
+  'rollup-coverage': {
+    entry: 'functions/rollup-coverage/index.ts',
+    description: 'Scheduled (01:00 CST) and on demand: roll county-day counters up to reports in S3',
+    tables: { counters: 'read' },
+    reports: 'write',
+    memorySize: 1024,
+    timeoutSeconds: 900,
+  },
+  'report-list': {
+    entry: 'functions/report-list/index.ts',
+    description: "GET /v1/reports: the reports of a period within the caller's jurisdiction",
+    tables: {},
+    reports: 'read',
+  },
+  'report-download': {
+    entry: 'functions/report-download/index.ts',
+    description: "GET /v1/reports/{period}/{divisionCode}: a presigned link to a report in the caller's jurisdiction",
+    tables: { needs: 'readWrite' },
+    reports: 'read',
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -75,6 +97,8 @@ export interface RouteDefinition {
   /** API Gateway resource path, with {param} placeholders. */
   path: string;
   function: FunctionName;
+  /** Requires a regulator's JWT (Cognito user pool authorizer in AWS, the local issuer locally). */
+  auth?: 'regulator';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -83,6 +107,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
   { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },
+  { method: 'GET', path: '/v1/reports', function: 'report-list', auth: 'regulator' },
+  { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'regulator' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

@@ -8,6 +8,7 @@ import { Api } from './api';
 import { Data } from './data';
 import { Functions } from './functions';
 import { ReferralWorkflow } from './referral-workflow';
+import { Regulators, ReportStorage, scheduleRollup } from './reporting';
 import { PROJECT_ROOT } from './lambda-defaults';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
 import { Web } from './web';
@@ -19,11 +20,13 @@ export interface StageConfig {
   throttle: { rateLimit: number; burstLimit: number };
   /** Banks a need is offered to, one after another, before the county task force is asked. */
   maxOffers: number;
+  /** Counts below this are suppressed in the public edition of the reports. */
+  suppressionThreshold: number;
 }
 
 export const STAGES: Record<string, StageConfig> = {
-  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5 },
-  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5 },
+  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5, suppressionThreshold: 5 },
+  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5 },
 };
 
 export class SmefinStack extends Stack {
@@ -31,6 +34,8 @@ export class SmefinStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly workflow: ReferralWorkflow;
+  readonly reports: ReportStorage;
+  readonly regulators: Regulators;
   readonly web: Web;
 
   constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
@@ -41,7 +46,11 @@ export class SmefinStack extends Stack {
       produce: () => `https://${this.api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     });
     this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin });
+    this.reports = new ReportStorage(this, 'ReportStorage', { retain: config.retain });
+    this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
     this.functions = new Functions(this, 'Functions', {
+      reportsBucket: this.reports.bucket,
+      suppressionThreshold: config.suppressionThreshold,
       tables: this.data.tables,
       webOrigin: this.web.origin,
       bankSecretPrefix: `smefin/${config.stage}/banks/`,
@@ -50,6 +59,7 @@ export class SmefinStack extends Stack {
     });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
+      regulators: this.regulators.userPool,
       webOrigin: this.web.origin,
       throttle: config.throttle,
     });
@@ -57,6 +67,8 @@ export class SmefinStack extends Stack {
       functions: this.functions.byName,
       needsTable: this.data.tables.needs,
     });
+
+    scheduleRollup(this, this.functions.byName['rollup-coverage']);
 
     const deployment = new BucketDeployment(this, 'WebDeployment', {
       destinationBucket: this.web.bucket,
@@ -81,6 +93,8 @@ export class SmefinStack extends Stack {
 
     new CfnOutput(this, 'WebUrl', { value: this.web.origin });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'RegulatorsUserPoolId', { value: this.regulators.userPool.userPoolId });
+    new CfnOutput(this, 'RegulatorsClientId', { value: this.regulators.client.userPoolClientId });
     acknowledgeNagFindings(this);
   }
 }

@@ -17,4 +17,10 @@ export const ENV = {
   timeScale: 'TIME_SCALE',
   /** How many banks a need is offered to, one after another, before the task force is asked. */
   maxOffers: 'ROUTING_MAX_OFFERS',
+  /** The S3 bucket of the regulators' reports. */
+  reportsBucket: 'REPORTS_BUCKET_NAME',
+  /** Small-cell suppression threshold of the public edition. */
+  suppressionThreshold: 'SUPPRESSION_THRESHOLD',
+  /** `true` where the S3 endpoint needs path-style addressing (the local S3 emulator). */
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;
