@@ -26,6 +26,10 @@ export interface ApiServerOptions {
   webHeaders: Record<string, string>;
   /** API Gateway's own payload limit (10 MB). */
   maxPayloadBytes?: number;
+  /** The Cognito authorizer, locally: verified claims of a token, or undefined. */
+  authorize?: (token: string) => Promise<Record<string, unknown> | undefined>;
+  /** Local-only control endpoints under `/_local/` (invoking a function, like Lambda's Invoke API). */
+  control?: (method: string, path: string, body: Buffer) => Promise<{ status: number; body: unknown } | undefined>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -70,6 +74,7 @@ export function toProxyEvent(
   route: CompiledRoute,
   parameters: string[],
   body: Buffer,
+  claims?: Record<string, unknown>,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -104,7 +109,8 @@ export function toProxyEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: null,
+      // As the Cognito user pool authorizer passes them: claims as strings.
+      authorizer: claims ? { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])) } : null,
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: req.method ?? 'GET',
       path: `/api${url.pathname}`,
@@ -212,6 +218,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname.startsWith('/_local/') && options.control) {
+        const body = await readBody(req, maxPayload);
+        const answer = body === 'too_large' ? undefined : await options.control(req.method ?? 'GET', url.pathname, body);
+        if (!answer) return gatewayError(res, 404, 'Not Found');
+        res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify(answer.body));
+      }
       if (!url.pathname.startsWith('/v1/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') return gatewayError(res, 405, 'Method Not Allowed');
         return serveStatic(options, url, res);
@@ -227,9 +240,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const chosen = candidates.find((c) => c.route.definition.method === req.method);
       if (!chosen) return gatewayError(res, 405, 'Method Not Allowed');
 
+      let claims: Record<string, unknown> | undefined;
+      if (chosen.route.definition.auth) {
+        const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+        claims = token && options.authorize ? await options.authorize(token) : undefined;
+        if (!claims) return gatewayError(res, 401, 'Unauthorized');
+      }
       const body = await readBody(req, maxPayload);
       if (body === 'too_large') return gatewayError(res, 413, 'Request Too Long');
-      const event = toProxyEvent(req, url, chosen.route, chosen.match!.slice(1), body);
+      const event = toProxyEvent(req, url, chosen.route, chosen.match!.slice(1), body, claims);
       let result: APIGatewayProxyResult | 'timeout';
       try {
         result = await invoke(chosen.route, event);

@@ -18,6 +18,9 @@ import { startAwsEmulator } from './aws-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
+import { jwks, loadOrCreateKeys, mintToken, tokenVerifier } from './jwt-issuer';
+import { localBucketName, startS3Local } from './s3-local';
+import { schedulesFromTemplate, startSchedules } from './schedules';
 import { startStreamPollers, type StreamPoller } from './stream-poller';
 import { createTables } from './tables';
 import { functionEnvironment, LOCAL_CDK_OUT, synthesizeLocal } from './synth';
@@ -39,6 +42,8 @@ export interface LocalRuntimeOptions {
   retryIntervalMs?: number;
   /** Replaces a function's handler (tests of failure paths): called with the real handler. */
   wrapHandler?: (name: FunctionName, handler: AnyHandler) => AnyHandler;
+  /** Fire the template's schedules on their cron (default true). */
+  schedules?: boolean;
 }
 
 export type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -56,6 +61,9 @@ export interface LocalRuntime {
   stepFunctions: LocalStepFunctions;
   secrets: LocalSecretsManager;
   streams: StreamPoller;
+  s3Endpoint: string;
+  /** Mints a regulator's token from the local issuer (`npm run token`). */
+  mintToken(claims: { jurisdiction: string; role?: string; subject?: string; expiresInSeconds?: number }): Promise<string>;
   /** Invokes a function the way AWS would (event, context). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -73,13 +81,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   try {
     const tables = await createTables(dynamodb.client, template);
+    const s3 = await startS3Local(dataDir, template);
+    stoppers.push(() => s3.stop());
+    const keys = await loadOrCreateKeys(dataDir);
+    const verify = tokenVerifier(keys);
 
     // The server must listen before the handlers load: their environment includes the web origin.
     const webDir = path.join(dataDir, 'web');
     buildWebSync(webDir);
     const api = createApiServer({
       webDir,
-      webFiles: { 'config.json': { contentType: 'application/json', body: JSON.stringify({ apiBaseUrl: '' }) } },
+      webFiles: {
+        'config.json': { contentType: 'application/json', body: JSON.stringify({ apiBaseUrl: '' }) },
+        '.well-known/jwks.json': { contentType: 'application/json', body: JSON.stringify(jwks(keys)) },
+      },
+      authorize: async (token) => (await verify(token)) as Record<string, unknown> | undefined,
+      control: async (method, controlPath, body) => {
+        const match = /^\/_local\/functions\/([\w-]+)\/invoke$/.exec(controlPath);
+        if (method !== 'POST' || !match || !(match[1]! in FUNCTIONS)) return undefined;
+        const payload = body.length > 0 ? (JSON.parse(body.toString('utf8')) as unknown) : {};
+        return { status: 200, body: await invoke(match[1] as FunctionName, payload) };
+      },
       webHeaders: {
         'Content-Security-Policy': contentSecurityPolicy(),
         'X-Content-Type-Options': 'nosniff',
@@ -138,7 +160,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [ENV.timeScale]: String(86_400 / daySeconds),
     };
     const refValue = (logicalId: string, resource: { Type: string }) =>
-      resource.Type === 'AWS::StepFunctions::StateMachine' ? stepFunctions.stateMachineArn(logicalId) : logicalId;
+      resource.Type === 'AWS::StepFunctions::StateMachine'
+        ? stepFunctions.stateMachineArn(logicalId)
+        : resource.Type === 'AWS::S3::Bucket'
+          ? localBucketName(logicalId)
+          : logicalId;
     const merged: Record<string, string> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       const environment = functionEnvironment(template, synthesis.functionIds[name], overrides, refValue);
@@ -157,6 +183,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SFN: aws.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      [ENV.s3ForcePathStyle]: 'true',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       // Local-only observability settings: no X-Ray daemon, metrics not flushed to stdout.
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -200,6 +230,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       streamsClient.destroy();
     });
 
+    if (options.schedules ?? true) {
+      const schedules = startSchedules(schedulesFromTemplate(template), async (schedule) => {
+        const name = nameByLogicalId.get(schedule.functionLogicalId);
+        if (name) await invoke(name, schedule.input).catch((error: unknown) => console.error(`schedule ${schedule.rule} failed`, error));
+      });
+      stoppers.push(async () => schedules.stop());
+    }
+
     const needsTable = tables.find((t) => t.startsWith('DataNeeds'))!;
     return {
       url,
@@ -218,6 +256,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions,
       secrets,
       streams,
+      s3Endpoint: s3.endpoint,
+      mintToken: (claims) => mintToken(keys, claims),
       invoke,
       stop: stopAll,
     };
