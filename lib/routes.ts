@@ -71,7 +71,7 @@ export const FUNCTIONS = {
   'rollup-coverage': {
     entry: 'functions/rollup-coverage/index.ts',
     description: 'Scheduled (01:00 CST) and on demand: roll county-day counters up to reports in S3',
-    tables: { counters: 'read' },
+    tables: { counters: 'read', needs: 'read' },
     reports: 'write',
     memorySize: 1024,
     timeoutSeconds: 900,

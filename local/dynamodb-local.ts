@@ -35,7 +35,8 @@ function stopStale(pidFile: string): void {
   }
 }
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+// The S3 emulator (s3rver) knows one key pair; every local service accepts it.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const LOCAL_REGION = 'cn-north-1';
 
 export async function startDynamoDbLocal(dataDir: string): Promise<RunningDynamoDb> {

@@ -24,8 +24,8 @@ export async function startS3Local(dataDir: string, template: CfnTemplate): Prom
     port,
     directory,
     silent: true,
-    // Any well-formed SigV4 signature is accepted (local credentials); expiry is still checked.
-    allowMismatchedSignatures: true,
+    // Signatures are checked (with the local key pair, see LOCAL_CREDENTIALS), presigned links expire.
+    allowMismatchedSignatures: false,
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });

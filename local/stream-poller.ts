@@ -7,6 +7,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   ExpiredIteratorException,
+  TrimmedDataAccessException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record,
@@ -107,7 +108,9 @@ export function startStreamPollers(options: {
       try {
         page = await options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
+        // An iterator that expired, or that DynamoDB Local no longer serves: take a fresh one from
+        // the checkpoint (at worst a record is delivered again; start-routing is idempotent).
+        if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
           iterators.delete(key);
           continue;
         }

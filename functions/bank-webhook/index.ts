@@ -95,7 +95,7 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   }
 
   const decisionTimeout = scaledDeadline(now, addCalendarDays(now, referral.decideWithinDays), settings.timeScale).timeoutSeconds;
-  const outcome = applyBankEvent(referral, bankEvent, decisionTimeout);
+  const outcome = applyBankEvent(referral, bankEvent, decisionTimeout, now);
 
   if (outcome.kind === 'conflict') return problemFor(event, 'referralConflict', outcome.detail);
   if (outcome.kind === 'late') {

@@ -1,1 +1,61 @@
-export const handler = async () => ({});
+// GET /v1/reports/{period}/{divisionCode}?format=json|csv|xlsx|html&edition=full|public — a link to
+// the report valid five minutes (302), within the caller's jurisdiction only; every download audited.
+import { regulatorFromClaims } from '../../shared/domain/claims';
+import { canAccess } from '../../shared/domain/jurisdiction';
+import { isPeriodId } from '../../shared/domain/report';
+import { reportKey } from '../../shared/domain/rollup';
+import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { documentDbClient } from '../../shared/adapters/dynamodb';
+import { problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { withObservability } from '../../shared/adapters/observability';
+import { REPORT_FORMATS, type ReportFormat } from '../../shared/adapters/report-render';
+import { ReportStore, s3Client } from '../../shared/adapters/report-store';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
+const store = new ReportStore(s3Client(), requiredEnv(ENV.reportsBucket));
+const auditTable = requiredEnv(ENV.needsTable);
+export const LINK_SECONDS = 300;
+
+async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
+  const regulator = regulatorFromClaims(event.requestContext.authorizer?.claims as Record<string, unknown> | undefined);
+  if (!regulator) return problemFor(event, 'forbidden', { zh: '需要监管人员身份', en: 'A regulator account is required' });
+  const period = event.pathParameters?.period ?? '';
+  const division = event.pathParameters?.divisionCode ?? '';
+  const format = (event.queryStringParameters?.format ?? 'json') as ReportFormat;
+  const edition = event.queryStringParameters?.edition ?? 'full';
+  const errors = [
+    ...(isPeriodId(period) ? [] : [{ pointer: '', code: 'period.invalid', message: { zh: '报告期格式不正确', en: 'Malformed period' } }]),
+    ...(/^\d{6}$/.test(division) ? [] : [{ pointer: '', code: 'division.invalid', message: { zh: '行政区划代码应为 6 位数字', en: 'The division code has 6 digits' } }]),
+    ...(REPORT_FORMATS.includes(format) ? [] : [{ pointer: '', code: 'format.invalid', message: { zh: '格式应为 json、csv、xlsx 或 html', en: 'format must be json, csv, xlsx or html' } }]),
+    ...(edition === 'full' || edition === 'public' ? [] : [{ pointer: '', code: 'edition.invalid', message: { zh: '版本应为 full 或 public', en: 'edition must be full or public' } }]),
+  ];
+  if (errors.length > 0) return problemFor(event, 'validation', { zh: '请求参数有误', en: 'Invalid parameters' }, { errors });
+  if (!canAccess(regulator.jurisdiction, division)) {
+    return problemFor(event, 'forbidden', {
+      zh: '该报告不在您的辖区范围内',
+      en: 'This report is outside your jurisdiction',
+    });
+  }
+  const key = `${reportKey(period, division, edition as 'full' | 'public')}.${format}`;
+  if (!(await store.exists(key))) return problemFor(event, 'notFound', { zh: '该报告尚未生成', en: 'This report has not been produced' });
+  const now = new Date();
+  await documentDbClient().send(
+    new PutCommand({
+      TableName: auditTable,
+      Item: {
+        pk: `AUDIT#REPORTS#${now.toISOString().slice(0, 7)}`,
+        sk: `${now.toISOString()}#${regulator.subject}#${key}`,
+        itemType: 'audit',
+        kind: 'report-download',
+        who: regulator.subject,
+        jurisdiction: regulator.jurisdiction,
+        what: key,
+        at: now.toISOString(),
+      },
+    }),
+  );
+  const url = await store.presignedGet(key, LINK_SECONDS, `smefin-${period}-${division}${edition === 'public' ? '-public' : ''}.${format}`);
+  return { statusCode: 302, headers: { Location: url, 'Cache-Control': 'no-store' }, body: '' };
+}
+
+export const handler = withObservability(reportDownloadHandler);

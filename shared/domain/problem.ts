@@ -34,6 +34,7 @@ export const PROBLEM_TYPES = {
   validation: { status: 400, title: { zh: '请求内容有误', en: 'The request has invalid fields' } },
   malformedJson: { status: 400, title: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' } },
   unauthorized: { status: 401, title: { zh: '身份校验未通过', en: 'Unauthorized' } },
+  forbidden: { status: 403, title: { zh: '无权访问', en: 'Forbidden' } },
   notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
   methodNotAllowed: { status: 405, title: { zh: '不支持该请求方法', en: 'Method not allowed' } },
   openNeedExists: {

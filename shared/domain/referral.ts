@@ -3,7 +3,8 @@
 // referral keeps server-side; banks only ever see the opaque referral id.
 import type { BankEvent } from './bank-events';
 import { declineReason } from './bank-events';
-import type { NeedRecord, NeedStatus } from './need-record';
+import { chinaDay, type NeedRecord, type NeedStatus } from './need-record';
+import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 
 export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired'] as const;
 export type ReferralStage = (typeof REFERRAL_STAGES)[number];
@@ -75,10 +76,6 @@ export const STAGE_AFTER: Record<BankEvent['type'], ReferralStage> = {
 
 const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired']);
 
-/** Counter attribute for a breakdown, e.g. `declinedBy_tax_arrears`, `offersBy_icbc-hz`. */
-export function counterKey(name: string, by: string): string {
-  return `${name}By_${by.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-}
 
 export const MEDIUM_LONG_TERM_MONTHS = 12;
 
@@ -86,8 +83,12 @@ export const MEDIUM_LONG_TERM_MONTHS = 12;
  * What a bank's event does to a referral. `decisionTimeoutSeconds` is computed by the caller from
  * the decision deadline (calendar days, time scale).
  */
-export function applyBankEvent(referral: Referral, event: BankEvent, decisionTimeoutSeconds: number): BankEventOutcome {
+export function applyBankEvent(referral: Referral, event: BankEvent, decisionTimeoutSeconds: number, now: Date): BankEventOutcome {
   const bank = referral.bankId;
+  // Days from the offer, in whole CST calendar days: the histograms behind the reports' medians.
+  const days = Math.max(0, Math.round((Date.parse(chinaDay(now)) - Date.parse(chinaDay(new Date(referral.offeredAt)))) / 86_400_000));
+  const answerTiming = { [answerDaysBucketKey(bank, days)]: 1 };
+  const decisionTiming = { [decisionDaysBucketKey(days)]: 1 };
   if (referral.stage === 'expired') return { kind: 'late', counters: { lateAnswers: 1, [counterKey('lateAnswers', bank)]: 1 } };
   const conflict = (zh: string, en: string): BankEventOutcome => ({ kind: 'conflict', detail: { zh, en } });
   const base = { releasesBankCapacity: false, closesNeed: false, disclose: false };
@@ -106,7 +107,7 @@ export function applyBankEvent(referral: Referral, event: BankEvent, decisionTim
           referralUpdate: {},
           needStatus: 'accepted',
           timelineNote: `${referral.bankNameZh}已受理，将与您联系 / ${referral.bankNameEn} accepted and will contact you`,
-          counters: { accepted: 1, [counterKey('accepted', bank)]: 1 },
+          counters: { accepted: 1, [counterKey('accepted', bank)]: 1, ...answerTiming },
           disclose: true,
         },
       };
@@ -139,6 +140,8 @@ export function applyBankEvent(referral: Referral, event: BankEvent, decisionTim
             [counterKey('declined', event.data.reasonCode)]: 1,
             [counterKey('declinedAtBank', bank)]: 1,
             ...(reason?.repairable ? { declinedRepairable: 1 } : {}),
+            // Declining an offer answers it; declining after acceptance is the credit decision.
+            ...(referral.stage === 'offered' ? answerTiming : decisionTiming),
           },
           releasesBankCapacity: true,
         },
@@ -179,6 +182,7 @@ export function applyBankEvent(referral: Referral, event: BankEvent, decisionTim
             ...(grant.loanType === 'credit' ? { creditLoans: 1, creditLoanAmountYuan: grant.amountYuan } : {}),
             ...(grant.firstLoan ? { firstLoans: 1 } : {}),
             ...(grant.termMonths > MEDIUM_LONG_TERM_MONTHS ? { mediumLongTermLoans: 1 } : {}),
+            ...decisionTiming,
           },
           releasesBankCapacity: true,
           closesNeed: true,

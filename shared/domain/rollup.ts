@@ -43,7 +43,7 @@ import {
   type Division,
   type DivisionLevel,
 } from './divisions';
-import { counterKey } from './referral';
+import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 import { DECLINE_REASON_CODES } from './bank-events';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from './screening';
 import { isCalendarDay } from './working-days';
@@ -124,21 +124,8 @@ export const COUNTERS = [
   'routingFailures',
 ] as const;
 
-/** Proposed: decisions taken `days` whole CST calendar days after the offer. */
-export function decisionDaysBucketKey(days: number): string {
-  assertDays(days);
-  return `decisionDaysBucket_${days}`;
-}
+export { answerDaysBucketKey, decisionDaysBucketKey };
 
-/** Proposed: a bank's answers to offers given `days` whole CST calendar days after the offer. */
-export function answerDaysBucketKey(bankId: string, days: number): string {
-  assertDays(days);
-  return counterKey('answerDaysBucket', `${bankId}_${days}`);
-}
-
-function assertDays(days: number): void {
-  if (!Number.isSafeInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
-}
 
 const DECISION_BUCKET = /^decisionDaysBucket_(\d+)$/;
 const ANSWER_BUCKET = /^answerDaysBucketBy_(.+)_(\d+)$/;

@@ -4,7 +4,8 @@ import type { Bank } from './bank';
 import { bankDeadlines } from './bank';
 import type { NeedRecord } from './need-record';
 import { rankBanks } from './ranking';
-import { counterKey, type Referral } from './referral';
+import { counterKey } from './counters';
+import type { Referral } from './referral';
 import { screenNeed, type NegativeListEntry } from './screening';
 import { addWorkingDays, deadlineSeconds, type WorkdayCalendar } from './working-days';
 

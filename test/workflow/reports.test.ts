@@ -1,0 +1,198 @@
+// Regulator reports on the real local parts: county-day counters in DynamoDB Local → the roll-up
+// function → report files in the S3 emulator → the download API behind the (local) JWT authorizer →
+// presigned links.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../../shared/domain/need-record';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { validSubmission } from '../support/needs';
+
+let runtime: LocalRuntime;
+let db: DynamoDBDocumentClient;
+let s3: S3Client;
+let bucket: string;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-rep-'));
+const DAY = '2026-10-15';
+const MONTH = '2026-10';
+
+async function addCounters(day: string, countyCode: string, counters: Record<string, number>) {
+  const names = Object.keys(counters);
+  await db.send(
+    new UpdateCommand({
+      TableName: runtime.tableNames.counters,
+      Key: { day, countyCode },
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')} SET updatedAt = :u`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#c${i}`, n])),
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(names.map((n, i) => [`:c${i}`, counters[n]])),
+        ':u': `${day}T10:00:00.000Z`,
+      },
+    }),
+  );
+}
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await answer.Body!.transformToByteArray());
+}
+
+async function download(token: string | undefined, pathAndQuery: string) {
+  return fetch(`${runtime.url}${pathAndQuery}`, {
+    redirect: 'manual',
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false });
+  const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: runtime.dynamoDbEndpoint }));
+  s3 = new S3Client({ ...config, endpoint: runtime.s3Endpoint, forcePathStyle: true });
+  bucket = process.env.REPORTS_BUCKET_NAME!;
+  // Guangdong: Guangzhou Haizhu 440105 and Dongguan 441900; Zhejiang: Hangzhou Xihu 330106.
+  await addCounters(DAY, '440105', { declared: 12, recommended: 10, offers: 10, offersBy_bank_a: 10, accepted: 8, acceptedBy_bank_a: 8, granted: 6, grantedAmountYuan: 3_000_000, grantedRateBpAmountSum: 3_000_000 * 350, creditLoans: 4, creditLoanAmountYuan: 2_000_000 });
+  await addCounters(DAY, '441900', { declared: 3, recommended: 2, offers: 2, offersBy_bank_a: 2, declined: 2, declinedBy_tax_arrears: 2 });
+  await addCounters(DAY, '330106', { declared: 7, recommended: 7 });
+  await addCounters('2026-10-16', '330106', { declared: 1 });
+  await runtime.invoke('rollup-coverage', { periods: [DAY, MONTH] });
+}, 180_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  db?.destroy();
+  s3?.destroy();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('roll-up', () => {
+  it('writes every division with activity at every level, in four formats and two editions', async () => {
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `reports/${MONTH}/` }));
+    const keys = Contents.map((o) => o.Key!);
+    for (const code of ['000000', '440000', '440100', '441900', '330000', '330100']) {
+      for (const format of ['json', 'csv', 'xlsx', 'html']) expect(keys).toContain(`reports/${MONTH}/${code}.${format}`);
+    }
+    expect(keys).toContain(`reports/${MONTH}/index.json`);
+    const publicKeys = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `public-reports/${MONTH}/` }))).Contents ?? [];
+    expect(publicKeys.map((o) => o.Key)).toContain(`public-reports/${MONTH}/000000.html`);
+
+    const national = JSON.parse((await objectBytes(`reports/${MONTH}/000000.json`)).toString('utf8'));
+    expect(national.totals.declared).toBe(12 + 3 + 7 + 1);
+    expect(national.totals.granted).toEqual({ count: 6, amountYuan: 3_000_000 });
+    expect(national.totals.weightedAnnualRateBp).toBe(350);
+    const guangdong = national.children.find((c: { division: { code: string } }) => c.division.code === '440000');
+    expect(guangdong.totals.declared).toBe(15);
+  });
+
+  it('gives byte-identical files when a period is rolled up again', async () => {
+    const before = await Promise.all(['json', 'csv', 'xlsx', 'html'].map((f) => objectBytes(`reports/${MONTH}/440000.${f}`)));
+    await runtime.invoke('rollup-coverage', { periods: [MONTH] });
+    const after = await Promise.all(['json', 'csv', 'xlsx', 'html'].map((f) => objectBytes(`reports/${MONTH}/440000.${f}`)));
+    after.forEach((bytes, i) => expect(bytes.equals(before[i]!)).toBe(true));
+  });
+
+  it('counts a need submitted through the API in the next roll-up', async () => {
+    const today = chinaDay(new Date());
+    const submission = validSubmission();
+    const response = await fetch(`${runtime.url}/v1/needs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(submission),
+    });
+    expect(response.status).toBe(201);
+    await runtime.invoke('rollup-coverage', { periods: [today] });
+    const report = JSON.parse((await objectBytes(`reports/${today}/330106.json`)).toString('utf8'));
+    expect(report.totals.declared).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('download API', () => {
+  it("gives a province regulator its province's XLSX and HTML through a 5-minute presigned link, and audits it", async () => {
+    const token = await runtime.mintToken({ jurisdiction: '440000', subject: 'gd-regulator' });
+    const xlsx = await download(token, `/v1/reports/${MONTH}/440000?format=xlsx`);
+    expect(xlsx.status).toBe(302);
+    const location = xlsx.headers.get('location')!;
+    expect(location).toContain('X-Amz-Expires=300');
+    const file = await fetch(location);
+    expect(file.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await file.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.length).toBeGreaterThanOrEqual(3);
+
+    const html = await fetch((await download(token, `/v1/reports/${MONTH}/440100?format=html`)).headers.get('location')!);
+    const page = await html.text();
+    expect(page).toContain('<svg');
+    expect(page).not.toMatch(/<script/i);
+
+    const csv = Buffer.from(await (await fetch((await download(token, `/v1/reports/${MONTH}/440000?format=csv`)).headers.get('location')!)).arrayBuffer());
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).toContain('\r\n');
+
+    const { Items = [] } = await db.send(
+      new QueryCommand({
+        TableName: runtime.tableNames.needs,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#REPORTS#${new Date().toISOString().slice(0, 7)}` },
+      }),
+    );
+    expect(Items.filter((i) => i.who === 'gd-regulator').map((i) => i.what)).toEqual(
+      expect.arrayContaining([`reports/${MONTH}/440000.xlsx`, `reports/${MONTH}/440100.html`]),
+    );
+  });
+
+  it.each([
+    ['national', '000000', [['000000', 302], ['440000', 302], ['441900', 302], ['330100', 302]]],
+    ['province', '440000', [['440000', 302], ['440100', 302], ['441900', 302], ['330000', 403], ['000000', 403]]],
+    ['prefecture', '440100', [['440100', 302], ['440000', 403], ['441900', 403]]],
+    ['county-level city', '441900', [['441900', 302], ['440000', 403], ['440100', 403]]],
+  ] as const)('a %s regulator (%s) sees its own jurisdiction and below, nothing else', async (_, jurisdiction, cases) => {
+    const token = await runtime.mintToken({ jurisdiction });
+    for (const [division, status] of cases) {
+      const response = await download(token, `/v1/reports/${MONTH}/${division}?format=json`);
+      expect(`${division}:${response.status}`).toBe(`${division}:${status}`);
+      if (status === 403) expect((await response.json()).type).toBe('/problems/forbidden');
+    }
+  });
+
+  it('refuses missing, tampered, expired and foreign-key tokens (401), and a token without the regulator role (403)', async () => {
+    const good = await runtime.mintToken({ jurisdiction: '440000' });
+    const [header, payload, signature] = good.split('.');
+    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), 'custom:jurisdiction': '000000' })).toString('base64url');
+    const expired = await runtime.mintToken({ jurisdiction: '440000', expiresInSeconds: -60 });
+    for (const token of [undefined, `${header}.${widened}.${signature}`, expired, `${header}.${payload}.`, 'not-a-jwt']) {
+      expect((await download(token, `/v1/reports/${MONTH}/440000?format=json`)).status).toBe(401);
+    }
+    const clerk = await runtime.mintToken({ jurisdiction: '440000', role: 'bank' });
+    expect((await download(clerk, `/v1/reports/${MONTH}/440000?format=json`)).status).toBe(403);
+  });
+
+  it('answers 404 for a report not produced, and 400 for a malformed request', async () => {
+    const token = await runtime.mintToken({ jurisdiction: '000000' });
+    expect((await download(token, `/v1/reports/2020-01/000000?format=json`)).status).toBe(404);
+    expect((await download(token, `/v1/reports/${MONTH}/000000?format=pdf`)).status).toBe(400);
+  });
+
+  it('lists the reports of a period within the caller’s jurisdiction', async () => {
+    const token = await runtime.mintToken({ jurisdiction: '440000' });
+    const response = await download(token, `/v1/reports?period=${MONTH}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { reports: { division: { code: string } }[] };
+    const codes = body.reports.map((r) => r.division.code).sort();
+    expect(codes).toEqual(['440000', '440100', '440105', '441900']);
+  });
+
+  it('presigned links expire', async () => {
+    const { ReportStore } = await import('../../shared/adapters/report-store');
+    const store = new ReportStore(s3, bucket);
+    const link = await store.presignedGet(`reports/${MONTH}/440000.json`, 1, 'x.json');
+    expect((await fetch(link)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await fetch(link)).status).toBe(403);
+  });
+});
