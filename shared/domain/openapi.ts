@@ -185,6 +185,41 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/reports': {
+        get: {
+          operationId: 'listReports',
+          summary: "The reports of a period within the caller's jurisdiction",
+          security: [{ regulatorJwt: [] }],
+          parameters: [{ name: 'period', in: 'query', required: true, description: 'YYYY-MM, YYYY-MM-DD or YYYY-MM-mtd-DD', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Divisions with reports the caller may download, with links per format' },
+            '400': problemResponse('Malformed period'),
+            '401': { description: 'No valid regulator token (API Gateway)' },
+            '403': problemResponse('Not a regulator'),
+            '404': problemResponse('No reports for this period yet'),
+          },
+        },
+      },
+      '/v1/reports/{period}/{divisionCode}': {
+        get: {
+          operationId: 'downloadReport',
+          summary: 'A 302 redirect to a presigned link (5 minutes) to one report; every download is audited',
+          security: [{ regulatorJwt: [] }],
+          parameters: [
+            { name: 'period', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'divisionCode', in: 'path', required: true, description: '6 digits; 000000 is national', schema: { type: 'string' } },
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv', 'xlsx', 'html'], default: 'json' } },
+            { name: 'edition', in: 'query', required: false, schema: { type: 'string', enum: ['full', 'public'], default: 'full' } },
+          ],
+          responses: {
+            '302': { description: 'Location: the presigned link; the JSON format follows the Report schema' },
+            '400': problemResponse('Malformed period, division, format or edition'),
+            '401': { description: 'No valid regulator token (API Gateway)' },
+            '403': problemResponse("Outside the caller's jurisdiction, or not a regulator"),
+            '404': problemResponse('Not produced'),
+          },
+        },
+      },
       '/v1/openapi.json': {
         get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
@@ -201,6 +236,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: {
         trackingToken: { type: 'http', scheme: 'bearer', description: 'The trackingToken from the submission receipt' },
+        regulatorJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'ID token of the regulators\' user pool; claims custom:jurisdiction (division code, 000000 national) and custom:role = regulator',
+        },
       },
       schemas: {
         NeedSubmission: schemaOf(needSubmissionSchema, 'input'),
