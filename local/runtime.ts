@@ -97,6 +97,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       authorize: async (token) => (await verify(token)) as Record<string, unknown> | undefined,
       control: async (method, controlPath, body) => {
+        // Demo tokens for the regulator page, locally only (AWS has no /_local/: the page then asks
+        // for a token from the regulators' user pool).
+        const demo = /^\/_local\/demo-token\/(\d{6})$/.exec(controlPath);
+        if (method === 'POST' && demo) return { status: 200, body: { token: await mintToken(keys, { jurisdiction: demo[1]! }) } };
         const match = /^\/_local\/functions\/([\w-]+)\/invoke$/.exec(controlPath);
         if (method !== 'POST' || !match || !(match[1]! in FUNCTIONS)) return undefined;
         const payload = body.length > 0 ? (JSON.parse(body.toString('utf8')) as unknown) : {};

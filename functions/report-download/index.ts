@@ -6,7 +6,7 @@ import { isPeriodId } from '../../shared/domain/report';
 import { reportKey } from '../../shared/domain/rollup';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { documentDbClient } from '../../shared/adapters/dynamodb';
-import { problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/adapters/report-render';
 import { ReportStore, s3Client } from '../../shared/adapters/report-store';
@@ -54,7 +54,16 @@ async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
       },
     }),
   );
-  const url = await store.presignedGet(key, LINK_SECONDS, `smefin-${period}-${division}${edition === 'public' ? '-public' : ''}.${format}`);
+  const url = await store.presignedGet(
+    key,
+    LINK_SECONDS,
+    `smefin-${period}-${division}${edition === 'public' ? '-public' : ''}.${format}`,
+    format === 'html' ? 'inline' : 'attachment',
+  );
+  // Browsers cannot read a cross-origin redirect: a page asks for the link as JSON instead.
+  if ((header(event, 'accept') ?? '').includes('application/json')) {
+    return json(200, { url, expiresAt: new Date(now.getTime() + LINK_SECONDS * 1000).toISOString() });
+  }
   return { statusCode: 302, headers: { Location: url, 'Cache-Control': 'no-store' }, body: '' };
 }
 

@@ -53,14 +53,14 @@ export class ReportStore {
     await this.put(indexKey(period), Buffer.from(JSON.stringify(entries, null, 2) + '\n'), 'application/json');
   }
 
-  /** A link valid for `seconds` that downloads the object under `filename`. */
-  presignedGet(key: string, seconds: number, filename: string): Promise<string> {
+  /** A link valid for `seconds` that downloads (or, `inline`, shows) the object under `filename`. */
+  presignedGet(key: string, seconds: number, filename: string, disposition: 'attachment' | 'inline' = 'attachment'): Promise<string> {
     return getSignedUrl(
       this.s3,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        ResponseContentDisposition: `attachment; filename="${filename}"`,
+        ResponseContentDisposition: `${disposition}; filename="${filename}"`,
       }),
       { expiresIn: seconds },
     );

@@ -172,6 +172,19 @@ describe('download API', () => {
     expect((await download(clerk, `/v1/reports/${MONTH}/440000?format=json`)).status).toBe(403);
   });
 
+  it('answers with the link as JSON to a page that asks for JSON, and shows HTML inline', async () => {
+    const token = await runtime.mintToken({ jurisdiction: '440000' });
+    const response = await fetch(`${runtime.url}/v1/reports/${MONTH}/440000?format=html`, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    const { url, expiresAt } = (await response.json()) as { url: string; expiresAt: string };
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(290_000);
+    const page = await fetch(url);
+    expect(page.headers.get('content-disposition')).toMatch(/^inline/);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   it('answers 404 for a report not produced, and 400 for a malformed request', async () => {
     const token = await runtime.mintToken({ jurisdiction: '000000' });
     expect((await download(token, `/v1/reports/2020-01/000000?format=json`)).status).toBe(404);
