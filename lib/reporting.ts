@@ -6,7 +6,8 @@ import { Mfa, StringAttribute, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-
 import { Rule, Schedule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { StorageClass, type Bucket } from 'aws-cdk-lib/aws-s3';
+import { accessLogsBucket, privateBucket } from './buckets';
 import { Construct } from 'constructs';
 
 /** Key prefixes: the full edition for regulators, the suppressed edition for publication. */
@@ -17,28 +18,14 @@ export class ReportStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: { retain: boolean }) {
     super(scope, id);
-    const removal = props.retain
-      ? { removalPolicy: RemovalPolicy.RETAIN }
-      : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
-    const logs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      ...removal,
-    });
-    this.bucket = new Bucket(this, 'Reports', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    this.bucket = privateBucket(this, 'Reports', props.retain, {
       versioned: true,
-      serverAccessLogsBucket: logs,
+      serverAccessLogsBucket: accessLogsBucket(this, props.retain),
       serverAccessLogsPrefix: 'reports/',
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90) },
         { transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }] },
       ],
-      ...removal,
     });
   }
 }

@@ -1,5 +1,5 @@
 // The web pages on S3 behind CloudFront (origin access control, security headers, access logs).
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
   HeadersFrameOption,
@@ -9,7 +9,8 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { ObjectOwnership, type Bucket } from 'aws-cdk-lib/aws-s3';
+import { accessLogsBucket, privateBucket } from './buckets';
 import { Construct } from 'constructs';
 
 /** The pages' Content-Security-Policy: only our own scripts and styles; API calls to `apiOrigin` too. */
@@ -27,28 +28,13 @@ export class Web extends Construct {
 
   constructor(scope: Construct, id: string, props: { retain: boolean; apiOrigin?: string }) {
     super(scope, id);
-    const removal = props.retain
-      ? { removalPolicy: RemovalPolicy.RETAIN }
-      : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
-
-    const logs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // CloudFront standard logging writes with ACLs.
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      ...removal,
-    });
-    this.bucket = new Bucket(this, 'Site', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    // CloudFront standard logging writes with ACLs.
+    const logs = accessLogsBucket(this, props.retain, { objectOwnership: ObjectOwnership.OBJECT_WRITER });
+    this.bucket = privateBucket(this, 'Site', props.retain, {
       versioned: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'site/',
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
-      ...removal,
     });
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
