@@ -7,7 +7,7 @@ import { startLocalSystem } from '../../local/system';
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-e2e-'));
-  const system = await startLocalSystem({ port: 0, dataDir, logLevel: 'ERROR', daySeconds: 2 });
+  const system = await startLocalSystem({ port: 0, dataDir, logLevel: 'ERROR', daySeconds: 5 });
   project.provide('baseUrl', system.runtime.url);
   project.provide('dynamoDbEndpoint', system.runtime.dynamoDbEndpoint);
   project.provide('tables', system.runtime.tables);
