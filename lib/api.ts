@@ -10,6 +10,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -71,6 +72,14 @@ export class Api extends Construct {
       },
     });
 
+    // API Gateway's own answers (401 from the authorizer, throttling, …) carry CORS headers too, so
+    // the pages can read them.
+    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
+      this.restApi.addGatewayResponse(`Cors${type.responseType}`, {
+        type,
+        responseHeaders: { 'Access-Control-Allow-Origin': `'${props.webOrigin}'`, Vary: "'Origin'" },
+      });
+    }
     const functions = props.functions;
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Regulators', {
       cognitoUserPools: [props.regulators],

@@ -76,3 +76,14 @@ describe('schedule', () => {
     });
   });
 });
+
+describe('gateway responses', () => {
+  it("API Gateway's own 4xx/5xx answers allow the web origin, so pages can read a 401", () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': Match.anyValue() }),
+      });
+    }
+  });
+});
