@@ -1,6 +1,7 @@
 // POST /v1/banks/{bankId}/events — a bank answers a referral (accepted, declined, granted, disbursed)
 // with a Standard Webhooks signed event. The answer resumes the waiting workflow exactly once.
 import { parseBankEvent } from '../../shared/domain/bank-events';
+import { counterKey } from '../../shared/domain/counters';
 import { applyBankEvent, disclosure, STAGE_AFTER } from '../../shared/domain/referral';
 import { scaledDeadline } from '../../shared/domain/routing';
 import { addCalendarDays } from '../../shared/domain/working-days';
@@ -116,7 +117,7 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   if (written === 'condition_failed') {
     const current = await store.getReferral(referral.referralId);
     if (current?.stage === 'expired') {
-      await store.recordLateAnswer(current, need, bankEvent, { lateAnswers: 1 }, now);
+      await store.recordLateAnswer(current, need, bankEvent, { lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 }, now);
       return remember(202, { status: 'late', referralId: referral.referralId, note: 'The deadline had passed; the answer is recorded.' });
     }
     return problemFor(event, 'referralConflict', { zh: '该推荐状态已变化，请刷新后重试', en: 'The referral changed meanwhile' });
@@ -125,7 +126,7 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
     if ((await resume(referral.taskToken, transition.answer)) === 'expired') {
       // The deadline passed between our write and the resume: the workflow has moved on.
       logger.warn('answer arrived as the deadline passed', { referralId: referral.referralId });
-      await store.recordLateAnswer(referral, need, bankEvent, { lateAnswers: 1 }, now);
+      await store.recordLateAnswer(referral, need, bankEvent, { lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 }, now);
     }
   }
   metrics.addMetric(`BankAnswer_${transition.toStage}`, MetricUnit.Count, 1);

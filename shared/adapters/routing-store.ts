@@ -240,11 +240,14 @@ export class RoutingStore {
     const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
     const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
     for (const reason of reasons) counters[`notRecommendedBy_${reason.code.replace(/[^A-Za-z0-9_-]/g, '_')}`] = 1;
+    const screened = this.needUpdate(need, status, [{ at, status: 'screening', note: '正在审核 / Screening' }, { at, status, note }], now, {
+      set: 'screening = :screening',
+      values: { ':screening': { recommended, reasons, at }, ':submitted': 'submitted' },
+    });
+    // Counted once: a racing or retried run finds the need screened already and writes nothing.
+    screened.Update!.ConditionExpression = '#status = :submitted';
     await this.write([
-      this.needUpdate(need, status, [{ at, status: 'screening', note: '正在审核 / Screening' }, { at, status, note }], now, {
-        set: 'screening = :screening',
-        values: { ':screening': { recommended, reasons, at } },
-      }),
+      screened,
       this.counterUpdate(need, now, counters),
       ...(recommended ? [] : [this.releaseClaim(need)]),
     ]);
@@ -331,6 +334,7 @@ export class RoutingStore {
     });
     if (transition.toStage === 'accepted') sets.push('acceptedAt = :now');
     if (['granted', 'declined'].includes(transition.toStage)) sets.push('decidedAt = :now');
+    if (transition.toStage === 'disbursed') sets.push('disbursedAt = :now');
     const at = now.toISOString();
     return this.write([
       {

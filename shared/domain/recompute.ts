@@ -114,6 +114,12 @@ export interface RecomputeInput {
  *   it). Live counted every write; the need keeps only the last outcome, counted once here.
  * - `repeated_failure`: the timeline shows more than one routing-failure entry; live counted each,
  *   the need keeps only the last `routingFailure`, counted once here.
+ *
+ * Not detectable from the records (so not listed per record): a bank answer whose transition lost
+ * the race with `expireReferral` (bank-webhook: `applyTransition` → condition failed → referral
+ * now expired → `recordLateAnswer(…, { lateAnswers: 1 })`) is stored exactly like an answer to a
+ * referral already expired (counted with `lateAnswersBy_<bank>`): it is recomputed with the bank
+ * breakdown, one more `lateAnswersBy_<bank>` than live.
  */
 export type RecomputeGapKind = 'missing_timestamp' | 'disbursed_day_approximated' | 'repeated_screening' | 'repeated_failure';
 
@@ -130,7 +136,11 @@ export interface RecomputeGap {
 }
 
 export interface RecomputeResult {
-  /** One row per county and CST day with a non-zero counter, sorted by day then county; keys sorted. */
+  /**
+   * One row per county and CST day with a non-zero counter, sorted by day then county; counter
+   * keys sorted. `counters` objects have a null prototype (dictionaries): compare with toEqual,
+   * not toStrictEqual.
+   */
   rows: CounterRow[];
   gaps: RecomputeGap[];
   /** Items read: what a Scan of the needs table returns of these two types. */
@@ -193,12 +203,17 @@ function bump(cell: Cell, name: string, value: number): void {
 class Tally {
   private readonly days = new Map<string, Map<string, Cell>>();
 
+  private last: { day: string; countyCode: string; cell: Cell } | undefined;
+
   cell(day: string, countyCode: string): Cell {
+    const last = this.last;
+    if (last !== undefined && last.day === day && last.countyCode === countyCode) return last.cell;
     let counties = this.days.get(day);
     if (!counties) this.days.set(day, (counties = new Map()));
     let cell = counties.get(countyCode);
     // A dictionary from the start: a cell gets a few dozen of thousands of possible counter names.
     if (!cell) counties.set(countyCode, (cell = Object.create(null) as Cell));
+    this.last = { day, countyCode, cell };
     return cell;
   }
 
@@ -215,13 +230,16 @@ class Tally {
 
   /** The rows, sorted by day then county, keys sorted; empties the tally (a day at a time, to bound memory). */
   drain(): CounterRow[] {
+    this.last = undefined;
     const rows: CounterRow[] = [];
     for (const day of [...this.days.keys()].sort()) {
       const counties = this.days.get(day)!;
       this.days.delete(day);
       for (const countyCode of [...counties.keys()].sort()) {
         const cell = counties.get(countyCode)!;
-        const counters: Cell = {};
+        // A dictionary too: plain objects with sorted keys from thousands of possible names cost a
+        // hidden class per key sequence (a million rows of them take most of the recompute).
+        const counters = Object.create(null) as Cell;
         let any = false;
         for (const name of Object.keys(cell).sort()) {
           if (cell[name] !== 0) {
@@ -461,6 +479,7 @@ class Recompute {
       const day = dayOf(late?.at);
       if (day) {
         const cell = this.tally.cell(day, county);
+        // bank-webhook counts every late answer with its bank.
         bump(cell, 'lateAnswers', 1);
         bump(cell, keys.lateAnswers, 1);
       } else this.missing(referral, 'lateAnswers[].at', ['lateAnswers', keys.lateAnswers], late?.at);
@@ -524,6 +543,23 @@ export function diffCounters(live: readonly CounterRow[], recomputed: readonly C
 
 // ---------------------------------------------------------------------------------------------
 // Raw items
+
+/**
+ * Items of the counters table (`{ day, countyCode, updatedAt, …counters }`, e.g. from a Scan) as
+ * counter rows, like counters-reader does; non-numeric attributes other than the keys are refused.
+ */
+export function counterRowsFromItems(items: readonly Record<string, unknown>[]): CounterRow[] {
+  return items.map(({ day, countyCode, updatedAt: _updatedAt, ...rest }) => {
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(rest)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new TypeError(`counter ${name} of ${String(countyCode)} on ${String(day)} is not a finite number: ${String(value)}`);
+      }
+      counters[name] = value;
+    }
+    return { day: String(day), countyCode: String(countyCode), counters };
+  });
+}
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
 
