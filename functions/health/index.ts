@@ -1,14 +1,9 @@
 // GET /v1/health — 200 when the parts this API needs are reachable, 503 otherwise.
-import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { json, type HttpResult } from '../../shared/adapters/http';
-import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { needRepository } from '../../shared/adapters/need-repository';
 import { logger, withObservability } from '../../shared/adapters/observability';
 
-const needs = new DynamoNeedRepository(documentDbClient(), {
-  needs: requiredEnv(ENV.needsTable),
-  counters: requiredEnv(ENV.countersTable),
-});
+const needs = needRepository();
 
 async function healthHandler(): Promise<HttpResult> {
   try {

@@ -1,16 +1,11 @@
 // GET /v1/needs/{needId} — the enterprise follows its need with the tracking token from its receipt.
 import { needStatusView } from '../../shared/domain/need-record';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
-import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { needRepository } from '../../shared/adapters/need-repository';
 import { withObservability } from '../../shared/adapters/observability';
 import { trackingTokenMatches } from '../../shared/adapters/tracking-token';
 
-const needs = new DynamoNeedRepository(documentDbClient(), {
-  needs: requiredEnv(ENV.needsTable),
-  counters: requiredEnv(ENV.countersTable),
-});
+const needs = needRepository();
 
 const NEED_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

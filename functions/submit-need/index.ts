@@ -3,7 +3,6 @@ import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
 import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
 import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { header, json, problemFor, readJsonBody, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import {
   IDEMPOTENCY_KEY_PATTERN,
@@ -12,17 +11,14 @@ import {
   idempotentByKey,
 } from '../../shared/adapters/idempotency';
 import { newId } from '../../shared/adapters/ids';
-import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { needRepository } from '../../shared/adapters/need-repository';
 import { metrics, withObservability } from '../../shared/adapters/observability';
 import { issueTrackingToken } from '../../shared/adapters/tracking-token';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 
 const deps = {
-  needs: new DynamoNeedRepository(documentDbClient(), {
-    needs: requiredEnv(ENV.needsTable),
-    counters: requiredEnv(ENV.countersTable),
-  }),
+  needs: needRepository(),
   now: () => new Date(),
   newId,
   issueTrackingToken,

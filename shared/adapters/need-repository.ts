@@ -6,6 +6,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NeedRecord } from '../domain/need-record';
 import type { CreateNeedOutcome, NeedRepository } from '../domain/ports';
+import { ENV, requiredEnv } from './config';
+import { documentDbClient } from './dynamodb';
 
 export const needKey = (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' });
 export const openNeedClaimKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'OPEN_NEED' });
@@ -19,10 +21,12 @@ const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType'
 export class DynamoNeedRepository implements NeedRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tables: { needs: string; counters: string },
+    /** `counters` only where the function writes needs; readers are not given that table. */
+    private readonly tables: { needs: string; counters?: string },
   ) {}
 
   async create(record: NeedRecord): Promise<CreateNeedOutcome> {
+    if (!this.tables.counters) throw new Error('the counters table is needed to create needs');
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -48,7 +52,7 @@ export class DynamoNeedRepository implements NeedRepository {
             },
             {
               Update: {
-                TableName: this.tables.counters,
+                TableName: this.tables.counters!,
                 Key: { day: record.submittedDay, countyCode: record.enterprise.countyCode },
                 UpdateExpression: 'ADD declared :one SET updatedAt = :now',
                 ExpressionAttributeValues: { ':one': 1, ':now': record.submittedAt },
@@ -79,4 +83,13 @@ export class DynamoNeedRepository implements NeedRepository {
   async ping(): Promise<void> {
     await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: needKey('health-check') }));
   }
+}
+
+/**
+ * The repository on the tables this function was given: NEEDS_TABLE_NAME always, COUNTERS_TABLE_NAME
+ * where it writes needs (the status and health functions are not given it).
+ */
+export function needRepository(): DynamoNeedRepository {
+  const counters = process.env[ENV.countersTable];
+  return new DynamoNeedRepository(documentDbClient(), { needs: requiredEnv(ENV.needsTable), ...(counters ? { counters } : {}) });
 }
