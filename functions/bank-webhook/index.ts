@@ -5,8 +5,7 @@ import { counterKey } from '../../shared/domain/counters';
 import { applyBankEvent, disclosure, STAGE_AFTER } from '../../shared/domain/referral';
 import { scaledDeadline } from '../../shared/domain/routing';
 import { addCalendarDays } from '../../shared/domain/working-days';
-import { BankSecrets, secretsManagerClient } from '../../shared/adapters/bank-secrets';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { bankSecrets } from '../../shared/adapters/bank-secrets';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { logger, metrics, withObservability } from '../../shared/adapters/observability';
 import { routingSettings, routingStore } from '../../shared/adapters/routing';
@@ -16,7 +15,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 const store = routingStore();
 const settings = routingSettings();
-const secrets = new BankSecrets(secretsManagerClient(), requiredEnv(ENV.bankSecretPrefix));
+const secrets = bankSecrets();
 
 const unauthorized = (event: HttpEvent, why: string) =>
   problemFor(event, 'unauthorized', { zh: `签名校验未通过：${why}`, en: `Signature check failed: ${why}` });

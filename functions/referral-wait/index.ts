@@ -3,15 +3,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { referralOffered } from '../../shared/domain/bank-events';
-import { BankSecrets, secretsManagerClient } from '../../shared/adapters/bank-secrets';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { bankSecrets } from '../../shared/adapters/bank-secrets';
 import { newId } from '../../shared/adapters/ids';
 import { logger } from '../../shared/adapters/observability';
 import { routingStore } from '../../shared/adapters/routing';
 import { deliverWebhook } from '../../shared/adapters/webhooks';
 
 const store = routingStore();
-const secrets = new BankSecrets(secretsManagerClient(), requiredEnv(ENV.bankSecretPrefix));
+const secrets = bankSecrets();
 
 interface WaitInput {
   action: 'offer' | 'decision';

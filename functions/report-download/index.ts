@@ -9,10 +9,10 @@ import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/adapters/report-render';
-import { ReportStore, s3Client } from '../../shared/adapters/report-store';
+import { reportStore } from '../../shared/adapters/report-store';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
-const store = new ReportStore(s3Client(), requiredEnv(ENV.reportsBucket));
+const store = reportStore();
 const auditTable = requiredEnv(ENV.needsTable);
 export const LINK_SECONDS = 300;
 

@@ -2,13 +2,12 @@
 import { regulatorFromClaims } from '../../shared/domain/claims';
 import { canAccess } from '../../shared/domain/jurisdiction';
 import { isPeriodId } from '../../shared/domain/report';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS } from '../../shared/adapters/report-render';
-import { ReportStore, s3Client } from '../../shared/adapters/report-store';
+import { reportStore } from '../../shared/adapters/report-store';
 
-const store = new ReportStore(s3Client(), requiredEnv(ENV.reportsBucket));
+const store = reportStore();
 
 async function reportListHandler(event: HttpEvent): Promise<HttpResult> {
   const regulator = regulatorFromClaims(event.requestContext.authorizer?.claims as Record<string, unknown> | undefined);

@@ -9,10 +9,10 @@ import { ENV, numberEnv, requiredEnv } from '../../shared/adapters/config';
 import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { logger } from '../../shared/adapters/observability';
 import { publishPeriod } from '../../shared/adapters/report-publisher';
-import { ReportStore, s3Client } from '../../shared/adapters/report-store';
+import { reportStore } from '../../shared/adapters/report-store';
 import { routingStore } from '../../shared/adapters/routing';
 
-const store = new ReportStore(s3Client(), requiredEnv(ENV.reportsBucket));
+const store = reportStore();
 const countersTable = requiredEnv(ENV.countersTable);
 const threshold = numberEnv(ENV.suppressionThreshold, DEFAULT_SUPPRESSION_THRESHOLD);
 const banks = routingStore();

@@ -2,6 +2,7 @@
 // named `<BANK_SECRET_PREFIX><bankId>`. Cached briefly per execution environment so rotation takes
 // effect within minutes.
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV, requiredEnv } from './config';
 
 const TTL_MS = 5 * 60 * 1000;
 
@@ -37,4 +38,9 @@ let client: SecretsManagerClient | undefined;
 export function secretsManagerClient(): SecretsManagerClient {
   client ??= new SecretsManagerClient({ maxAttempts: 3 });
   return client;
+}
+
+/** The banks' secrets under this function's BANK_SECRET_PREFIX. */
+export function bankSecrets(): BankSecrets {
+  return new BankSecrets(secretsManagerClient(), requiredEnv(ENV.bankSecretPrefix));
 }

@@ -3,7 +3,7 @@
 // local S3 emulator).
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ENV } from './config';
+import { ENV, requiredEnv } from './config';
 
 let client: S3Client | undefined;
 export function s3Client(): S3Client {
@@ -65,4 +65,9 @@ export class ReportStore {
       { expiresIn: seconds },
     );
   }
+}
+
+/** The reports bucket this function was given (REPORTS_BUCKET_NAME). */
+export function reportStore(): ReportStore {
+  return new ReportStore(s3Client(), requiredEnv(ENV.reportsBucket));
 }

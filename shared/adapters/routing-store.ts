@@ -11,6 +11,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Bank } from '../domain/bank';
+import { counterKey } from '../domain/counters';
 import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
 import { chinaDay } from '../domain/need-record';
 import type { Referral, ReferralTransition } from '../domain/referral';
@@ -239,7 +240,7 @@ export class RoutingStore {
     const at = now.toISOString();
     const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
     const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
-    for (const reason of reasons) counters[`notRecommendedBy_${reason.code.replace(/[^A-Za-z0-9_-]/g, '_')}`] = 1;
+    for (const reason of reasons) counters[counterKey('notRecommended', reason.code)] = 1;
     const screened = this.needUpdate(need, status, [{ at, status: 'screening', note: '正在审核 / Screening' }, { at, status, note }], now, {
       set: 'screening = :screening',
       values: { ':screening': { recommended, reasons, at }, ':submitted': 'submitted' },
@@ -380,7 +381,7 @@ export class RoutingStore {
         now,
       ),
       this.bankLoad(referral.bankId, -1, now, false),
-      this.counterUpdate(need, now, { deadlinesMissed: 1, [`deadlinesMissedBy_${referral.bankId.replace(/[^A-Za-z0-9_-]/g, '_')}`]: 1 }),
+      this.counterUpdate(need, now, { deadlinesMissed: 1, [counterKey('deadlinesMissed', referral.bankId)]: 1 }),
     ]);
   }
 
