@@ -34,6 +34,7 @@ import type { SizeClass } from './enterprise-size';
 import type { FieldError, LocalizedText } from './problem';
 import { fieldErrorsWithMessages } from './bank';
 import { isCalendarDay } from './working-days';
+import { plainText } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // Decline reasons
@@ -220,6 +221,7 @@ export const referralDeclinedSchema = envelope(
       repairable: z.boolean().optional(),
       note: z
         .string(err('bank_event.note'))
+        .superRefine(plainText('multi'))
         .transform((value) => value.trim())
         .pipe(z.string().max(500, err('bank_event.note')))
         .optional(),

@@ -5,7 +5,7 @@ import { validateCreditCode } from './credit-code';
 import { normalizeCountyCode } from './divisions';
 import { findIndustry } from './industry';
 import { findConsentText } from './consent';
-import { toHalfWidth } from './text';
+import { normalizeNewlines, plainText, toHalfWidth, type TextLines } from './text';
 import type { MessageCode } from './validation-messages';
 
 export const ENTITY_TYPES = ['enterprise', 'individual_business', 'farmers_cooperative', 'family_farm'] as const;
@@ -37,17 +37,18 @@ export function normalizeMobile(input: string): string {
   return compact.replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
 }
 
+/** A string of plain text (see text.ts): what a person cannot have meant is refused before any normalisation. */
+const plainString = (code: MessageCode, lines: TextLines = 'single') => z.string(err(code)).superRefine(plainText(lines));
+
 const text = (max: number, code: MessageCode) =>
-  z
-    .string(err(code))
+  plainString(code)
     .transform((value) => toHalfWidth(value).trim().replace(/\s+/g, ' '))
     .pipe(z.string().min(1, err(code)).max(max, err(code)));
 
 const wholeNumber = (min: number, max: number, code: MessageCode) =>
   z.number(err(code)).int(err(code)).min(min, err(code)).max(max, err(code));
 
-const creditCode = z
-  .string(err('credit_code.length'))
+const creditCode = plainString('credit_code.length')
   .meta({ description: 'Unified social credit code (GB 32100-2015), 18 characters', example: '9133010652601815X8' })
   .transform((raw, ctx) => {
     const result = validateCreditCode(raw);
@@ -56,8 +57,7 @@ const creditCode = z
     return z.NEVER;
   });
 
-const countyCode = z
-  .string(err('county_code.unknown'))
+const countyCode = plainString('county_code.unknown')
   .meta({ description: 'County-level division code (GB/T 2260, 6 digits)', example: '330106' })
   .transform((raw, ctx) => {
     const code = normalizeCountyCode(raw);
@@ -66,8 +66,7 @@ const countyCode = z
     return z.NEVER;
   });
 
-const industryCode = z
-  .string(err('industry_code.unknown'))
+const industryCode = plainString('industry_code.unknown')
   .meta({
     description: 'GB/T 4754-2017 industry division (e.g. C14), or group where the size standard needs it (K701)',
     example: 'C14',
@@ -79,8 +78,7 @@ const industryCode = z
     return z.NEVER;
   });
 
-const mobile = z
-  .string(err('mobile.invalid'))
+const mobile = plainString('mobile.invalid')
   .meta({ description: 'Mainland China mobile number', example: '13800138000' })
   .transform((raw, ctx) => {
     const value = normalizeMobile(raw);
@@ -116,17 +114,15 @@ export const needDetailsSchema = z.strictObject({
   purpose: z.enum(PURPOSES),
   guarantee: z.enum(GUARANTEES),
   firstLoan: z.boolean().meta({ description: 'Never borrowed from a bank before (首贷户)' }),
-  description: z
-    .string(err('description.length'))
-    .transform((value) => value.trim())
+  description: plainString('description.length', 'multi')
+    .transform((value) => normalizeNewlines(value).trim())
     .pipe(z.string().max(NEED_LIMITS.descriptionLength, err('description.length')))
     .optional(),
 });
 
 export const consentSchema = z.strictObject({
   shareWithBanks: z.literal(true, err('consent.required')),
-  textVersion: z
-    .string(err('consent.version'))
+  textVersion: plainString('consent.version')
     .meta({ description: 'Version of the consent text shown to the person', example: '2026-11' })
     .refine((version) => findConsentText(version) !== undefined, err('consent.version')),
 });

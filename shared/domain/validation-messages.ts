@@ -58,6 +58,27 @@ export const MESSAGES = {
     zh: '同意书版本未知，请刷新页面后重新确认',
     en: 'Unknown consent text version; reload the page and confirm again',
   },
+  // Characters a person cannot have meant (shared/domain/text.ts), in any text field.
+  'text.lone_surrogate': {
+    zh: '含有无效字符（不成对的 UTF-16 代理项），请重新输入此项',
+    en: 'Contains an invalid character (an unpaired UTF-16 surrogate); enter this field again',
+  },
+  'text.replacement_character': {
+    zh: '含有乱码字符 �（通常是文字编码出错造成的），请重新输入此项',
+    en: 'Contains the replacement character � (the sign of a character-encoding error); enter this field again',
+  },
+  'text.single_line': {
+    zh: '此项只能填写一行：请删除换行符和制表符',
+    en: 'This field is a single line: remove line breaks and tabs',
+  },
+  'text.control': {
+    zh: '含有不可见的控制字符，请删除后重试',
+    en: 'Contains an invisible control character; remove it and try again',
+  },
+  'text.bidi': {
+    zh: '含有改变文字显示方向的不可见字符（如 U+202E），请删除后重试',
+    en: 'Contains an invisible character that changes the text direction (such as U+202E); remove it and try again',
+  },
 } as const satisfies Record<string, LocalizedText>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -74,7 +74,8 @@ describe('a valid submission', () => {
       b.enterprise.creditCode = '９１３３０１０６５２６０１８１５ｘ８';
       b.enterprise.countyCode = '３３０１０６';
       b.enterprise.industryCode = 'c14';
-      b.enterprise.name = '  杭州  西湖\t食品\n有限公司 ';
+      // Spaces collapse; tabs and line breaks are refused (one line: see text-rules.test.ts).
+      b.enterprise.name = '  杭州  西湖 食品\u3000有限公司 ';
       b.contact.name = ' 王\u3000\u3000丽 ';
       b.contact.mobile = '+86 138 0013 8000';
       b.need.description = '  采购原料  ';
@@ -329,6 +330,11 @@ describe('MESSAGES', () => {
       'description.length',
       'consent.required',
       'consent.version',
+      'text.lone_surrogate',
+      'text.replacement_character',
+      'text.single_line',
+      'text.control',
+      'text.bidi',
     ];
     expect(Object.keys(MESSAGES).sort()).toEqual([...codes].sort());
   });
