@@ -1,5 +1,6 @@
 // The HTTP edge of the Lambda handlers: API Gateway (REST, proxy integration) events in, responses out.
 import { ENV } from '../domain/environment';
+import { hasLoneSurrogate } from '../domain/text';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   makeProblem,
@@ -24,7 +25,8 @@ const BASE_HEADERS: Record<string, string> = {
 
 function corsHeaders(): Record<string, string> {
   const origin = process.env[ENV.allowedOrigin];
-  return origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+  // Retry-After is not a CORS-safelisted response header: the form reads it to pace its retries.
+  return origin ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After', Vary: 'Origin' } : {};
 }
 
 export function header(event: HttpEvent, name: string): string | undefined {
@@ -61,8 +63,45 @@ export function problemFor(
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: HttpResult };
+export type TextBodyResult = { ok: true; text: string } | { ok: false; response: HttpResult };
 
-/** Content type, size and JSON syntax checks, each with its own status (415, 413, 400). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body's size in bytes, before any decoding. */
+function bodyBytes(event: HttpEvent): number {
+  const raw = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.byteLength(raw, 'base64') : Buffer.byteLength(raw, 'utf8');
+}
+
+/**
+ * The body as text, decoded strictly: bytes that are not UTF-8 are refused (400
+ * `/problems/invalid-encoding`), never turned into U+FFFD. A body API Gateway passes base64-encoded
+ * (a binary media type) is decoded here; one it passes as a string was decoded upstream, so only a
+ * broken result (an unpaired surrogate) can still be seen. Nothing else is changed (a BOM stays).
+ */
+export function decodeUtf8Body(event: HttpEvent): TextBodyResult {
+  const raw = event.body ?? '';
+  let text: string | undefined = raw;
+  if (event.isBase64Encoded) {
+    try {
+      text = STRICT_UTF8.decode(Buffer.from(raw, 'base64'));
+    } catch {
+      text = undefined;
+    }
+  } else if (hasLoneSurrogate(raw)) {
+    text = undefined;
+  }
+  if (text !== undefined) return { ok: true, text };
+  return {
+    ok: false,
+    response: problemFor(event, 'invalidEncoding', {
+      zh: '请求体含有无效的 UTF-8 字节，请以 UTF-8 编码发送',
+      en: 'The request body contains bytes that are not valid UTF-8; send it encoded as UTF-8',
+    }),
+  };
+}
+
+/** Content type, size, UTF-8 and JSON syntax checks, each with its own status (415, 413, 400, 400). */
 export function readJsonBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): BodyResult {
   const contentType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(contentType)) {
@@ -74,9 +113,7 @@ export function readJsonBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): BodyR
       }),
     };
   }
-  const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > maxBytes) {
+  if (bodyBytes(event) > maxBytes) {
     return {
       ok: false,
       response: problemFor(event, 'payloadTooLarge', {
@@ -85,8 +122,10 @@ export function readJsonBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): BodyR
       }),
     };
   }
+  const text = decodeUtf8Body(event);
+  if (!text.ok) return text;
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
+    return { ok: true, value: JSON.parse(text.text) };
   } catch {
     return {
       ok: false,

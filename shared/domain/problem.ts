@@ -33,6 +33,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPES = {
   validation: { status: 400, title: { zh: '请求内容有误', en: 'The request has invalid fields' } },
   malformedJson: { status: 400, title: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' } },
+  invalidEncoding: { status: 400, title: { zh: '请求体不是有效的 UTF-8 文本', en: 'The request body is not valid UTF-8' } },
   unauthorized: { status: 401, title: { zh: '身份校验未通过', en: 'Unauthorized' } },
   forbidden: { status: 403, title: { zh: '无权访问', en: 'Forbidden' } },
   notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
@@ -60,6 +61,10 @@ export const PROBLEM_TYPES = {
     },
   },
   unavailable: { status: 503, title: { zh: '服务暂时不可用', en: 'Service temporarily unavailable' } },
+  outcomeUnknown: {
+    status: 503,
+    title: { zh: '无法确认请求是否已保存', en: 'We could not confirm whether the request was saved' },
+  },
   internal: { status: 500, title: { zh: '服务内部错误', en: 'Internal error' } },
 } as const satisfies Record<string, { status: number; title: LocalizedText }>;
 

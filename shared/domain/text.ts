@@ -33,9 +33,14 @@ const LINE_BREAKS = /[\t\n\r\u2028\u2029]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const OTHER_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/;
 
+/** An unpaired UTF-16 surrogate: what `String.prototype.isWellFormed` (ES2024) refuses. */
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
+}
+
 /** The first reason the text cannot be taken as typed, or undefined when it is plain text. */
 export function textProblem(value: string, lines: TextLines): TextProblem | undefined {
-  if (LONE_SURROGATE.test(value)) return 'text.lone_surrogate';
+  if (hasLoneSurrogate(value)) return 'text.lone_surrogate';
   if (REPLACEMENT.test(value)) return 'text.replacement_character';
   if (lines === 'single' && LINE_BREAKS.test(value)) return 'text.single_line';
   if (OTHER_CONTROLS.test(value)) return 'text.control';
