@@ -19,6 +19,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import {
+  GATEWAY_ANSWERS,
+  gatewayProblemTemplate,
+  gatewayResponseHeaders,
+  gatewayStatus,
+  type GatewayAnswer,
+  type GatewayResponseType,
+} from '../shared/domain/gateway-problems';
 import { acknowledgeApiFindings } from './nag';
 import { ROUTES, type FunctionName } from './routes';
 
@@ -72,12 +80,21 @@ export class Api extends Construct {
       },
     });
 
-    // API Gateway's own answers (401 from the authorizer, throttling, …) carry CORS headers too, so
-    // the pages can read them.
-    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
-      this.restApi.addGatewayResponse(`Cors${type.responseType}`, {
-        type,
-        responseHeaders: { 'Access-Control-Allow-Origin': `'${props.webOrigin}'`, Vary: "'Origin'" },
+    // API Gateway's own answers (no route, 401 from the authorizer, 413, throttling, a failed or
+    // timed-out function, …) are problem+json like the API's other errors, and carry CORS headers so
+    // the pages can read them. Each type gets its status explicitly, so the body's `status` is true.
+    // The construct ids are those of the first two (CORS only): a new id would make CloudFormation
+    // delete the old resource after creating the new one, which resets the answer to the default.
+    const headers = Object.fromEntries(
+      Object.entries(gatewayResponseHeaders(props.webOrigin)).map(([name, value]) => [name, `'${value}'`]),
+    );
+    for (const [type, answer] of Object.entries(GATEWAY_ANSWERS) as [GatewayResponseType, GatewayAnswer][]) {
+      const status = gatewayStatus(answer);
+      this.restApi.addGatewayResponse(`Cors${type}`, {
+        type: ResponseType.of(type),
+        ...(status === undefined ? {} : { statusCode: String(status) }),
+        responseHeaders: headers,
+        templates: { 'application/json': gatewayProblemTemplate(answer) },
       });
     }
     const functions = props.functions;

@@ -66,6 +66,11 @@ export const PROBLEM_TYPES = {
     title: { zh: '无法确认请求是否已保存', en: 'We could not confirm whether the request was saved' },
   },
   internal: { status: 500, title: { zh: '服务内部错误', en: 'Internal error' } },
+  // Answered by API Gateway itself (and the local gateway): see gateway-problems.ts.
+  badRequest: { status: 400, title: { zh: '请求无效', en: 'Bad request' } },
+  tooManyRequests: { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
+  badGateway: { status: 502, title: { zh: '服务未能处理请求', en: 'Bad gateway' } },
+  gatewayTimeout: { status: 504, title: { zh: '服务响应超时', en: 'Gateway timeout' } },
 } as const satisfies Record<string, { status: number; title: LocalizedText }>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;
