@@ -3,17 +3,19 @@ import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
 import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
 import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { header, json, problemFor, readJsonBody, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { header, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import {
   IDEMPOTENCY_KEY_PATTERN,
   IdempotencyAlreadyInProgressError,
   IdempotencyValidationError,
   idempotentByKey,
+  requestFingerprint,
 } from '../../shared/adapters/idempotency';
 import { newId } from '../../shared/adapters/ids';
 import { needRepository } from '../../shared/adapters/need-repository';
 import { metrics, withObservability } from '../../shared/adapters/observability';
 import { issueTrackingToken } from '../../shared/adapters/tracking-token';
+import { beforeDeadline } from '../../shared/adapters/write-outcome';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 
@@ -25,9 +27,16 @@ const deps = {
   webOrigin: requiredEnv(ENV.webOrigin),
 };
 
-const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome>(requiredEnv(ENV.idempotencyTable), ({ request }) =>
-  submitNeed(request, deps),
+// The need keeps hashes of the key and body, so a retry finds it even when the first answer was never stored.
+const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome>(requiredEnv(ENV.idempotencyTable), ({ key, request }, signal) =>
+  submitNeed(request, deps, { submission: requestFingerprint(key, request), signal }),
 );
+
+const keyReused = (event: HttpEvent) =>
+  problemFor(event, 'idempotencyKeyReused', {
+    zh: '请为新的需求使用新的 Idempotency-Key',
+    en: 'Use a new Idempotency-Key for a different request',
+  });
 
 async function submitNeedHandler(event: HttpEvent, context: Context): Promise<HttpResult> {
   const body = readJsonBody(event);
@@ -44,10 +53,7 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
   }
 
   const key = header(event, 'idempotency-key');
-  let outcome: SubmitNeedOutcome;
-  if (key === undefined) {
-    outcome = await submitNeed(parsed.data, deps);
-  } else if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     return problemFor(
       event,
       'validation',
@@ -65,29 +71,31 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
         ],
       },
     );
-  } else {
-    try {
-      submitOnce.registerLambdaContext(context);
-      outcome = await submitOnce({ key, request: parsed.data });
-    } catch (error) {
-      if (error instanceof IdempotencyValidationError) {
-        return problemFor(event, 'idempotencyKeyReused', {
-          zh: '请为新的需求使用新的 Idempotency-Key',
-          en: 'Use a new Idempotency-Key for a different request',
-        });
-      }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
-        return problemFor(
-          event,
-          'idempotencyInProgress',
-          { zh: '请稍后用相同的请求重试', en: 'Retry the same request shortly' },
-          {},
-        );
-      }
-      throw error;
-    }
   }
 
+  let outcome: SubmitNeedOutcome;
+  try {
+    // Answers before the function's deadline: past it, an honest "outcome unknown" (observability.ts).
+    outcome = await beforeDeadline(context, (signal) => {
+      if (key === undefined) return submitNeed(parsed.data, deps, { signal });
+      submitOnce.registerLambdaContext(context);
+      return submitOnce({ key, request: parsed.data }, { signal });
+    });
+  } catch (error) {
+    if (error instanceof IdempotencyValidationError) return keyReused(event);
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      return problemFor(
+        event,
+        'idempotencyInProgress',
+        { zh: '请稍后用相同的请求重试', en: 'Retry the same request shortly' },
+        {},
+        retryAfter(),
+      );
+    }
+    throw error;
+  }
+
+  if (outcome.kind === 'key_reused') return keyReused(event);
   if (outcome.kind === 'open_need_exists') {
     return problemFor(event, 'openNeedExists', {
       zh: '同一统一社会信用代码只能有一笔办理中的需求；请通过回执中的链接查看进度',

@@ -58,8 +58,16 @@ export function problemFor(
   kind: ProblemKind,
   detail: LocalizedText,
   extra: { errors?: FieldError[]; [extension: string]: unknown } = {},
+  headers: Record<string, string> = {},
 ): HttpResult {
-  return problem(makeProblem(kind, detail, languageOf(event), { instance: event.path, ...extra }));
+  return problem(makeProblem(kind, detail, languageOf(event), { instance: event.path, ...extra }), headers);
+}
+
+/** When to try again after a 503 or an in-progress 409 (RFC 9110 Retry-After, in seconds). */
+export const RETRY_AFTER_SECONDS = 3;
+
+export function retryAfter(seconds = RETRY_AFTER_SECONDS): Record<string, string> {
+  return { 'Retry-After': String(seconds) };
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: HttpResult };

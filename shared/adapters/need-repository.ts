@@ -1,22 +1,33 @@
 // DynamoDB implementation of NeedRepository. Key design (see docs/data-model.md):
 //   needs table     pk NEED#<needId>        sk NEED        the need; GSI byCountyStatus lists a county's needs by status
 //                   pk CREDITCODE#<code>    sk OPEN_NEED   claim: one open need per credit code
+//                   pk SUBMISSION#<hash of the Idempotency-Key>  sk SUBMISSION   the need a key created (24 h)
 //   counters table  day <YYYY-MM-DD CST>    countyCode     ADD counters, written in the same transaction
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NeedRecord } from '../domain/need-record';
-import type { CreateNeedOutcome, NeedRepository } from '../domain/ports';
+import type { CreateNeedOptions, CreateNeedOutcome, NeedRepository } from '../domain/ports';
 import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
+import { OutcomeUnknownError, writeFailure } from './write-outcome';
+import { personalDataIndexKey } from './personal-data-index';
 
 export const needKey = (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' });
 export const openNeedClaimKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'OPEN_NEED' });
+export const submissionKeyItem = (keyHash: string) => ({ pk: `SUBMISSION#${keyHash}`, sk: 'SUBMISSION' });
+
+/** As long as Powertools keeps the first answer for the key (idempotency.ts): the key's promise lasts that long. */
+export const SUBMISSION_KEY_SECONDS = 24 * 60 * 60;
+
+/** Positions in the submission transaction. */
+const CLAIM = 0;
+const SUBMISSION_KEY = 3;
 export const countyStatusKey = (record: Pick<NeedRecord, 'enterprise' | 'status' | 'submittedAt' | 'needId'>) => ({
   gsi1pk: `COUNTY#${record.enterprise.countyCode}`,
   gsi1sk: `${record.status}#${record.submittedAt}#${record.needId}`,
 });
 
-const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
+const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pdShard', 'itemType']);
 
 export class DynamoNeedRepository implements NeedRepository {
   constructor(
@@ -25,8 +36,15 @@ export class DynamoNeedRepository implements NeedRepository {
     private readonly tables: { needs: string; counters?: string },
   ) {}
 
-  async create(record: NeedRecord): Promise<CreateNeedOutcome> {
+  /**
+   * With `submission`, the transaction also records which need the Idempotency-Key created. A retry
+   * of a request whose need was stored (but whose answer was lost: a timeout, the function ending)
+   * finds that record instead of the open-need claim, and the need is given the new record's
+   * tracking token: the owner gets a working receipt, never "a need is already open".
+   */
+  async create(record: NeedRecord, options: CreateNeedOptions = {}): Promise<CreateNeedOutcome> {
     if (!this.tables.counters) throw new Error('the counters table is needed to create needs');
+    const { submission, signal } = options;
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -46,7 +64,7 @@ export class DynamoNeedRepository implements NeedRepository {
             {
               Put: {
                 TableName: this.tables.needs,
-                Item: { ...needKey(record.needId), ...countyStatusKey(record), itemType: 'need', ...record },
+                Item: { ...needKey(record.needId), ...countyStatusKey(record), ...personalDataIndexKey(record.needId), itemType: 'need', ...record },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -58,15 +76,65 @@ export class DynamoNeedRepository implements NeedRepository {
                 ExpressionAttributeValues: { ':one': 1, ':now': record.submittedAt },
               },
             },
+            ...(submission
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tables.needs,
+                      Item: {
+                        ...submissionKeyItem(submission.keyHash),
+                        itemType: 'submission-key',
+                        needId: record.needId,
+                        requestHash: submission.requestHash,
+                        submittedAt: record.submittedAt,
+                        expiresAt: epochSeconds(record.submittedAt) + SUBMISSION_KEY_SECONDS,
+                      },
+                      // TTL deletes late: an expired record counts as absent.
+                      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+                      ExpressionAttributeValues: { ':now': epochSeconds(record.submittedAt) },
+                      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+                    },
+                  },
+                ]
+              : []),
           ],
         }),
+        { abortSignal: signal },
       );
       return { kind: 'created' };
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        return { kind: 'open_need_exists' };
+      if (!(error instanceof TransactionCanceledException)) throw writeFailure(error, 'the submission transaction');
+      const reasons = error.CancellationReasons ?? [];
+      const earlier = reasons[SUBMISSION_KEY];
+      if (submission && earlier?.Code === 'ConditionalCheckFailed') {
+        const needId = earlier.Item?.needId?.S;
+        if (!needId || earlier.Item?.requestHash?.S !== submission.requestHash) return { kind: 'key_reused' };
+        return this.reissueTrackingToken(needId, record.trackingTokenHash, signal);
       }
-      throw error;
+      if (reasons[CLAIM]?.Code === 'ConditionalCheckFailed') return { kind: 'open_need_exists' };
+      throw writeFailure(error, 'the submission transaction');
+    }
+  }
+
+  /** The need an earlier attempt stored now answers to a new tracking token (the old one was never delivered). */
+  private async reissueTrackingToken(needId: string, trackingTokenHash: string, signal?: AbortSignal): Promise<CreateNeedOutcome> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.needs,
+          Key: needKey(needId),
+          UpdateExpression: 'SET trackingTokenHash = :hash',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':hash': trackingTokenHash },
+          ReturnValues: 'ALL_NEW',
+        }),
+        { abortSignal: signal },
+      );
+      const need = Attributes as Pick<NeedRecord, 'status' | 'sizeClass'>;
+      return { kind: 'already_submitted', needId, status: need.status, sizeClass: need.sizeClass };
+    } catch (error) {
+      // The need exists; whether it now answers to the new token is not known.
+      throw new OutcomeUnknownError('the tracking token of an earlier submission could not be replaced', { cause: error });
     }
   }
 
@@ -93,3 +161,5 @@ export function needRepository(): DynamoNeedRepository {
   const counters = process.env[ENV.countersTable];
   return new DynamoNeedRepository(documentDbClient(), { needs: requiredEnv(ENV.needsTable), ...(counters ? { counters } : {}) });
 }
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -9,7 +9,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { problemFor, type HttpEvent, type HttpResult } from './http';
+import { problemFor, retryAfter, type HttpEvent, type HttpResult } from './http';
+import { causeChain, writeOutcomeOf } from './write-outcome';
 
 export const logger = new Logger();
 export const metrics = new Metrics();
@@ -26,14 +27,57 @@ export function withObservability(handler: HttpHandler, options: { metrics?: boo
   return wrapped.use(problemOnError());
 }
 
+/** A dependency (an AWS service, the network) failed somewhere on the error's cause chain. */
 function isDependencyFailure(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { $metadata?: unknown; code?: unknown; name?: unknown };
-  return (
-    candidate.$metadata !== undefined ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(String(candidate.code)) ||
-    candidate.name === 'TimeoutError'
-  );
+  return causeChain(error).some((link) => {
+    if (typeof link !== 'object' || link === null) return false;
+    const candidate = link as { $metadata?: unknown; code?: unknown; name?: unknown };
+    return (
+      candidate.$metadata !== undefined ||
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(String(candidate.code)) ||
+      candidate.name === 'TimeoutError' ||
+      candidate.name === 'AbortError'
+    );
+  });
+}
+
+/** Methods that change nothing: their failures need not say anything about saving. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const NOTHING_SAVED = { zh: '您的数据未被保存。', en: 'Nothing was saved.' };
+const NOT_CONFIRMED = {
+  zh: '我们无法确认您的请求是否已保存。请用相同的请求（相同的 Idempotency-Key）重试：不会重复记录。',
+  en: 'We could not confirm whether your request was saved. Retry the same request (with the same Idempotency-Key): it will not be recorded twice.',
+};
+
+/**
+ * The answer to an error that escaped a handler. "Nothing was saved" only where that is known
+ * (the failure came before any write, or the store refused the write whole: write-outcome.ts); where
+ * a write may have happened — a timeout, a lost connection, the function's deadline, or any failure
+ * of a request that changes things and says no more — 503 outcome-unknown, which asks for the same
+ * request again. Safe methods say neither.
+ */
+function errorResponse(event: HttpEvent, error: unknown): HttpResult {
+  const marked = writeOutcomeOf(error);
+  const safe = SAFE_METHODS.has(event.httpMethod);
+  const dependency = isDependencyFailure(error);
+  if (marked === 'unknown' || (marked === undefined && !safe && dependency)) {
+    return problemFor(event, 'outcomeUnknown', NOT_CONFIRMED, {}, retryAfter());
+  }
+  const said = marked === 'nothing_written' ? NOTHING_SAVED : safe ? undefined : NOT_CONFIRMED;
+  if (dependency) {
+    return problemFor(
+      event,
+      'unavailable',
+      {
+        zh: `依赖的服务暂时不可用，请稍后重试。${said?.zh ?? ''}`,
+        en: `A service we depend on is unavailable; please retry later.${said ? ` ${said.en}` : ''}`,
+      },
+      {},
+      retryAfter(),
+    );
+  }
+  return problemFor(event, 'internal', { zh: `服务内部错误。${said?.zh ?? ''}`, en: `Internal error.${said ? ` ${said.en}` : ''}` });
 }
 
 /**
@@ -45,14 +89,7 @@ export function problemOnError(): middy.MiddlewareObj<HttpEvent, HttpResult> {
     onError: async (request) => {
       const error = request.error;
       logger.error('unhandled error', error instanceof Error ? error : String(error));
-      const kind = isDependencyFailure(error) ? 'unavailable' : 'internal';
-      request.response = problemFor(request.event, kind, {
-        zh: kind === 'unavailable' ? '依赖的服务暂时不可用，请稍后重试，您的数据未被保存' : '服务内部错误，您的数据未被保存',
-        en:
-          kind === 'unavailable'
-            ? 'A service we depend on is unavailable; please retry later. Nothing was saved.'
-            : 'Internal error. Nothing was saved.',
-      });
+      request.response = errorResponse(request.event, error);
     },
   };
 }

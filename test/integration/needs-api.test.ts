@@ -1,8 +1,9 @@
 // The need-submission API end to end on the real local parts: HTTP → API Gateway-shaped events →
 // the handlers → DynamoDB Local.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/domain/need-record';
@@ -24,7 +25,7 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${baseUrl}/v1/needs`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
@@ -253,6 +254,141 @@ describe('POST /v1/needs', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('POST /v1/needs: text a person cannot have meant', () => {
+  it.each([
+    ['/enterprise/name', 'a right-to-left override', (b: any) => (b.enterprise.name = '杭州西湖\u202e司公限有品食'), 'text.bidi'],
+    ['/contact/name', 'a NUL', (b: any) => (b.contact.name = '王\u0000丽'), 'text.control'],
+    ['/contact/name', 'a line break', (b: any) => (b.contact.name = '王\n丽'), 'text.single_line'],
+    ['/enterprise/creditCode', 'a tab', (b: any) => (b.enterprise.creditCode = `${b.enterprise.creditCode}\t`), 'text.single_line'],
+    ['/contact/mobile', 'an isolate', (b: any) => (b.contact.mobile = '\u2066138\u2069 0013 8000'), 'text.bidi'],
+    ['/need/description', 'a lone surrogate', (b: any) => (b.need.description = '采购\ud800原料'), 'text.lone_surrogate'],
+    ['/need/description', 'a C1 control', (b: any) => (b.need.description = '采购\u0085原料'), 'text.control'],
+  ])('refuses %s with %s: 400 with the pointer, nothing stored', async (pointer, _label, mutate, code) => {
+    const submission = validSubmission();
+    const creditCode = submission.enterprise.creditCode;
+    mutate(submission);
+    const result = await post(submission, { 'Accept-Language': 'en' });
+    expectProblem(result, 400);
+    expect(result.body.type).toBe('/problems/validation');
+    expect(result.body.errors).toEqual([expect.objectContaining({ pointer, code, message: { zh: expect.any(String), en: expect.any(String) } })]);
+    expect(await needsFor(creditCode)).toBe(0);
+  });
+
+  it('takes a description on several lines', async () => {
+    const submission = validSubmission();
+    submission.need.description = '采购原料\r\n\t扩大生产 (second line)';
+    const created = await post(submission);
+    expect(created.status).toBe(201);
+    const status = await getStatus(created.body.needId, created.body.trackingToken);
+    expect(status.body.need.description).toBe('采购原料\n\t扩大生产 (second line)');
+  });
+
+  it('refuses a body with bytes that are not UTF-8 with 400, and stores nothing', async () => {
+    const submission = validSubmission();
+    const [before, after] = JSON.stringify(submission).split('西湖');
+    const encode = (text: string) => new TextEncoder().encode(text);
+    for (const bad of [[0xff], [0xe8, 0xa5], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const result = await post(new Uint8Array([...encode(before!), ...bad, ...encode(after!)]), { 'Accept-Language': 'en' });
+      expectProblem(result, 400);
+      // Refused as a body (when the gateway passes the bytes) or at the field the bytes were in (when it
+      // has decoded them into U+FFFD already): either way never stored.
+      if (result.body.type === '/problems/validation') {
+        expect(result.body.errors).toEqual([expect.objectContaining({ pointer: '/enterprise/name', code: 'text.replacement_character' })]);
+      } else {
+        expect(result.body.type).toBe('/problems/invalid-encoding');
+      }
+    }
+    expect(await needsFor(submission.enterprise.creditCode)).toBe(0);
+  });
+});
+
+describe('POST /v1/needs: a retry after the need was stored but its answer lost', () => {
+  /** The idempotency record Powertools keeps for a key (id `<prefix>#<md5 of the JSON key>`). */
+  async function idempotencyRecordId(key: string): Promise<string> {
+    const hash = createHash('md5').update(JSON.stringify(key)).digest('base64');
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: table('DataIdempotency'), ConsistentRead: true }));
+    const ids = Items.map((item) => item.id as string).filter((id) => id.endsWith(`#${hash}`));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  }
+
+  /** What a function ended at its deadline after the write leaves behind: the record still in progress. */
+  async function leaveInProgress(key: string, inProgressUntil: number) {
+    await db.send(
+      new UpdateCommand({
+        TableName: table('DataIdempotency'),
+        Key: { id: await idempotencyRecordId(key) },
+        UpdateExpression: 'SET #status = :inProgress, in_progress_expiration = :until REMOVE #data',
+        ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+        ExpressionAttributeValues: { ':inProgress': 'INPROGRESS', ':until': inProgressUntil },
+      }),
+    );
+  }
+
+  async function declaredToday(countyCode: string): Promise<number> {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: table('DataCounters'), Key: { day: chinaDay(new Date()), countyCode }, ConsistentRead: true }),
+    );
+    return Item?.declared ?? 0;
+  }
+
+  it('the function ended after the write: "retry shortly" while it could still be running, then the need itself', async () => {
+    const submission = validSubmission();
+    submission.enterprise.countyCode = '330102';
+    const key = crypto.randomUUID();
+    const first = await post(submission, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    const declared = await declaredToday('330102');
+
+    await leaveInProgress(key, Date.now() + 60_000);
+    const tooSoon = await post(submission, { 'Idempotency-Key': key });
+    expectProblem(tooSoon, 409);
+    expect(tooSoon.body.type).toBe('/problems/idempotency-in-progress');
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    await leaveInProgress(key, Date.now() - 1_000);
+    const retry = await post(submission, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body.needId).toBe(first.body.needId);
+    expect(retry.headers.get('location')).toBe(`/v1/needs/${first.body.needId}`);
+    const status = await getStatus(retry.body.needId, retry.body.trackingToken);
+    expect(status.status).toBe(200);
+    expect(status.body.needId).toBe(first.body.needId);
+    expect(await needsFor(submission.enterprise.creditCode)).toBe(1);
+    expect(await declaredToday('330102')).toBe(declared);
+
+    // From now on the retry's answer is the one kept and replayed.
+    const again = await post(submission, { 'Idempotency-Key': key });
+    expect(again.body).toEqual(retry.body);
+  });
+
+  it('the write timed out but was applied (Powertools deleted its record): the retry gets the need, not 409', async () => {
+    const submission = validSubmission();
+    const key = crypto.randomUUID();
+    const first = await post(submission, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    await db.send(new DeleteCommand({ TableName: table('DataIdempotency'), Key: { id: await idempotencyRecordId(key) } }));
+
+    const retry = await post(submission, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body.needId).toBe(first.body.needId);
+    expect((await getStatus(retry.body.needId, retry.body.trackingToken)).status).toBe(200);
+    expect(await needsFor(submission.enterprise.creditCode)).toBe(1);
+
+    // Another enterprise's need, or this one without the key, still meets the open-need rule.
+    const withoutKey = await post(submission);
+    expectProblem(withoutKey, 409);
+    expect(withoutKey.body.type).toBe('/problems/open-need-exists');
+    const otherKey = await post(submission, { 'Idempotency-Key': crypto.randomUUID() });
+    expect(otherKey.body.type).toBe('/problems/open-need-exists');
+    // The key with another body, once its record is gone, is still refused as reused.
+    await db.send(new DeleteCommand({ TableName: table('DataIdempotency'), Key: { id: await idempotencyRecordId(key) } }));
+    const otherBody = await post({ ...submission, need: { ...submission.need, termMonths: 24 } }, { 'Idempotency-Key': key });
+    expectProblem(otherBody, 422);
+    expect(await needsFor(submission.enterprise.creditCode)).toBe(1);
   });
 });
 
