@@ -1,6 +1,6 @@
 // DynamoDB tables. Access patterns and key design: docs/data-model.md.
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { TableName } from './routes';
 
@@ -35,6 +35,16 @@ export class Data extends Construct {
           partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
         },
+        {
+          // Sparse: needs that still hold personal data (`pdShard`, removed by the erasure), by
+          // their last change; the daily erasure reads only those changed before the retention
+          // cutoff. Keys and status only: the index holds no personal data.
+          indexName: 'byPersonalData',
+          partitionKey: { name: 'pdShard', type: AttributeType.STRING },
+          sortKey: { name: 'updatedAt', type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: ['status'],
+        },
       ],
     });
 
@@ -50,6 +60,13 @@ export class Data extends Construct {
       timeToLiveAttribute: 'expiration',
     });
 
-    this.tables = { needs, counters, idempotency };
+    // Append-only audit log (shared/domain/audit.ts): writers may only PutItem (lib/functions.ts).
+    const audit = new TableV2(this, 'Audit', {
+      ...common,
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+    });
+
+    this.tables = { needs, counters, idempotency, audit };
   }
 }

@@ -10,7 +10,7 @@ import { ENV } from '../shared/domain/environment';
 import { smefinFunction } from './lambda-defaults';
 import { acknowledgeBankSecretFindings, acknowledgeFunctionFindings, acknowledgeReportFindings } from './nag';
 import { REPORT_PREFIXES } from './reporting';
-import { FUNCTIONS, TABLE_ENV, type FunctionName, type TableName } from './routes';
+import { FUNCTIONS, TABLE_ENV, type Access, type FunctionDefinition, type FunctionName, type TableName } from './routes';
 
 export interface FunctionsProps {
   tables: Record<TableName, TableV2>;
@@ -22,6 +22,8 @@ export interface FunctionsProps {
   maxOffers: number;
   reportsBucket: IBucket;
   suppressionThreshold: number;
+  /** Days after a need closes until its personal data is erased. */
+  personalDataRetentionDays: number;
 }
 
 export class Functions extends Construct {
@@ -41,11 +43,14 @@ export class Functions extends Construct {
         environment[ENV.reportsBucket] = props.reportsBucket.bucketName;
         environment[ENV.suppressionThreshold] = String(props.suppressionThreshold);
       }
+      if ('dataRetention' in definition && definition.dataRetention) {
+        environment[ENV.personalDataRetentionDays] = String(props.personalDataRetentionDays);
+      }
       const fn = smefinFunction(this, pascal(name), definition, environment);
-      for (const [table, access] of Object.entries(definition.tables) as [TableName, 'read' | 'readWrite'][]) {
+      const spec: FunctionDefinition = definition;
+      for (const [table, access] of Object.entries(spec.tables) as [TableName, Access][]) {
         fn.addEnvironment(TABLE_ENV[table], props.tables[table].tableName);
-        if (access === 'read') props.tables[table].grantReadData(fn);
-        else props.tables[table].grantReadWriteData(fn);
+        grantTable(fn, props.tables[table], access, { leadingKeys: spec.leadingKeys?.[table], indexes: spec.indexes?.[table] });
       }
       if ('bankSecrets' in definition && definition.bankSecrets) {
         fn.addEnvironment(ENV.bankSecretPrefix, props.bankSecretPrefix);
@@ -79,6 +84,52 @@ export class Functions extends Construct {
     acknowledgeBankSecretFindings(this, props.bankSecretPrefix);
     acknowledgeReportFindings(this, props.reportsBucket);
   }
+}
+
+/** The DynamoDB actions of each access level, where a grant is narrowed (no Scan: it names no key). */
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+export const TABLE_ACTIONS: Record<Access, readonly string[]> = {
+  read: READ_ACTIONS,
+  readWrite: [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  append: ['dynamodb:PutItem'],
+};
+
+/**
+ * A function's grant on a table. Unrestricted read and readWrite grants are CDK's (table and its
+ * indexes). A narrowed grant lists its actions (never Scan), the table and only the indexes named,
+ * and with `leadingKeys` the IAM condition that every key the request touches starts as listed —
+ * `Null: false` too, since ForAllValues is true of a request without keys. `append` is PutItem on
+ * the table only, and refuses ReturnValues other than NONE, so a writer cannot read back what it
+ * would overwrite; the write itself is conditional on attribute_not_exists (shared/adapters/audit-log.ts),
+ * which IAM cannot require.
+ */
+function grantTable(
+  fn: NodejsFunction,
+  table: TableV2,
+  access: Access,
+  narrowed: { leadingKeys?: readonly string[] | undefined; indexes?: readonly string[] | undefined },
+): void {
+  if (access !== 'append' && !narrowed.leadingKeys && !narrowed.indexes) {
+    if (access === 'read') table.grantReadData(fn);
+    else table.grantReadWriteData(fn);
+    return;
+  }
+  const conditions: Record<string, Record<string, unknown>> = {};
+  if (narrowed.leadingKeys) {
+    conditions['ForAllValues:StringLike'] = { 'dynamodb:LeadingKeys': [...narrowed.leadingKeys] };
+    conditions.Null = { 'dynamodb:LeadingKeys': 'false' };
+  }
+  if (access === 'append') conditions.StringEqualsIfExists = { 'dynamodb:ReturnValues': 'NONE' };
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...TABLE_ACTIONS[access]],
+      resources: [
+        table.tableArn,
+        ...(access === 'append' ? [] : (narrowed.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`)),
+      ],
+      conditions,
+    }),
+  );
 }
 
 export function pascal(name: string): string {

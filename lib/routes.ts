@@ -3,14 +3,26 @@
 // the same workflow with the same handler files.
 import { ENV } from '../shared/domain/environment';
 
-export type TableName = 'needs' | 'counters' | 'idempotency';
-export type Access = 'read' | 'readWrite';
+export type TableName = 'needs' | 'counters' | 'idempotency' | 'audit';
+/**
+ * `read`: get and query; `readWrite`: and put, update, delete; `append`: PutItem only, with no
+ * return values (the audit log: a writer adds records and can read none back).
+ */
+export type Access = 'read' | 'readWrite' | 'append';
 
 export interface FunctionDefinition {
   /** Entry file, relative to the project root; esbuild bundles it, the local runtime imports it. */
   entry: string;
   description: string;
   tables: Partial<Record<TableName, Access>>;
+  /**
+   * Least privilege within a table: the only partition keys the function may touch (IAM
+   * `dynamodb:LeadingKeys`; a trailing `*` matches any rest). On a secondary index they are values
+   * of the index's partition key. A table without an entry is granted whole.
+   */
+  leadingKeys?: Partial<Record<TableName, readonly string[]>>;
+  /** Secondary indexes the function queries, on a table narrowed by `leadingKeys` (none otherwise). */
+  indexes?: Partial<Record<TableName, readonly string[]>>;
   memorySize?: number;
   timeoutSeconds?: number;
   /** Reads banks' webhook signing secrets (Secrets Manager). */
@@ -19,6 +31,8 @@ export interface FunctionDefinition {
   workflow?: 'start' | 'respond';
   /** Access to the reports bucket. */
   reports?: 'read' | 'write';
+  /** Gets the stage's personal-data retention setting. */
+  dataRetention?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -26,16 +40,21 @@ export const FUNCTIONS = {
     entry: 'functions/submit-need/index.ts',
     description: 'POST /v1/needs: validate and record a financing need',
     tables: { needs: 'readWrite', counters: 'readWrite', idempotency: 'readWrite' },
+    // The need, its open-need claim and the record of the Idempotency-Key that created it.
+    leadingKeys: { needs: ['NEED#*', 'CREDITCODE#*', 'SUBMISSION#*'] },
   },
   'need-status': {
     entry: 'functions/need-status/index.ts',
     description: "GET /v1/needs/{needId}: a need's status for the holder of its tracking token",
     tables: { needs: 'read' },
+    leadingKeys: { needs: ['NEED#*'] },
   },
   health: {
     entry: 'functions/health/index.ts',
     description: 'GET /v1/health: reachability of the parts',
     tables: { needs: 'read' },
+    // The ping reads one key that holds nothing: the function can read no need.
+    leadingKeys: { needs: ['NEED#health-check'] },
   },
   openapi: {
     entry: 'functions/openapi/index.ts',
@@ -45,7 +64,7 @@ export const FUNCTIONS = {
   'bank-webhook': {
     entry: 'functions/bank-webhook/index.ts',
     description: "POST /v1/banks/{bankId}/events: a bank's signed answer to a referral",
-    tables: { needs: 'readWrite', counters: 'readWrite' },
+    tables: { needs: 'readWrite', counters: 'readWrite', idempotency: 'readWrite' },
     bankSecrets: true,
     workflow: 'respond',
   },
@@ -72,9 +91,18 @@ export const FUNCTIONS = {
     entry: 'functions/rollup-coverage/index.ts',
     description: 'Scheduled (01:00 CST) and on demand: roll county-day counters up to reports in S3',
     tables: { counters: 'read', needs: 'read' },
+    // Bank names for the reports: the bank registry, no need.
+    leadingKeys: { needs: ['BANKS'] },
     reports: 'write',
     memorySize: 1024,
     timeoutSeconds: 900,
+  },
+  'routing-sweeper': {
+    entry: 'functions/routing-sweeper/index.ts',
+    description: 'Scheduled (every 10 minutes): starts the routing workflow of needs whose workflow never started',
+    tables: { needs: 'read' },
+    workflow: 'start',
+    timeoutSeconds: 60,
   },
   'report-list': {
     entry: 'functions/report-list/index.ts',
@@ -85,8 +113,20 @@ export const FUNCTIONS = {
   'report-download': {
     entry: 'functions/report-download/index.ts',
     description: "GET /v1/reports/{period}/{divisionCode}: a presigned link to a report in the caller's jurisdiction",
-    tables: { needs: 'readWrite' },
+    // Appends a download record; reads no table.
+    tables: { audit: 'append' },
+    leadingKeys: { audit: ['REPORT_DOWNLOADS#*'] },
     reports: 'read',
+  },
+  'erase-personal-data': {
+    entry: 'functions/erase-personal-data/index.ts',
+    description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
+    tables: { needs: 'readWrite', audit: 'append' },
+    // Needs (base table) and the byPersonalData index (partitions PD#<shard>); erasure records.
+    leadingKeys: { needs: ['NEED#*', 'PD#*'], audit: ['NEED#*'] },
+    indexes: { needs: ['byPersonalData'] },
+    dataRetention: true,
+    timeoutSeconds: 900,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -116,4 +156,5 @@ export const TABLE_ENV: Record<TableName, string> = {
   needs: ENV.needsTable,
   counters: ENV.countersTable,
   idempotency: ENV.idempotencyTable,
+  audit: ENV.auditTable,
 };

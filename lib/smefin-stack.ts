@@ -22,11 +22,13 @@ export interface StageConfig {
   maxOffers: number;
   /** Counts below this are suppressed in the public edition of the reports. */
   suppressionThreshold: number;
+  /** Days after a need closes until its personal data (contact, free text) is erased; counts are kept. */
+  personalDataRetentionDays: number;
 }
 
 export const STAGES: Record<string, StageConfig> = {
-  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5, suppressionThreshold: 5 },
-  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5 },
+  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180 },
+  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180 },
 };
 
 export class SmefinStack extends Stack {
@@ -51,6 +53,7 @@ export class SmefinStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       reportsBucket: this.reports.bucket,
       suppressionThreshold: config.suppressionThreshold,
+      personalDataRetentionDays: config.personalDataRetentionDays,
       tables: this.data.tables,
       webOrigin: this.web.origin,
       bankSecretPrefix: `smefin/${config.stage}/banks/`,

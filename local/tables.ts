@@ -1,9 +1,11 @@
 // Creates the tables of the synthesized template in DynamoDB Local (keys, indexes, streams, TTL), named
-// by their logical ids. Existing tables are kept, with their data.
+// by their logical ids. Existing tables are kept, with their data; indexes the template has added
+// since are created on them (as CloudFormation does).
 import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -25,13 +27,28 @@ export function tableDefinitions(template: CfnTemplate): { name: string; propert
   ].map(([name, resource]) => ({ name, properties: resource.Properties as unknown as TableProperties }));
 }
 
-async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
+/** The names of an existing table's secondary indexes, or undefined when there is no such table. */
+async function existingIndexes(client: DynamoDBClient, name: string): Promise<Set<string> | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: name }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    return new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
+  }
+}
+
+/** Indexes of the template an existing table lacks (one UpdateTable each, as DynamoDB requires). */
+async function addMissingIndexes(client: DynamoDBClient, name: string, properties: TableProperties, existing: Set<string>): Promise<void> {
+  for (const index of properties.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: properties.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
   }
 }
 
@@ -39,7 +56,11 @@ export async function createTables(client: DynamoDBClient, template: CfnTemplate
   const names: string[] = [];
   for (const { name, properties } of tableDefinitions(template)) {
     names.push(name);
-    if (await exists(client, name)) continue;
+    const existing = await existingIndexes(client, name);
+    if (existing) {
+      await addMissingIndexes(client, name, properties, existing);
+      continue;
+    }
     await client.send(
       new CreateTableCommand({
         TableName: name,

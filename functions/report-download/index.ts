@@ -4,16 +4,14 @@ import { regulatorFromClaims } from '../../shared/domain/claims';
 import { canAccess } from '../../shared/domain/jurisdiction';
 import { isPeriodId } from '../../shared/domain/report';
 import { reportKey } from '../../shared/domain/rollup';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { documentDbClient } from '../../shared/adapters/dynamodb';
+import { auditLog } from '../../shared/adapters/audit-log';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/adapters/report-render';
 import { reportStore } from '../../shared/adapters/report-store';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 const store = reportStore();
-const auditTable = requiredEnv(ENV.needsTable);
+const audit = auditLog();
 export const LINK_SECONDS = 300;
 
 async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
@@ -39,21 +37,7 @@ async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
   const key = `${reportKey(period, division, edition as 'full' | 'public')}.${format}`;
   if (!(await store.exists(key))) return problemFor(event, 'notFound', { zh: '该报告尚未生成', en: 'This report has not been produced' });
   const now = new Date();
-  await documentDbClient().send(
-    new PutCommand({
-      TableName: auditTable,
-      Item: {
-        pk: `AUDIT#REPORTS#${now.toISOString().slice(0, 7)}`,
-        sk: `${now.toISOString()}#${regulator.subject}#${key}`,
-        itemType: 'audit',
-        kind: 'report-download',
-        who: regulator.subject,
-        jurisdiction: regulator.jurisdiction,
-        what: key,
-        at: now.toISOString(),
-      },
-    }),
-  );
+  await audit.append({ kind: 'report-download', at: now.toISOString(), who: regulator.subject, jurisdiction: regulator.jurisdiction, what: key });
   const url = await store.presignedGet(
     key,
     LINK_SECONDS,

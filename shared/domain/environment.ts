@@ -5,12 +5,18 @@ export const ENV = {
   needsTable: 'NEEDS_TABLE_NAME',
   countersTable: 'COUNTERS_TABLE_NAME',
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  /** The append-only audit log (report downloads, disclosures, erasures). */
+  auditTable: 'AUDIT_TABLE_NAME',
+  /** Days after a need closes (its last change while closed) until its personal data is erased. */
+  personalDataRetentionDays: 'PERSONAL_DATA_RETENTION_DAYS',
   /** Where the web pages live (status links in receipts point there). */
   webOrigin: 'WEB_ORIGIN',
   /** CORS: the one browser origin allowed to call the API (the web distribution). */
   allowedOrigin: 'ALLOWED_ORIGIN',
   /** The referral routing state machine. */
   stateMachineArn: 'ROUTING_STATE_MACHINE_ARN',
+  /** Minutes after submission when the routing sweeper starts a need's workflow that never started (default 15). */
+  sweepAfterMinutes: 'ROUTING_SWEEP_AFTER_MINUTES',
   /** Secrets Manager name prefix of the banks' webhook signing secrets: `<prefix><bankId>`. */
   bankSecretPrefix: 'BANK_SECRET_PREFIX',
   /** Speed-up factor of deadlines (1 in AWS; the local runtime makes a working day pass in seconds). */
@@ -21,6 +27,8 @@ export const ENV = {
   reportsBucket: 'REPORTS_BUCKET_NAME',
   /** Small-cell suppression threshold of the public edition. */
   suppressionThreshold: 'SUPPRESSION_THRESHOLD',
+  /** Seconds the functions cache the operator-loaded holiday arrangements (default 300). */
+  calendarCacheSeconds: 'CALENDAR_CACHE_SECONDS',
   /** `true` where the S3 endpoint needs path-style addressing (the local S3 emulator). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;

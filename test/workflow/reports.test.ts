@@ -134,11 +134,12 @@ describe('download API', () => {
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString('utf8')).toContain('\r\n');
 
+    // Audit records live in the append-only audit table, by CST month (shared/domain/audit.ts).
     const { Items = [] } = await db.send(
       new QueryCommand({
-        TableName: runtime.tableNames.needs,
+        TableName: runtime.tables.find((t) => t.startsWith('DataAudit'))!,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `AUDIT#REPORTS#${new Date().toISOString().slice(0, 7)}` },
+        ExpressionAttributeValues: { ':pk': `REPORT_DOWNLOADS#${chinaDay(new Date()).slice(0, 7)}` },
       }),
     );
     expect(Items.filter((i) => i.who === 'gd-regulator').map((i) => i.what)).toEqual(

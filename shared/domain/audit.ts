@@ -1,0 +1,73 @@
+// Audit records (docs/data-model.md, `Audit`): every report download, every disclosure of an
+// enterprise's contact details to a bank, and every erasure of personal data leaves one. The shape is
+// defined here once; the audit log is append-only: records are added, never read by the functions
+// that write them, never changed. They hold who, what and when — never the personal data itself
+// (a disclosure names the fields disclosed, not their values).
+import { z } from 'zod';
+import { chinaDay } from './need-record';
+
+const instant = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(200);
+/** Dotted paths of need fields, e.g. `contact.mobile`. */
+const fieldPaths = z.array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/)).min(1);
+
+export const reportDownloadAuditSchema = z.strictObject({
+  kind: z.literal('report-download'),
+  at: instant,
+  /** The regulator's subject (the token's `sub`). */
+  who: id,
+  /** The regulator's jurisdiction (division code). */
+  jurisdiction: z.string().regex(/^\d{6}$/),
+  /** The report object downloaded, e.g. `reports/2026-11/440000.xlsx`. */
+  what: z.string().min(1).max(300),
+});
+
+export const disclosureAuditSchema = z.strictObject({
+  kind: z.literal('disclosure'),
+  at: instant,
+  needId: id,
+  bankId: id,
+  referralId: id,
+  /** The acceptance that disclosed them, or a redelivery of its answer. */
+  occasion: z.enum(['acceptance', 'redelivery']),
+  /** Which fields the bank received, e.g. `contact.mobile`. */
+  disclosed: fieldPaths,
+});
+
+export const personalDataErasureAuditSchema = z.strictObject({
+  kind: z.literal('personal-data-erased'),
+  at: instant,
+  needId: id,
+  /** The fields replaced by the erasure marker. */
+  erased: fieldPaths,
+  /** The retention setting the erasure applied. */
+  retentionDays: z.number().int().positive(),
+});
+
+export const auditRecordSchema = z.discriminatedUnion('kind', [
+  reportDownloadAuditSchema,
+  disclosureAuditSchema,
+  personalDataErasureAuditSchema,
+]);
+
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type AuditKind = AuditRecord['kind'];
+
+/**
+ * Partition key prefixes of the audit table: a month of report downloads (CST), or one need's trail
+ * (its disclosures and its erasure). IAM grants name them (`dynamodb:LeadingKeys` in lib/routes.ts).
+ */
+export const AUDIT_PARTITIONS = { reportDownloads: 'REPORT_DOWNLOADS#', need: 'NEED#' } as const;
+
+/** The partition a record belongs to: `REPORT_DOWNLOADS#<YYYY-MM>` (CST month) or `NEED#<needId>`. */
+export function auditPartition(record: AuditRecord): string {
+  return record.kind === 'report-download'
+    ? `${AUDIT_PARTITIONS.reportDownloads}${chinaDay(new Date(record.at)).slice(0, 7)}`
+    : `${AUDIT_PARTITIONS.need}${record.needId}`;
+}
+
+/** The append-only audit log: the only thing a writer of audit records may do. */
+export interface AuditLog {
+  /** Adds the record; never replaces one. Throws when the record does not fit its schema. */
+  append(record: AuditRecord): Promise<void>;
+}
