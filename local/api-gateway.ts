@@ -1,12 +1,23 @@
 // A small API Gateway (REST, Lambda proxy integration) emulator: HTTP requests become the same event
 // objects API Gateway sends, go to the same handler functions, and their results become HTTP
-// responses. Static web pages are served next to the API, as CloudFront does in AWS.
+// responses. Static web pages are served next to the API, as CloudFront does in AWS. The gateway's
+// own answers (no route, 401, 413, a failed or timed-out function, a path that does not decode) are
+// the problem+json bodies the GatewayResponses of lib/api.ts give in AWS (shared/domain/gateway-problems.ts).
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../lib/routes';
+import { ENV } from '../shared/domain/environment';
+import {
+  GATEWAY_ANSWERS,
+  gatewayProblem,
+  gatewayResponseHeaders,
+  gatewayStatus,
+  MALFORMED_PATH,
+  type GatewayAnswer,
+} from '../shared/domain/gateway-problems';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -63,9 +74,40 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), parameterNames };
 }
 
-function gatewayError(res: http.ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LocalGatewayError' });
-  res.end(JSON.stringify({ message }));
+/** API Gateway's own limit on waiting for an integration (REST APIs: 29 seconds). */
+const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/** One of API Gateway's own answers, as the GatewayResponse of that type gives it in AWS. */
+function gatewayAnswer(res: http.ServerResponse, answer: GatewayAnswer, requestId: string = randomUUID()): void {
+  const body = JSON.stringify(gatewayProblem(answer, requestId));
+  res.writeHead(gatewayStatus(answer) ?? 500, {
+    ...gatewayResponseHeaders(process.env[ENV.allowedOrigin]),
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
+  res.end(body);
+}
+
+function plainText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+/** Whether a path's percent-encoding decodes (to UTF-8): `%ZZ` or a cut sequence does not. */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What API Gateway accepts from a proxy integration; anything else is a 502. */
+function isProxyResult(value: unknown): value is APIGatewayProxyResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const { statusCode, body } = value as { statusCode?: unknown; body?: unknown };
+  return Number.isInteger(statusCode) && (body === undefined || body === null || typeof body === 'string');
 }
 
 export function toProxyEvent(
@@ -158,11 +200,11 @@ export function lambdaContext(functionName: string, requestId: string, timeoutSe
   };
 }
 
-async function invoke(route: CompiledRoute, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult | 'timeout'> {
+async function invoke(route: CompiledRoute, event: APIGatewayProxyEvent): Promise<unknown> {
   const context = lambdaContext(route.functionName, event.requestContext.requestId, route.timeoutSeconds);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), route.timeoutSeconds * 1000);
+    timer = setTimeout(() => resolve('timeout'), Math.min(route.timeoutSeconds, INTEGRATION_TIMEOUT_SECONDS) * 1000);
   });
   try {
     return await Promise.race([route.handler(event, context), timeout]);
@@ -171,15 +213,15 @@ async function invoke(route: CompiledRoute, event: APIGatewayProxyEvent): Promis
   }
 }
 
+/** The body, or 'too_large' once it is over the limit (read to the end all the same, so the client can read the answer). */
 async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return 'too_large';
-    chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? 'too_large' : Buffer.concat(chunks);
 }
 
 function serveStatic(options: ApiServerOptions, url: URL, res: http.ServerResponse): void {
@@ -193,9 +235,7 @@ function serveStatic(options: ApiServerOptions, url: URL, res: http.ServerRespon
   const root = path.resolve(options.webDir);
   const file = path.resolve(root, `.${name}`);
   if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...options.webHeaders });
-    res.end('Not found');
-    return;
+    return plainText(res, 404, 'Not found', options.webHeaders);
   }
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
@@ -218,52 +258,66 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const api = url.pathname.startsWith('/v1/');
+      // Refused before any route is matched, as API Gateway (and CloudFront for the pages) do.
+      if (!decodes(url.pathname)) return api ? gatewayAnswer(res, MALFORMED_PATH) : plainText(res, 400, 'Bad request');
       if (url.pathname.startsWith('/_local/') && options.control) {
         const body = await readBody(req, maxPayload);
         const answer = body === 'too_large' ? undefined : await options.control(req.method ?? 'GET', url.pathname, body);
-        if (!answer) return gatewayError(res, 404, 'Not Found');
+        if (!answer) return gatewayAnswer(res, GATEWAY_ANSWERS.RESOURCE_NOT_FOUND);
         res.writeHead(answer.status, { 'Content-Type': 'application/json' });
         return res.end(JSON.stringify(answer.body));
       }
-      if (!url.pathname.startsWith('/v1/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return gatewayError(res, 405, 'Method Not Allowed');
+      if (!api) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return plainText(res, 405, 'Method not allowed', options.webHeaders);
         return serveStatic(options, url, res);
       }
       const candidates = routes
         .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
         .filter((candidate) => candidate.match);
-      if (candidates.length === 0) return gatewayError(res, 404, 'Not Found');
+      if (candidates.length === 0) return gatewayAnswer(res, GATEWAY_ANSWERS.MISSING_AUTHENTICATION_TOKEN);
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { Allow: candidates.map((c) => c.route.definition.method).join(', ') + ', OPTIONS' });
         return res.end();
       }
+      // A method the path does not have is the same answer as no path at all in API Gateway.
       const chosen = candidates.find((c) => c.route.definition.method === req.method);
-      if (!chosen) return gatewayError(res, 405, 'Method Not Allowed');
+      if (!chosen) return gatewayAnswer(res, GATEWAY_ANSWERS.MISSING_AUTHENTICATION_TOKEN);
 
       let claims: Record<string, unknown> | undefined;
       if (chosen.route.definition.auth) {
         const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-        claims = token && options.authorize ? await options.authorize(token) : undefined;
-        if (!claims) return gatewayError(res, 401, 'Unauthorized');
+        try {
+          claims = token && options.authorize ? await options.authorize(token) : undefined;
+        } catch (error) {
+          console.error('local authorizer error', error);
+          return gatewayAnswer(res, GATEWAY_ANSWERS.AUTHORIZER_FAILURE);
+        }
+        if (!claims) return gatewayAnswer(res, GATEWAY_ANSWERS.UNAUTHORIZED);
       }
       const body = await readBody(req, maxPayload);
-      if (body === 'too_large') return gatewayError(res, 413, 'Request Too Long');
+      if (body === 'too_large') return gatewayAnswer(res, GATEWAY_ANSWERS.REQUEST_TOO_LARGE);
       const event = toProxyEvent(req, url, chosen.route, chosen.match!.slice(1), body, claims);
-      let result: APIGatewayProxyResult | 'timeout';
+      const requestId = event.requestContext.requestId;
+      let result: unknown;
       try {
         result = await invoke(chosen.route, event);
       } catch (error) {
         console.error(`[${chosen.route.functionName}] unhandled error`, error);
-        return gatewayError(res, 502, 'Internal server error');
+        return gatewayAnswer(res, GATEWAY_ANSWERS.INTEGRATION_FAILURE, requestId);
       }
-      if (result === 'timeout') return gatewayError(res, 504, 'Endpoint request timed out');
+      if (result === 'timeout') return gatewayAnswer(res, GATEWAY_ANSWERS.INTEGRATION_TIMEOUT, requestId);
+      if (!isProxyResult(result)) {
+        console.error(`[${chosen.route.functionName}] answered something that is not a proxy response`);
+        return gatewayAnswer(res, GATEWAY_ANSWERS.INTEGRATION_FAILURE, requestId);
+      }
       const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
       for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
       res.writeHead(result.statusCode, headers);
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     })().catch((error: unknown) => {
       console.error('local API gateway error', error);
-      if (!res.headersSent) gatewayError(res, 502, 'Internal server error');
+      if (!res.headersSent) gatewayAnswer(res, GATEWAY_ANSWERS.DEFAULT_5XX);
       else res.end();
     });
   });

@@ -29,7 +29,7 @@ beforeAll(() => {
   const found = Object.values(Template.fromStack(stack).findResources('AWS::ApiGateway::GatewayResponse')) as GatewayResponseResource[];
   count = found.length;
   responses = new Map(found.map((r) => [r.Properties.ResponseType, r.Properties]));
-});
+}, 120_000);
 
 describe('gateway responses', () => {
   it('cover every response type, once each', () => {
