@@ -1,5 +1,5 @@
 // Scheduled daily (02:00 CST): erases the personal data of needs closed longer than the stage's
-// retention setting (shared/domain/data-retention.ts). Stops a minute before its timeout; the next
+// retention setting (shared/domain/data-retention.ts). Stops half a minute before its timeout; the next
 // run carries on, since needs not yet erased are still in the index.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,7 +11,7 @@ import { personalDataStore } from '../../shared/adapters/personal-data-store';
 
 const store = personalDataStore();
 const retentionDays = numberEnv(ENV.personalDataRetentionDays, DEFAULT_RETENTION_DAYS);
-const MARGIN_MS = 60_000;
+const MARGIN_MS = 30_000;
 
 async function erasePersonalDataHandler(_event: unknown, context: Context) {
   const run = await erasePersonalData(store, {
