@@ -110,6 +110,75 @@ describe('need form', () => {
     await page.context().close();
   });
 
+  it('shows a character nobody types (a right-to-left override) next to its field, and sends nothing', async () => {
+    const page = await newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/needs')) requests.push(request.method());
+    });
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    await page.fill('#enterprise-name', '杭州西湖\u202e司公限有品食');
+    await page.click('#submit');
+    const error = page.locator('#enterprise-name-error');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toContain('文字显示方向');
+    expect(await page.getAttribute('#enterprise-name', 'aria-invalid')).toBe('true');
+    expect(requests).toEqual([]);
+    await page.context().close();
+  });
+
+  it('retries with the same Idempotency-Key when the answer is lost, and shows the receipt of the need the server stored', async () => {
+    const page = await newPage();
+    const keys: string[] = [];
+    let stored: { needId: string } | undefined;
+    await page.route('**/v1/needs', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      // The server stores the need; its answer is lost on the way back.
+      stored = (await (await route.fetch()).json()) as { needId: string };
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    await page.click('#submit');
+
+    await page.waitForSelector('#receipt:visible');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await page.textContent('#receipt-needId'))?.trim()).toBe(stored?.needId);
+    await page.click('#receipt-status-link');
+    await page.waitForSelector('#timeline li');
+    expect(await page.textContent('#status-enterpriseName')).toContain('杭州西湖食品有限公司');
+    await page.context().close();
+  });
+
+  it('says it is confirming while the server answers "outcome unknown", and keeps retrying with the same key', async () => {
+    const page = await newPage();
+    const keys: string[] = [];
+    await page.route('**/v1/needs', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 2) return route.continue();
+      // What the API answers when DynamoDB stalls: the first attempt does reach the server.
+      if (keys.length === 1) await route.fetch();
+      await route.fulfill({
+        status: 503,
+        headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+        body: JSON.stringify({ type: '/problems/outcome-unknown', title: '无法确认请求是否已保存', status: 503, detail: '请重试' }),
+      });
+    });
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('submit')?.textContent === '正在确认提交结果…');
+    await page.waitForSelector('#receipt:visible');
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(await page.isVisible('#receipt-earlier')).toBe(false);
+    await page.context().close();
+  });
+
   it("shows the server's refusal: a second open need for the same enterprise", async () => {
     const page = await newPage({ width: 390, height: 844 }); // a phone
     const creditCode = freshCreditCode();

@@ -6,8 +6,11 @@ import type { StatusLink } from './status-link';
 
 export type ApiOutcome<T> =
   | { kind: 'ok'; status: number; body: T }
-  /** An error answer; `problem` is undefined when the body was not a usable problem document. */
-  | { kind: 'problem'; status: number; problem: Problem | undefined }
+  /**
+   * An error answer; `problem` is undefined when the body was not a usable problem document;
+   * `retryAfterSeconds` from a Retry-After header in seconds.
+   */
+  | { kind: 'problem'; status: number; problem: Problem | undefined; retryAfterSeconds?: number }
   | { kind: 'network' };
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -129,7 +132,19 @@ async function call<T>(
     }
     return { kind: 'problem', status: response.status, problem: undefined };
   }
-  return { kind: 'problem', status: response.status, problem: parseProblem(text, response.status) };
+  const retryAfterSeconds = retryAfterFrom(response.headers.get('retry-after'));
+  return {
+    kind: 'problem',
+    status: response.status,
+    problem: parseProblem(text, response.status),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  };
+}
+
+/** Retry-After as delta-seconds (RFC 9110 §10.2.3); an HTTP date or anything else is ignored. */
+export function retryAfterFrom(value: string | null): number | undefined {
+  if (value === null || !/^\s*\d{1,6}\s*$/.test(value)) return undefined;
+  return Number(value);
 }
 
 /** POST /v1/needs. The same idempotency key must be sent again when retrying the same body. */

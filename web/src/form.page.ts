@@ -19,7 +19,7 @@ import {
   type Language,
   type MessageKey,
 } from './i18n';
-import { IdempotencyKeys } from './idempotency';
+import { IdempotencyKeys, submitWithRetries } from './idempotency';
 import { setupLanguage } from './language';
 import { errorIdFor, parseWholeNumber, sortFieldErrors, toSubmission, type FormValues } from './need-form';
 import { sizeClassLabel } from './need-view';
@@ -35,9 +35,11 @@ const state: {
   fieldErrors: Map<string, LocalizedText>;
   alert: AlertState | undefined;
   receipt: SubmitNeedResponse | undefined;
+  /** The receipt is that of an earlier submission (whose outcome was unknown), not of the form as it is now. */
+  receiptOfEarlier: boolean;
   copy: CopyState;
-  submitting: boolean;
-} = { fieldErrors: new Map(), alert: undefined, receipt: undefined, copy: 'idle', submitting: false };
+  submitting: false | 'sending' | 'confirming';
+} = { fieldErrors: new Map(), alert: undefined, receipt: undefined, receiptOfEarlier: false, copy: 'idle', submitting: false };
 
 const keys = new IdempotencyKeys();
 
@@ -244,9 +246,22 @@ function validate(): { ok: true; body: string } | { ok: false; errors: FieldErro
 
 // ---------------------------------------------------------------- receipt
 
+/** The note on the receipt of an earlier submission, made once and placed after the introduction. */
+function earlierNote(): HTMLElement {
+  let note = document.getElementById('receipt-earlier');
+  if (!note) {
+    note = h('p', { id: 'receipt-earlier', class: 'hint' });
+    byId('receipt-title').nextElementSibling?.after(note);
+  }
+  return note;
+}
+
 function renderReceipt(language: Language): void {
   const receipt = state.receipt;
   if (!receipt) return;
+  const note = earlierNote();
+  note.hidden = !state.receiptOfEarlier;
+  note.textContent = state.receiptOfEarlier ? t(language, 'receipt.earlier') : '';
   byId('receipt-needId').textContent = receipt.needId;
   byId('receipt-sizeClass').textContent = sizeClassLabel(receipt.sizeClass, language);
   const url = safeStatusUrl(receipt.statusUrl, { needId: receipt.needId, token: receipt.trackingToken }, location.href);
@@ -256,8 +271,9 @@ function renderReceipt(language: Language): void {
     state.copy === 'idle' ? '' : t(language, state.copy === 'copied' ? 'receipt.copied' : 'receipt.copyFailed');
 }
 
-function showReceipt(receipt: SubmitNeedResponse, language: Language): void {
+function showReceipt(receipt: SubmitNeedResponse, language: Language, earlier: boolean): void {
   state.receipt = receipt;
+  state.receiptOfEarlier = earlier;
   state.fieldErrors = new Map();
   state.alert = undefined;
   formPart.hidden = true;
@@ -270,12 +286,18 @@ function showReceipt(receipt: SubmitNeedResponse, language: Language): void {
 
 // ---------------------------------------------------------------- submission
 
-function setSubmitting(submitting: boolean, language: Language): void {
-  state.submitting = submitting;
-  submitButton.setAttribute('aria-disabled', String(submitting));
-  submitButton.classList.toggle('is-busy', submitting);
-  submitButton.textContent = t(language, submitting ? 'form.submitting' : 'form.submit');
+function submitLabel(): MessageKey {
+  return state.submitting === 'confirming' ? 'form.confirming' : state.submitting ? 'form.submitting' : 'form.submit';
 }
+
+function setSubmitting(submitting: typeof state.submitting, language: Language): void {
+  state.submitting = submitting;
+  submitButton.setAttribute('aria-disabled', String(submitting !== false));
+  submitButton.classList.toggle('is-busy', submitting !== false);
+  submitButton.textContent = t(language, submitLabel());
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function submit(): Promise<void> {
   if (state.submitting) return;
@@ -290,18 +312,27 @@ async function submit(): Promise<void> {
   }
   applyErrors([], language, false);
 
-  setSubmitting(true, language);
-  const outcome = await submitNeedRequest(checked.body, { idempotencyKey: keys.keyFor(checked.body), language });
+  setSubmitting('sending', language);
+  // Retried with the same Idempotency-Key while the outcome is unknown (idempotency.ts).
+  const { outcome, settlement, earlier } = await submitWithRetries(
+    keys,
+    checked.body,
+    (body, idempotencyKey) => submitNeedRequest(body, { idempotencyKey, language: page.current() }),
+    { wait, onRetry: () => setSubmitting('confirming', page.current()) },
+  );
   const now = page.current();
   setSubmitting(false, now);
 
   if (outcome.kind === 'ok') {
-    keys.reset();
-    showReceipt(outcome.body, now);
+    showReceipt(outcome.body, now, earlier);
     return;
   }
   if (outcome.kind === 'network') {
     showAlertState({ kind: 'text', title: 'alert.network.title', detail: 'alert.network.detail' }, now);
+    return;
+  }
+  if (settlement === 'unknown') {
+    showAlertState({ kind: 'text', title: 'alert.unknown.title', detail: 'alert.unknown.detail' }, now);
     return;
   }
   const { status, problem } = outcome;
@@ -335,8 +366,7 @@ function render(language: Language): void {
   renderFieldErrors(language);
   renderAlert(language);
   renderReceipt(language);
-  if (!state.submitting) submitButton.textContent = t(language, 'form.submit');
-  else submitButton.textContent = t(language, 'form.submitting');
+  submitButton.textContent = t(language, submitLabel());
 }
 
 const page = setupLanguage(render);

@@ -95,16 +95,20 @@ const zh = {
 
   'form.submit': '提交需求',
   'form.submitting': '正在提交…',
+  'form.confirming': '正在确认提交结果…',
   'form.fixErrors': '请根据提示修改标出的字段。',
 
   'alert.network.title': '无法连接服务器',
   'alert.network.detail': '请检查网络后再次点击“提交需求”。您填写的内容已保留，重复提交不会产生重复的需求。',
   'alert.server.title': '服务暂时不可用',
   'alert.server.detail': '请稍后再试。您填写的内容已保留。',
+  'alert.unknown.title': '无法确认需求是否已提交',
+  'alert.unknown.detail': '请保持本页打开，稍后再次点击“提交需求”：将重新发送同一份请求，不会产生重复的需求。',
   'alert.unexpected.title': '提交未成功',
   'alert.unexpected.detail': '服务器返回了无法识别的响应（状态 {status}）。请稍后再试。',
 
   'receipt.title': '需求已提交',
+  'receipt.earlier': '这是您先前那次提交的回执：那次提交已经保存，之后对表单所做的修改没有提交。',
   'receipt.intro': '我们已收到您的融资需求，县级工作专班将进行初步核查。',
   'receipt.needId': '需求编号',
   'receipt.sizeClass': '企业规模（按工信部标准测算）',
@@ -354,6 +358,7 @@ const en: Record<MessageKey, string> = {
 
   'form.submit': 'Submit the need',
   'form.submitting': 'Submitting…',
+  'form.confirming': 'Confirming the submission…',
   'form.fixErrors': 'Correct the fields marked below.',
 
   'alert.network.title': 'Could not reach the server',
@@ -361,10 +366,14 @@ const en: Record<MessageKey, string> = {
     'Check your connection and press "Submit the need" again. Your answers are kept, and submitting again will not create a duplicate need.',
   'alert.server.title': 'The service is temporarily unavailable',
   'alert.server.detail': 'Please try again later. Your answers are kept.',
+  'alert.unknown.title': 'We could not confirm whether your need was submitted',
+  'alert.unknown.detail':
+    'Keep this page open and press "Submit the need" again in a moment: the same request is sent again and will not create a duplicate need.',
   'alert.unexpected.title': 'The need was not submitted',
   'alert.unexpected.detail': 'The server sent an unexpected response (status {status}). Please try again later.',
 
   'receipt.title': 'Need submitted',
+  'receipt.earlier': 'This is the receipt of your earlier submission, which had been saved; changes made to the form afterwards were not sent.',
   'receipt.intro': 'We have received your financing need. The county task force will check it first.',
   'receipt.needId': 'Need number',
   'receipt.sizeClass': 'Enterprise size (by the national standard)',
