@@ -103,7 +103,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               in: 'header',
               required: false,
               description:
-                'A retry with the same key and body returns the first answer; the same key with another body is refused (422). Keys live 24 hours.',
+                'A retry with the same key and body returns the first answer (or, when that answer was lost, the need the first attempt stored, with a new tracking token) and creates nothing; the same key with another body is refused (422). Keys live 24 hours.',
               schema: { type: 'string', maxLength: 255 },
             },
             {
@@ -124,11 +124,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitNeedResponse' } } },
             },
-            '400': problemResponse('Invalid JSON or invalid fields (see errors[])'),
+            '400': problemResponse('Invalid JSON, a body that is not UTF-8, or invalid fields (see errors[])'),
             '409': problemResponse('An open need exists for this credit code, or the same Idempotency-Key is in progress'),
             '413': problemResponse('Body larger than 32 KiB'),
             '415': problemResponse('Body is not application/json'),
             '422': problemResponse('Idempotency-Key reused with a different body'),
+            '503': problemResponse(
+              'unavailable: nothing was saved, retry later; outcome-unknown: the need may have been saved, retry the same request with the same Idempotency-Key (Retry-After)',
+            ),
           },
         },
       },
