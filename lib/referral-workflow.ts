@@ -18,6 +18,7 @@ import {
   JitterType,
   JsonPath,
   LogLevel,
+  Pass,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -28,6 +29,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
+import { BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
 import { acknowledgeWorkflowFindings } from './nag';
 import type { FunctionName } from './routes';
 
@@ -92,13 +94,18 @@ export class ReferralWorkflow extends Construct {
     const screen = step('Screen', steps, { action: 'screen', needId: JsonPath.stringAt('$.needId') }, '$.screening');
     const nextBank = step('NextBank', steps, { action: 'next-bank', needId: JsonPath.stringAt('$.needId') }, '$.offer');
     const escalate = step('Escalate', steps, { action: 'escalate', needId: JsonPath.stringAt('$.needId') }, undefined);
+    // A deadline's timer decides nothing by itself: the step compares with the stored due time and
+    // the referral's state (routing.ts deadlineMissedStep): expired → next bank; not due yet (the
+    // holiday arrangement moved the deadline) → wait on; answered as the timer fired → go on with it.
     const deadlineMissed = (name: string, stage: 'offer' | 'decision') =>
-      step(name, steps, { action: 'deadline-missed', referralId: JsonPath.stringAt('$.offer.referralId'), stage }, undefined);
+      step(name, steps, { action: 'deadline-missed', referralId: JsonPath.stringAt('$.offer.referralId'), stage }, '$.deadline');
 
     const offer = waitFor('Offer', 'offer', '$.offer.timeoutSeconds', '$.answer');
     const awaitDecision = waitFor('AwaitDecision', 'decision', '$.answer.decisionTimeoutSeconds', '$.decision');
     const offerMissed = deadlineMissed('OfferDeadlineMissed', 'offer');
     const decisionMissed = deadlineMissed('DecisionDeadlineMissed', 'decision');
+    // The bank or its signing secret is gone (referral-wait ends the referral with the reason): next bank at once.
+    offer.addCatch(nextBank, { errors: [BANK_UNAVAILABLE_ERROR], resultPath: JsonPath.DISCARD });
     for (const [task, missed] of [
       [offer, offerMissed],
       [awaitDecision, decisionMissed],
@@ -106,8 +113,21 @@ export class ReferralWorkflow extends Construct {
       task.addCatch(missed, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
       task.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
     }
-    offerMissed.next(nextBank);
-    decisionMissed.next(nextBank);
+    const accepted = new Choice(this, 'Accepted?');
+    const granted = new Choice(this, 'Granted?');
+    const afterDeadline = (name: string, waitOn: IChainable, timeoutPath: string, answered: IChainable, answerPath: string) =>
+      new Choice(this, `${name}?`)
+        .when(
+          Condition.stringEquals('$.deadline.outcome', 'not_due'),
+          new Pass(this, `${name}WaitsOn`, { inputPath: '$.deadline.timeoutSeconds', resultPath: timeoutPath }).next(waitOn),
+        )
+        .when(
+          Condition.stringEquals('$.deadline.outcome', 'answered'),
+          new Pass(this, `${name}Answered`, { inputPath: '$.deadline.answer', resultPath: answerPath }).next(answered),
+        )
+        .otherwise(nextBank);
+    offerMissed.next(afterDeadline('OfferDeadline', offer, '$.offer.timeoutSeconds', accepted, '$.answer'));
+    decisionMissed.next(afterDeadline('DecisionDeadline', awaitDecision, '$.answer.decisionTimeoutSeconds', granted, '$.decision'));
 
     const definition = screen.next(
       new Choice(this, 'Recommended?')
@@ -119,16 +139,8 @@ export class ReferralWorkflow extends Construct {
         .when(Condition.booleanEquals('$.offer.found', true), offer)
         .otherwise(escalate.next(new Succeed(this, 'Unmatched'))),
     );
-    offer.next(
-      new Choice(this, 'Accepted?')
-        .when(Condition.stringEquals('$.answer.outcome', 'accepted'), awaitDecision)
-        .otherwise(nextBank),
-    );
-    awaitDecision.next(
-      new Choice(this, 'Granted?')
-        .when(Condition.stringEquals('$.decision.outcome', 'granted'), new Succeed(this, 'Granted'))
-        .otherwise(nextBank),
-    );
+    offer.next(accepted.when(Condition.stringEquals('$.answer.outcome', 'accepted'), awaitDecision).otherwise(nextBank));
+    awaitDecision.next(granted.when(Condition.stringEquals('$.decision.outcome', 'granted'), new Succeed(this, 'Granted')).otherwise(nextBank));
 
     const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -91,8 +91,8 @@ export const FUNCTIONS = {
     entry: 'functions/rollup-coverage/index.ts',
     description: 'Scheduled (01:00 CST) and on demand: roll county-day counters up to reports in S3',
     tables: { counters: 'read', needs: 'read' },
-    // Bank names for the reports: the bank registry, no need.
-    leadingKeys: { needs: ['BANKS'] },
+    // Bank names for the reports: the bank registry, no need; the holiday arrangements (calendar coverage metric).
+    leadingKeys: { needs: ['BANKS', 'CALENDAR'] },
     reports: 'write',
     memorySize: 1024,
     timeoutSeconds: 900,

@@ -2,6 +2,8 @@
 // SMEFIN_DATA_DIR (default .local/) and SMEFIN_DAY_SECONDS (default 10: one simulated day) override
 // the defaults. Ctrl-C or SIGTERM stops everything, DynamoDB Local included.
 import * as path from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { calendarWarning } from './calendar-check';
 import { DEFAULT_DAY_SECONDS } from './runtime';
 import { startLocalSystem } from './system';
 
@@ -29,6 +31,8 @@ smefin is running
   Step Functions and Secrets Manager (local)  ${runtime.awsEndpoint}
   simulated banks ${system.banks ? system.banks.url : 'off'} (one simulated day = ${daySeconds} s)
 Press Ctrl-C to stop.`);
+const warning = await calendarWarning(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
+if (warning) console.warn(`\nWarning / 警告 (holiday calendar):\n${warning}\n`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -3,6 +3,7 @@
 // through which the CLIs find the running system.
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../shared/domain/environment';
 import { RoutingStore } from '../shared/adapters/routing-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
 import { AwsServiceError } from './aws-emulator';
@@ -64,6 +65,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       tables: runtime.tableNames,
       bankSecretPrefix: runtime.bankSecretPrefix,
       bankSecretsFile: runtime.bankSecretsFile,
+      timeScale: Number(process.env[ENV.timeScale] ?? 1),
       pid: process.pid,
     });
   } catch (error) {

@@ -1,29 +1,67 @@
 // POST /v1/banks/{bankId}/events — a bank answers a referral (accepted, declined, granted, disbursed)
-// with a Standard Webhooks signed event. The answer resumes the waiting workflow exactly once.
-import { parseBankEvent } from '../../shared/domain/bank-events';
-import { counterKey } from '../../shared/domain/counters';
-import { applyBankEvent, disclosure, STAGE_AFTER } from '../../shared/domain/referral';
-import { scaledDeadline } from '../../shared/domain/routing';
-import { addCalendarDays } from '../../shared/domain/working-days';
-import { bankSecrets } from '../../shared/adapters/bank-secrets';
-import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
-import { logger, metrics, withObservability } from '../../shared/adapters/observability';
-import { routingSettings, routingStore } from '../../shared/adapters/routing';
-import { verifyWebhook } from '../../shared/adapters/webhooks';
-import { resumeTask, sfnClient } from '../../shared/adapters/workflow';
+// with a Standard Webhooks signed event. Thin: verify, parse, claim the webhook-id, let the domain
+// apply the answer exactly once (shared/domain/bank-answers.ts), respond.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { answerBankEvent, disclosureAudit, type BankAnswer } from '../../shared/domain/bank-answers';
+import { parseBankEvent, type BankEvent } from '../../shared/domain/bank-events';
+import { disclosure } from '../../shared/domain/referral';
+import { bankSecrets } from '../../shared/adapters/bank-secrets';
+import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { decodeUtf8Body, header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError, idempotentByKey } from '../../shared/adapters/idempotency';
+import { metrics, withObservability } from '../../shared/adapters/observability';
+import { routingSettings, routingStore } from '../../shared/adapters/routing';
+import { verifyWebhook, WEBHOOK_ID_PATTERN } from '../../shared/adapters/webhooks';
+import { resumeTask, sfnClient } from '../../shared/adapters/workflow';
 
 const store = routingStore();
 const settings = routingSettings();
 const secrets = bankSecrets();
+const deps = {
+  store,
+  workflow: { resume: (taskToken: string, answer: unknown) => resumeTask(sfnClient(), taskToken, answer) },
+  timeScale: settings.timeScale,
+};
+
+/**
+ * What is kept per webhook-id for redeliveries: never personal data (`disclose` says to rebuild it).
+ * `attempt` names the delivery that did the work, so a replay is told from a first answer.
+ */
+type KeptAnswer = Exclude<BankAnswer, { kind: 'retry' }> & { attempt: string };
+
+class RetryLater extends Error {
+  constructor(readonly answer: Extract<BankAnswer, { kind: 'retry' }>) {
+    super('retry later');
+  }
+}
+
+/** One answer per (bank, webhook-id): claimed in progress before the work, done after (Powertools idempotency). */
+// The validated payload is the bank, the event type and its data: a redelivery re-signed with a
+// fresh envelope timestamp is the same event; the same webhook-id for another event is refused (422).
+type Delivery = { key: string; request: { bankId: string; type: BankEvent['type']; data: BankEvent['data'] } } & { event: BankEvent; attempt: string };
+const answerOnce = idempotentByKey<Delivery['request'], KeptAnswer>(
+  requiredEnv(ENV.idempotencyTable),
+  async (input) => {
+    const { event, attempt, request } = input as Delivery;
+    const answer = await answerBankEvent(deps, request.bankId, event, new Date());
+    // Not kept: the bank's retry must do the work then.
+    if (answer.kind === 'retry') throw new RetryLater(answer);
+    return { ...answer, attempt };
+  },
+  7 * 24 * 3600,
+);
 
 const unauthorized = (event: HttpEvent, why: string) =>
   problemFor(event, 'unauthorized', { zh: `签名校验未通过：${why}`, en: `Signature check failed: ${why}` });
 
-async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
+async function bankWebhookHandler(event: HttpEvent, context: Context): Promise<HttpResult> {
   metrics.addMetric('BankEventsReceived', MetricUnit.Count, 1);
   const bankId = event.pathParameters?.bankId ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const decoded = decodeUtf8Body(event);
+  if (!decoded.ok) return decoded.response;
+  const body = decoded.text;
   const bank = await store.getBank(bankId);
   const secret = bank && (await secrets.get(bankId));
   if (!bank || !secret) return unauthorized(event, 'unknown bank');
@@ -35,21 +73,21 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   const verified = verifyWebhook(secret, body, headers);
   if (!verified.ok) return unauthorized(event, verified.reason);
   const webhookId = headers['webhook-id']!;
-
-  // A redelivery gets the first answer and changes nothing (the disclosure is rebuilt and audited
-  // again rather than kept in the de-duplication record).
-  const earlier = await store.getDelivery(bankId, webhookId);
-  if (earlier) {
-    const answer = JSON.parse(earlier.body) as { referralId: string };
-    if (earlier.disclose) {
-      const referral = await store.getReferral(answer.referralId);
-      const need = referral && (await store.getNeed(referral.needId));
-      if (need) {
-        await store.auditDisclosure(need.needId, disclosureAudit(bankId, answer.referralId, new Date(), 'redelivery'), new Date());
-        Object.assign(answer, { disclosure: disclosure(need) });
-      }
-    }
-    return json(earlier.status, answer, { 'X-Smefin-Duplicate': 'true' });
+  if (!WEBHOOK_ID_PATTERN.test(webhookId)) {
+    return problemFor(
+      event,
+      'validation',
+      { zh: 'webhook-id 请求头格式不正确', en: 'The webhook-id header is malformed' },
+      {
+        errors: [
+          {
+            pointer: '',
+            code: 'webhook_id.invalid',
+            message: { zh: 'webhook-id 应为 1–256 个可打印 ASCII 字符', en: 'webhook-id must be 1–256 printable ASCII characters' },
+          },
+        ],
+      },
+    );
   }
 
   let parsedBody: unknown;
@@ -62,84 +100,60 @@ async function bankWebhookHandler(event: HttpEvent): Promise<HttpResult> {
   if (!parsed.ok) {
     return problemFor(event, 'validation', { zh: '事件内容有误', en: 'The event has invalid fields' }, { errors: parsed.errors });
   }
-  const bankEvent = parsed.event;
 
-  const referral = await store.getReferral(bankEvent.data.referralId);
-  const need = referral && (await store.getNeed(referral.needId));
-  // Another bank's referral looks exactly like a missing one.
-  if (!referral || !need || referral.bankId !== bankId) {
-    return problemFor(event, 'notFound', { zh: '未找到该推荐', en: 'No such referral for this bank' });
-  }
-
-  const now = new Date();
-  const remember = async (status: number, answer: Record<string, unknown>, disclose = false) => {
-    await store.putDelivery(bankId, webhookId, { status, body: JSON.stringify(answer), disclose }, now);
-    return json(status, disclose ? { ...answer, disclosure: disclosure(need) } : answer);
-  };
-  const resume = async (taskToken: string, answer: unknown): Promise<'resumed' | 'expired'> => {
-    const resumed = await resumeTask(sfnClient(), taskToken, answer);
-    if (resumed === 'resumed') await store.completeResume(referral.referralId, taskToken);
-    return resumed;
-  };
-
-  // A retry after the answer was applied but the workflow did not take it (e.g. Step Functions
-  // throttled): resume again, change nothing else.
-  if (referral.resumePending && referral.taskToken && referral.stage === STAGE_AFTER[bankEvent.type]) {
-    const answer = referral.workflowAnswer;
-    if (answer && (await resume(referral.taskToken, answer)) === 'resumed') {
-      if (referral.stage === 'accepted') {
-        await store.auditDisclosure(need.needId, disclosureAudit(bankId, referral.referralId, now, 'acceptance'), now);
-      }
-      return remember(200, { status: referral.stage, referralId: referral.referralId }, referral.stage === 'accepted');
+  let answer: KeptAnswer;
+  const attempt = randomUUID();
+  try {
+    answerOnce.registerLambdaContext(context);
+    // `event` and `attempt` are outside the key and the validated payload: a replay returns the first attempt's.
+    const delivery: Delivery = {
+      key: `${bankId}\u0000${webhookId}`,
+      request: { bankId, type: parsed.event.type, data: parsed.event.data },
+      event: parsed.event,
+      attempt,
+    };
+    answer = await answerOnce(delivery);
+  } catch (error) {
+    if (error instanceof RetryLater) return retryLater(event, error.answer.detail, error.answer.retryAfterSeconds);
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      return retryLater(event, { zh: '相同 webhook-id 的事件正在处理，请稍后重试', en: 'An event with this webhook-id is being processed; retry shortly' }, 2);
     }
-  }
-
-  const decisionTimeout = scaledDeadline(now, addCalendarDays(now, referral.decideWithinDays), settings.timeScale).timeoutSeconds;
-  const outcome = applyBankEvent(referral, bankEvent, decisionTimeout, now);
-
-  if (outcome.kind === 'conflict') return problemFor(event, 'referralConflict', outcome.detail);
-  if (outcome.kind === 'late') {
-    await store.recordLateAnswer(referral, need, bankEvent, outcome.counters, now);
-    metrics.addMetric('LateBankAnswers', MetricUnit.Count, 1);
-    return remember(202, { status: 'late', referralId: referral.referralId, note: 'The deadline had passed; the answer is recorded.' });
-  }
-
-  const { transition } = outcome;
-  if (transition.resumesWorkflow && !referral.taskToken) {
-    // The workflow has not reached the step that waits for this answer yet (e.g. a decision sent
-    // right after acceptance): ask the bank to retry shortly.
-    return problemFor(event, 'referralNotReady', { zh: '请稍后重试', en: 'Retry in a few seconds' }, { retryAfterSeconds: 5 });
-  }
-  const audit = transition.disclose ? disclosureAudit(bankId, referral.referralId, now, 'acceptance') : undefined;
-  if (transition.resumesWorkflow) transition.referralUpdate = { ...transition.referralUpdate, workflowAnswer: transition.answer };
-  const written = await store.applyTransition(referral, need, transition, now, audit);
-  if (written === 'condition_failed') {
-    const current = await store.getReferral(referral.referralId);
-    if (current?.stage === 'expired') {
-      await store.recordLateAnswer(current, need, bankEvent, { lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 }, now);
-      return remember(202, { status: 'late', referralId: referral.referralId, note: 'The deadline had passed; the answer is recorded.' });
+    if (error instanceof IdempotencyValidationError) {
+      return problemFor(event, 'idempotencyKeyReused', {
+        zh: '该 webhook-id 已用于内容不同的事件；新事件请使用新的 webhook-id',
+        en: 'This webhook-id was already used for a different event; send a new event with a new webhook-id',
+      });
     }
-    return problemFor(event, 'referralConflict', { zh: '该推荐状态已变化，请刷新后重试', en: 'The referral changed meanwhile' });
+    throw error;
   }
-  if (transition.resumesWorkflow && referral.taskToken) {
-    if ((await resume(referral.taskToken, transition.answer)) === 'expired') {
-      // The deadline passed between our write and the resume: the workflow has moved on.
-      logger.warn('answer arrived as the deadline passed', { referralId: referral.referralId });
-      await store.recordLateAnswer(referral, need, bankEvent, { lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 }, now);
-    }
-  }
-  metrics.addMetric(`BankAnswer_${transition.toStage}`, MetricUnit.Count, 1);
-  return remember(200, { status: transition.toStage, referralId: referral.referralId }, transition.disclose);
+  return respond(event, bankId, answer, answer.attempt !== attempt);
 }
 
-function disclosureAudit(bankId: string, referralId: string, at: Date, occasion: 'acceptance' | 'redelivery') {
-  return {
-    bankId,
-    referralId,
-    occasion,
-    disclosed: ['enterprise.name', 'enterprise.creditCode', 'contact.name', 'contact.mobile'],
-    at: at.toISOString(),
-  };
+async function respond(event: HttpEvent, bankId: string, answer: KeptAnswer, duplicate: boolean): Promise<HttpResult> {
+  const marker: Record<string, string> = duplicate ? { 'X-Smefin-Duplicate': 'true' } : {};
+  if (answer.kind === 'problem') {
+    const result = problemFor(event, answer.problem, answer.detail);
+    return { ...result, headers: { ...result.headers, ...marker } };
+  }
+  if (!duplicate) {
+    if (answer.effect === 'late') metrics.addMetric('LateBankAnswers', MetricUnit.Count, 1);
+    else metrics.addMetric(`BankAnswer_${answer.body.status}`, MetricUnit.Count, 1);
+  }
+  if (!answer.disclose) return json(answer.status, answer.body, marker);
+  // The contact details are rebuilt for every answer that carries them, and every such answer is
+  // audited (the acceptance itself is audited in its transaction).
+  const need = await store.getNeed(answer.needId);
+  if (!need) return json(answer.status, answer.body, marker);
+  if (duplicate || answer.effect === 'resumed') {
+    const now = new Date();
+    await store.auditDisclosure(need.needId, disclosureAudit(bankId, answer.body.referralId, now, 'redelivery'), now);
+  }
+  return json(answer.status, { ...answer.body, disclosure: disclosure(need) }, marker);
+}
+
+function retryLater(event: HttpEvent, detail: { zh: string; en: string }, seconds: number): HttpResult {
+  const result = problemFor(event, 'referralNotReady', detail, { retryAfterSeconds: seconds });
+  return { ...result, headers: { ...result.headers, 'Retry-After': String(seconds) } };
 }
 
 export const handler = withObservability(bankWebhookHandler, { metrics: true });

@@ -1,50 +1,111 @@
 /**
- * The Chinese working-day calendar: public holidays and make-up working days (调休) as announced by
- * the State Council, from the npm package `chinese-days` (maintained; holiday data 2004 onwards, a new
- * year is added when the State Council publishes it, usually in November).
+ * The Chinese working-day calendar the functions use: the arrangements bundled with the code
+ * (`shared/data/holiday-arrangements.json`, one entry per year with its source notice), overlaid by
+ * the arrangements an operator has loaded into the needs table (`npm run calendar -- load <file>`,
+ * items `CALENDAR` / `YEAR#<year>`), so a newly published year needs no deploy. Loaded entries are
+ * read through Powertools Parameters (DynamoDB provider) and cached for a few minutes.
  *
- * - Inside the years the package covers, a day is a working day when the package says so: a make-up
- *   working day is one even on a Saturday or Sunday (2025-09-28, 2025-10-11), and a holiday is not
- *   one even on a weekday (2025-10-01 … 2025-10-08).
- * - Outside those years (see {@link calendarCoverage}) the package knows no holidays, and this
- *   calendar says so explicitly: Monday to Friday are working days. Deadlines that run into an
- *   uncovered year can then be a few days early around New Year and the Spring Festival: keep the
- *   package current, and alarm when `calendarCoverage().lastYear` is behind the year of a deadline.
- *
- * The coverage is read from the package's own data file (the years that have holiday entries).
+ * A year with neither is computed from the law (statutory holidays, lunar dates) and provisional:
+ * see shared/domain/holiday-calendar.ts.
  */
-import chineseDays from 'chinese-days';
-import chineseDaysData from 'chinese-days/dist/chinese-days.json';
-import { isCalendarDay, weekdayCalendar, type WorkdayCalendar } from '../domain/working-days';
+import { DynamoDBProvider } from '@aws-lambda-powertools/parameters/dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import bundledFile from '../data/holiday-arrangements.json';
+import {
+  holidayArrangementSchema,
+  holidayArrangementsFileSchema,
+  holidayCalendar,
+  type CalendarSource,
+  type ChineseWorkCalendar,
+  type HolidayArrangement,
+} from '../domain/holiday-calendar';
+import { ENV, numberEnv, requiredEnv } from './config';
+import { dynamoDbClient } from './dynamodb';
+import { lunarDates } from './lunar';
 
-export interface CalendarCoverage {
-  /** First year with holiday data. */
-  firstYear: number;
-  /** Last year with holiday data. */
-  lastYear: number;
+/** Where loaded arrangements live in the needs table. */
+export const CALENDAR_PARTITION = 'CALENDAR';
+export const calendarKey = (year: number) => ({ pk: CALENDAR_PARTITION, sk: `YEAR#${year}` });
+/** The attribute holding an arrangement (JSON text) on its item. */
+export const CALENDAR_VALUE_ATTRIBUTE = 'arrangement';
+
+/** The arrangements shipped with the code, validated once. */
+export const BUNDLED_ARRANGEMENTS: readonly HolidayArrangement[] = holidayArrangementsFileSchema.parse(bundledFile).arrangements;
+
+/** The calendar of the bundled arrangements, overlaid by `loaded` (later wins). */
+export function calendarOf(loaded: readonly HolidayArrangement[] = []): ChineseWorkCalendar {
+  return holidayCalendar([...BUNDLED_ARRANGEMENTS, ...loaded], lunarDates);
 }
 
-let coverage: CalendarCoverage | undefined;
-
-/** The years for which `chinese-days` has holiday and make-up-day data. */
-export function calendarCoverage(): CalendarCoverage {
-  if (!coverage) {
-    const holidays = chineseDaysData.holidays as Record<string, string>;
-    const years = Object.keys(holidays).map((day) => Number(day.slice(0, 4)));
-    if (years.length === 0) throw new Error('chinese-days: no holiday data');
-    coverage = Object.freeze({ firstYear: Math.min(...years), lastYear: Math.max(...years) });
+/** The loaded arrangements, parsed; an item that does not parse is ignored (and logged by the caller). */
+export function parseLoaded(values: Record<string, unknown>): { arrangements: HolidayArrangement[]; invalid: string[] } {
+  const arrangements: HolidayArrangement[] = [];
+  const invalid: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const parsed = holidayArrangementSchema.safeParse(value);
+    if (parsed.success) arrangements.push(parsed.data);
+    else invalid.push(key);
   }
-  return coverage;
+  return { arrangements: arrangements.sort((a, b) => a.year - b.year), invalid };
 }
 
-/** Chinese working days (holidays and make-up days) where known; Monday–Friday elsewhere. */
-export const chineseCalendar: WorkdayCalendar = Object.freeze({
-  isWorkday(day: string): boolean {
-    if (!isCalendarDay(day)) throw new RangeError(`not a calendar day: ${day}`);
-    const year = Number(day.slice(0, 4));
-    const { firstYear, lastYear } = calendarCoverage();
-    if (year < firstYear || year > lastYear) return weekdayCalendar.isWorkday(day);
-    // The package parses `YYYY-MM-DD` as a UTC date, so the answer does not depend on the host's zone.
-    return chineseDays.isWorkday(day);
-  },
-});
+/** The calendar from the needs table's loaded arrangements over the bundled ones, cached `CALENDAR_CACHE_SECONDS` (300). */
+export function tableCalendarSource(onInvalid: (keys: string[]) => void = () => {}): CalendarSource {
+  const provider = new DynamoDBProvider({
+    tableName: requiredEnv(ENV.needsTable),
+    keyAttr: 'pk',
+    sortAttr: 'sk',
+    valueAttr: CALENDAR_VALUE_ATTRIBUTE,
+    awsSdkV3Client: dynamoDbClient(),
+  });
+  const maxAge = numberEnv(ENV.calendarCacheSeconds, 300);
+  let built: { key: string; calendar: ChineseWorkCalendar } | undefined;
+  return {
+    async current() {
+      const values = ((await provider.getMultiple(CALENDAR_PARTITION, { maxAge, transform: 'json' })) ?? {}) as Record<string, unknown>;
+      const key = JSON.stringify(values);
+      if (built?.key !== key) {
+        const { arrangements, invalid } = parseLoaded(values);
+        if (invalid.length > 0) onInvalid(invalid);
+        built = { key, calendar: calendarOf(arrangements) };
+      }
+      return built.calendar;
+    },
+  };
+}
+
+/** The arrangements an operator has loaded (consistent read), and the ones that do not parse. */
+export async function loadedArrangements(db: DynamoDBDocumentClient, needsTable: string): Promise<{ arrangements: HolidayArrangement[]; invalid: string[] }> {
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: needsTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CALENDAR_PARTITION },
+      ConsistentRead: true,
+    }),
+  );
+  const values: Record<string, unknown> = {};
+  for (const item of Items) {
+    try {
+      values[String(item.sk)] = JSON.parse(String(item[CALENDAR_VALUE_ATTRIBUTE]));
+    } catch {
+      values[String(item.sk)] = undefined;
+    }
+  }
+  return parseLoaded(values);
+}
+
+/** Loads (adds or replaces) a year's arrangement: the functions pick it up within their cache time. */
+export async function putArrangement(db: DynamoDBDocumentClient, needsTable: string, arrangement: HolidayArrangement, now: Date): Promise<void> {
+  await db.send(
+    new PutCommand({
+      TableName: needsTable,
+      Item: {
+        ...calendarKey(arrangement.year),
+        itemType: 'holiday-arrangement',
+        [CALENDAR_VALUE_ATTRIBUTE]: JSON.stringify(arrangement),
+        loadedAt: now.toISOString(),
+      },
+    }),
+  );
+}

@@ -14,7 +14,7 @@ import type { Bank } from '../domain/bank';
 import { counterKey } from '../domain/counters';
 import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
 import { chinaDay } from '../domain/need-record';
-import type { Referral, ReferralTransition } from '../domain/referral';
+import { WAITING_STEP, type Referral, type ReferralTransition, type SkipReason } from '../domain/referral';
 import type { NegativeListEntry } from '../domain/screening';
 import { countyStatusKey, needKey, openNeedClaimKey } from './need-repository';
 
@@ -32,7 +32,9 @@ const negativeKey = (entry: NegativeListEntry) => ({
   pk: `NEGATIVE#${entry.creditCode}`,
   sk: `${entry.jurisdiction}#${entry.reasonCode}#${entry.validFrom}`,
 });
-const deliveryKey = (bankId: string, webhookId: string) => ({ pk: `WEBHOOK#${bankId}#${webhookId}`, sk: 'RECEIVED' });
+/** Open referrals whose deadline is provisional (a year without an official holiday arrangement). */
+export const PROVISIONAL_DEADLINES_PARTITION = 'PROVISIONAL_DEADLINES';
+const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
 const auditKey = (needId: string, at: string, kind: string) => ({ pk: `AUDIT#${needId}`, sk: `${at}#${kind}` });
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
@@ -47,6 +49,9 @@ export function isConditionFailure(error: unknown): boolean {
     (error instanceof Error && error.name === 'ConditionalCheckFailedException')
   );
 }
+
+const waitingStage = (step: 'offer' | 'decision') =>
+  (Object.entries(WAITING_STEP) as [string, string][]).find(([, waiting]) => waiting === step)![0];
 
 export class RoutingStore {
   constructor(
@@ -103,13 +108,6 @@ export class RoutingStore {
       }),
     );
     return Items.map((item) => item.entry as NegativeListEntry);
-  }
-
-  async getDelivery(bankId: string, webhookId: string): Promise<{ status: number; body: string; disclose: boolean } | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tables.needs, Key: deliveryKey(bankId, webhookId), ConsistentRead: true }),
-    );
-    return Item ? { status: Number(Item.status), body: String(Item.body), disclose: Item.disclose === true } : undefined;
   }
 
   async auditDisclosure(needId: string, audit: Record<string, unknown>, now: Date): Promise<void> {
@@ -272,6 +270,9 @@ export class RoutingStore {
       ),
       this.bankLoad(referral.bankId, 1, now, true),
       this.counterUpdate(need, now, counters),
+      ...(referral.deadlineProvisional
+        ? [{ Put: { TableName: this.tables.needs, Item: { ...provisionalKey(referral.referralId), itemType: 'provisional-deadline', referralId: referral.referralId } } }]
+        : []),
     ]);
   }
 
@@ -322,11 +323,25 @@ export class RoutingStore {
     );
   }
 
-  /** Applies a bank's answer once: conditional on the referral's stage (and its token, when waiting). */
-  async applyTransition(referral: Referral, need: NeedRecord, transition: ReferralTransition, now: Date, audit?: Record<string, unknown>) {
+  /**
+   * Applies a bank's answer once: conditional on the referral's stage and, when the answer resumes the
+   * workflow, on the task token it will resume and on no other answer waiting to be taken.
+   */
+  async applyTransition(
+    referral: Referral,
+    need: NeedRecord,
+    transition: ReferralTransition,
+    now: Date,
+    audit?: Record<string, unknown>,
+    taskToken?: string,
+  ) {
     const names: Record<string, string> = { '#stage': 'stage' };
     const values: Record<string, unknown> = { ':to': transition.toStage, ':from': transition.fromStage, ':now': now.toISOString() };
-    if (transition.resumesWorkflow) values[':true'] = true;
+    if (transition.resumesWorkflow) {
+      if (!taskToken) throw new Error('a transition that resumes the workflow needs the task token it resumes');
+      values[':true'] = true;
+      values[':token'] = taskToken;
+    }
     const sets = ['#stage = :to', 'updatedAt = :now'];
     Object.entries(transition.referralUpdate).forEach(([key, value], i) => {
       names[`#u${i}`] = key;
@@ -345,7 +360,9 @@ export class RoutingStore {
           // The token stays until the workflow has taken the answer (completeResume), so a bank's
           // retry after a failed resume can resume again instead of being refused.
           UpdateExpression: transition.resumesWorkflow ? `SET ${sets.join(', ')}, resumePending = :true` : `SET ${sets.join(', ')}`,
-          ConditionExpression: '#stage = :from',
+          ConditionExpression: transition.resumesWorkflow
+            ? '#stage = :from AND taskToken = :token AND attribute_not_exists(resumePending)'
+            : '#stage = :from',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -357,11 +374,19 @@ export class RoutingStore {
       ...(audit
         ? [{ Put: { TableName: this.tables.needs, Item: { ...auditKey(need.needId, at, 'disclosure'), itemType: 'audit', ...audit } } }]
         : []),
+      ...(referral.deadlineProvisional && transition.fromStage === 'offered' ? [this.dropProvisional(referral.referralId)] : []),
     ]);
   }
 
-  /** The bank missed its deadline: the referral expires (unless it has ended meanwhile). */
-  async expireReferral(referral: Referral, need: NeedRecord, stage: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'> {
+  private dropProvisional(referralId: string): TransactItem {
+    return { Delete: { TableName: this.tables.needs, Key: provisionalKey(referralId) } };
+  }
+
+  /**
+   * The bank missed its deadline: the referral expires, unless it has left the stage that waits for
+   * `step` or an answer was applied meanwhile (then the condition fails and the caller re-reads).
+   */
+  async expireReferral(referral: Referral, need: NeedRecord, step: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'> {
     const at = now.toISOString();
     return this.write([
       {
@@ -369,9 +394,9 @@ export class RoutingStore {
           TableName: this.tables.needs,
           Key: referralKey(referral.referralId),
           UpdateExpression: 'SET #stage = :expired, expiredAt = :now, missedDeadline = :which REMOVE taskToken, waitingFor',
-          ConditionExpression: '#stage IN (:offered, :accepted)',
+          ConditionExpression: '#stage = :waiting AND attribute_not_exists(resumePending)',
           ExpressionAttributeNames: { '#stage': 'stage' },
-          ExpressionAttributeValues: { ':expired': 'expired', ':now': at, ':which': stage, ':offered': 'offered', ':accepted': 'accepted' },
+          ExpressionAttributeValues: { ':expired': 'expired', ':now': at, ':which': step, ':waiting': waitingStage(step) },
         },
       },
       this.needUpdate(
@@ -382,7 +407,99 @@ export class RoutingStore {
       ),
       this.bankLoad(referral.bankId, -1, now, false),
       this.counterUpdate(need, now, { deadlinesMissed: 1, [counterKey('deadlinesMissed', referral.bankId)]: 1 }),
+      ...(referral.deadlineProvisional && step === 'offer' ? [this.dropProvisional(referral.referralId)] : []),
     ]);
+  }
+
+  async releaseWait(referralId: string, step: 'offer' | 'decision'): Promise<'written' | 'condition_failed'> {
+    return this.conditionalUpdate({
+      Key: referralKey(referralId),
+      UpdateExpression: 'REMOVE taskToken, waitingFor',
+      ConditionExpression: '#stage = :waiting AND attribute_not_exists(resumePending)',
+      ExpressionAttributeNames: { '#stage': 'stage' },
+      ExpressionAttributeValues: { ':waiting': waitingStage(step) },
+    });
+  }
+
+  /** The offer was never sent: the referral ends with its reason, the need is routed on, the bank's load goes back. */
+  async skipReferral(referral: Referral, need: NeedRecord, reason: SkipReason, now: Date): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    return this.write([
+      {
+        Update: {
+          TableName: this.tables.needs,
+          Key: referralKey(referral.referralId),
+          UpdateExpression: 'SET #stage = :skipped, skipped = :why, updatedAt = :now REMOVE taskToken, waitingFor',
+          ConditionExpression: '#stage = :offered',
+          ExpressionAttributeNames: { '#stage': 'stage' },
+          ExpressionAttributeValues: { ':skipped': 'skipped', ':why': { reason, at }, ':now': at, ':offered': 'offered' },
+        },
+      },
+      this.needUpdate(
+        need,
+        'recommended',
+        [{ at, status: 'recommended', note: `${referral.bankNameZh}暂时无法接收推荐，正在为您匹配其他银行 / ${referral.bankNameEn} cannot take referrals at the moment; finding another bank` }],
+        now,
+      ),
+      // A bank that left the registry has no load to give back.
+      ...(reason === 'bank_not_in_registry' ? [] : [this.bankLoad(referral.bankId, -1, now, false)]),
+      ...(referral.deadlineProvisional ? [this.dropProvisional(referral.referralId)] : []),
+    ]);
+  }
+
+  // ---- holiday calendar (operator CLI) ------------------------------------------------------
+
+  /** Open referrals whose deadline is provisional. */
+  async provisionalReferralIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.needs,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PROVISIONAL_DEADLINES_PARTITION },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.referralId));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
+
+  /** A recomputed offer deadline, while the referral still waits for the offer's answer. */
+  async moveDeadline(referralId: string, deadline: string, provisional: boolean, now: Date): Promise<'written' | 'condition_failed'> {
+    return this.write([
+      {
+        Update: {
+          TableName: this.tables.needs,
+          Key: referralKey(referralId),
+          UpdateExpression: provisional
+            ? 'SET deadline = :d, deadlineProvisional = :true, deadlineRecomputedAt = :now'
+            : 'SET deadline = :d, deadlineRecomputedAt = :now REMOVE deadlineProvisional',
+          ConditionExpression: '#stage = :offered',
+          ExpressionAttributeNames: { '#stage': 'stage' },
+          ExpressionAttributeValues: { ':d': deadline, ':now': now.toISOString(), ':offered': 'offered', ...(provisional ? { ':true': true } : {}) },
+        },
+      },
+      ...(provisional ? [] : [this.dropProvisional(referralId)]),
+    ]);
+  }
+
+  /** Forgets a referral that no longer waits for its offer's answer. */
+  async forgetProvisional(referralId: string): Promise<void> {
+    await this.write([this.dropProvisional(referralId)]);
+  }
+
+  private async conditionalUpdate(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<'written' | 'condition_failed'> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.tables.needs, ...update }));
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
   }
 
   async recordLateAnswer(referral: Referral, need: NeedRecord, event: unknown, counters: Record<string, number>, now: Date): Promise<void> {
@@ -424,21 +541,5 @@ export class RoutingStore {
       ),
       this.counterUpdate(need, now, { routingFailures: 1 }),
     ]);
-  }
-
-  /** The answer to a bank event, for redeliveries; it never holds personal data (`disclose` says to rebuild it). */
-  async putDelivery(bankId: string, webhookId: string, response: { status: number; body: string; disclose: boolean }, now: Date): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tables.needs,
-        Item: {
-          ...deliveryKey(bankId, webhookId),
-          itemType: 'webhook-received',
-          ...response,
-          receivedAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + 7 * 24 * 3600,
-        },
-      }),
-    );
   }
 }

@@ -1,7 +1,8 @@
 // The routing store, settings and clients, built once per execution environment from its settings.
 import { ENV, numberEnv, requiredEnv } from './config';
-import { chineseCalendar } from './calendar';
+import { tableCalendarSource } from './calendar';
 import { documentDbClient } from './dynamodb';
+import { logger } from './observability';
 import { RoutingStore } from './routing-store';
 import type { RoutingSettings } from '../domain/routing';
 
@@ -14,7 +15,7 @@ export function routingStore(): RoutingStore {
 
 export function routingSettings(): RoutingSettings {
   return {
-    calendar: chineseCalendar,
+    calendar: tableCalendarSource((keys) => logger.warn('ignored holiday arrangements that do not parse', { keys })),
     timeScale: numberEnv(ENV.timeScale, 1),
     maxOffers: numberEnv(ENV.maxOffers, 5),
   };

@@ -3,6 +3,12 @@
 // (signature and a 5-minute timestamp tolerance).
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
+/**
+ * A webhook-id a platform keeps a delivery under: printable ASCII, 1–256 characters (Standard
+ * Webhooks ids are short, e.g. `msg_<ulid>`). Longer ids are refused with 400, not stored.
+ */
+export const WEBHOOK_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+
 export interface DeliveryAttempt {
   webhookId: string;
   at: string;

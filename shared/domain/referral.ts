@@ -1,12 +1,13 @@
 // A referral: one need offered to one bank. Its life: offered → accepted → granted → disbursed, or
-// declined, or expired (the bank missed its deadline). The workflow waits on a task token that the
+// declined, or expired (the bank missed its deadline), or skipped (the bank or its signing secret
+// was gone when the offer was to be sent). The workflow waits on a task token that the
 // referral keeps server-side; banks only ever see the opaque referral id.
 import type { BankEvent } from './bank-events';
 import { declineReason } from './bank-events';
 import { chinaDay, type NeedRecord, type NeedStatus } from './need-record';
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 
-export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired'] as const;
+export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired', 'skipped'] as const;
 export type ReferralStage = (typeof REFERRAL_STAGES)[number];
 
 export interface Referral {
@@ -21,7 +22,20 @@ export interface Referral {
   offeredAt: string;
   /** When the bank must answer the offer (scaled by the time scale locally). */
   deadline: string;
+  /** The working days the bank had to answer the offer (to recompute the deadline on a new calendar). */
+  acknowledgeWorkingDays?: number;
+  /**
+   * The deadline was computed on a year without an official holiday arrangement (statutory days
+   * only); it is recomputed when the arrangement is loaded.
+   */
+  deadlineProvisional?: boolean;
   decideWithinDays: number;
+  /** When the bank must decide (set on acceptance; scaled locally like `deadline`). */
+  decisionDeadline?: string;
+  /** Every attempt to deliver the offer's webhook (referral-wait). */
+  deliveries?: { webhookId: string; at: string; status?: number; error?: string }[];
+  /** Why the offer was never sent and the need moved on to the next bank. */
+  skipped?: { reason: SkipReason; at: string };
   explanation: string[];
   /** The step the workflow is waiting on, and its token. Never leaves the server. */
   waitingFor?: 'offer' | 'decision';
@@ -35,6 +49,12 @@ export interface Referral {
   grant?: { amountYuan: number; annualRateBp: number; termMonths: number; loanType: string; firstLoan: boolean };
   disbursement?: { amountYuan: number; disbursedOn: string };
 }
+
+/** Why a bank was skipped: it left the registry, or its webhook signing secret is gone. */
+export type SkipReason = 'bank_not_in_registry' | 'bank_secret_missing';
+
+/** The step of the workflow that waits for an answer, for each stage that waits. */
+export const WAITING_STEP: Partial<Record<ReferralStage, 'offer' | 'decision'>> = { offered: 'offer', accepted: 'decision' };
 
 /** What the workflow receives when a bank answers (SendTaskSuccess output). */
 export type WorkflowAnswer =
@@ -74,8 +94,10 @@ export const STAGE_AFTER: Record<BankEvent['type'], ReferralStage> = {
   'referral.disbursed': 'disbursed',
 };
 
-const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired']);
+const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired', 'skipped']);
 
+/** What a late answer counts: only an answer to a referral that expired (the deadline step ran). */
+export const LATE_ANSWER_COUNTERS = (bankId: string): Record<string, number> => ({ lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 });
 
 export const MEDIUM_LONG_TERM_MONTHS = 12;
 
@@ -83,13 +105,20 @@ export const MEDIUM_LONG_TERM_MONTHS = 12;
  * What a bank's event does to a referral. `decisionTimeoutSeconds` is computed by the caller from
  * the decision deadline (calendar days, time scale).
  */
-export function applyBankEvent(referral: Referral, event: BankEvent, decisionTimeoutSeconds: number, now: Date): BankEventOutcome {
+export function applyBankEvent(
+  referral: Referral,
+  event: BankEvent,
+  decisionTimeoutSeconds: number,
+  now: Date,
+  decisionDeadline?: Date,
+): BankEventOutcome {
   const bank = referral.bankId;
   // Days from the offer, in whole CST calendar days: the histograms behind the reports' medians.
   const days = Math.max(0, Math.round((Date.parse(chinaDay(now)) - Date.parse(chinaDay(new Date(referral.offeredAt)))) / 86_400_000));
   const answerTiming = { [answerDaysBucketKey(bank, days)]: 1 };
   const decisionTiming = { [decisionDaysBucketKey(days)]: 1 };
-  if (referral.stage === 'expired') return { kind: 'late', counters: { lateAnswers: 1, [counterKey('lateAnswers', bank)]: 1 } };
+  if (referral.stage === 'expired') return { kind: 'late', counters: LATE_ANSWER_COUNTERS(bank) };
+  if (referral.stage === 'skipped') return { kind: 'conflict', detail: { zh: '该推荐已撤回，未发送给贵行', en: 'The referral was withdrawn before it was sent to you' } };
   const conflict = (zh: string, en: string): BankEventOutcome => ({ kind: 'conflict', detail: { zh, en } });
   const base = { releasesBankCapacity: false, closesNeed: false, disclose: false };
 
@@ -104,7 +133,7 @@ export function applyBankEvent(referral: Referral, event: BankEvent, decisionTim
           toStage: 'accepted',
           resumesWorkflow: true,
           answer: { outcome: 'accepted', decisionTimeoutSeconds },
-          referralUpdate: {},
+          referralUpdate: decisionDeadline ? { decisionDeadline: decisionDeadline.toISOString() } : {},
           needStatus: 'accepted',
           timelineNote: `${referral.bankNameZh}已受理，将与您联系 / ${referral.bankNameEn} accepted and will contact you`,
           counters: { accepted: 1, [counterKey('accepted', bank)]: 1, ...answerTiming },

@@ -1,13 +1,15 @@
 // The workflow's steps as use cases over a small store port: screen a need onto the lists, pick the
-// next bank and open a referral with a working-day deadline, record a missed deadline, escalate.
+// next bank and open a referral with a working-day deadline, decide what a deadline's timer means
+// (expired, not due yet, or answered just in time), skip a bank that is gone, escalate.
 import type { Bank } from './bank';
 import { bankDeadlines } from './bank';
 import type { NeedRecord } from './need-record';
 import { rankBanks } from './ranking';
 import { counterKey } from './counters';
-import type { Referral } from './referral';
+import { WAITING_STEP, type Referral, type SkipReason, type WorkflowAnswer } from './referral';
 import { screenNeed, type NegativeListEntry } from './screening';
-import { addWorkingDays, deadlineSeconds, type WorkdayCalendar } from './working-days';
+import { workingDayDeadline, type CalendarSource, type ChineseWorkCalendar } from './holiday-calendar';
+import { deadlineSeconds } from './working-days';
 
 export interface RoutingPort {
   getNeed(needId: string): Promise<(NeedRecord & { referralIds?: string[] }) | undefined>;
@@ -16,16 +18,31 @@ export interface RoutingPort {
   negativeEntries(creditCode: string): Promise<NegativeListEntry[]>;
   recordScreening(need: NeedRecord, recommended: boolean, reasons: { code: string }[], note: string, now: Date): Promise<void>;
   createReferral(need: NeedRecord, referral: Referral, counters: Record<string, number>, now: Date): Promise<'written' | 'condition_failed'>;
-  expireReferral(referral: Referral, need: NeedRecord, stage: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'>;
+  /** Expires the referral, conditional on it still waiting in the stage of `step` with no answer applied. */
+  expireReferral(referral: Referral, need: NeedRecord, step: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'>;
+  /** The timer fired before the stored deadline: drop the dead task token (conditional on the stage). */
+  releaseWait(referralId: string, step: 'offer' | 'decision'): Promise<'written' | 'condition_failed'>;
+  /** The workflow took the answer: the used token goes. */
+  completeResume(referralId: string, taskToken: string): Promise<void>;
+  /** The offer was never sent (bank or secret gone): the referral ends, the need goes back to routing. */
+  skipReferral(referral: Referral, need: NeedRecord, reason: SkipReason, now: Date): Promise<'written' | 'condition_failed'>;
   escalate(need: NeedRecord, now: Date): Promise<void>;
   recordFailure(need: NeedRecord, error: string, now: Date): Promise<void>;
 }
 
 export interface RoutingSettings {
-  calendar: WorkdayCalendar;
+  /** The working-day calendar, as loaded now (official arrangements and provisional years). */
+  calendar: CalendarSource;
   /** Speed-up factor of deadlines (1 in production). */
   timeScale: number;
   maxOffers: number;
+}
+
+/** The error referral-wait fails the offer task with when the bank or its secret is gone (the workflow catches it by name). */
+export const BANK_UNAVAILABLE_ERROR = 'BankUnavailable';
+
+export class BankUnavailableError extends Error {
+  override name = BANK_UNAVAILABLE_ERROR;
 }
 
 export class NeedNotFoundError extends Error {
@@ -93,11 +110,8 @@ export async function nextBankStep(
   if (!best) return { found: false, reason: 'no_bank_fits' };
   const bank = states.find((s) => s.bank.bankId === best.bankId)!.bank;
   const deadlines = bankDeadlines(bank);
-  const { deadline, timeoutSeconds } = scaledDeadline(
-    now,
-    addWorkingDays(now, deadlines.acknowledgeWorkingDays, settings.calendar),
-    settings.timeScale,
-  );
+  const acknowledge = workingDayDeadline(now, deadlines.acknowledgeWorkingDays, await settings.calendar.current());
+  const { deadline, timeoutSeconds } = scaledDeadline(now, acknowledge.deadline, settings.timeScale);
   const referral: Referral = {
     referralId: newReferralId(),
     needId,
@@ -109,6 +123,8 @@ export async function nextBankStep(
     stage: 'offered',
     offeredAt: now.toISOString(),
     deadline: deadline.toISOString(),
+    acknowledgeWorkingDays: deadlines.acknowledgeWorkingDays,
+    ...(acknowledge.provisional ? { deadlineProvisional: true } : {}),
     decideWithinDays: deadlines.decideCalendarDays,
     explanation: [...best.explanation, `ranked 1 of ${ranked.length}`],
   };
@@ -117,11 +133,67 @@ export async function nextBankStep(
   return { found: true, referralId: referral.referralId, bankId: bank.bankId, timeoutSeconds };
 }
 
-export async function deadlineMissedStep(store: RoutingPort, referralId: string, stage: 'offer' | 'decision', now: Date) {
+/**
+ * What a deadline timer firing means, by the stored due time and the referral's state:
+ * - `answered`: the bank's answer was applied just as the timer fired (its resume found the task
+ *   gone): the workflow continues with that answer, as if it had resumed;
+ * - `not_due`: the stored deadline is later than the timer (the holiday arrangement of the year was
+ *   loaded and moved it): the workflow waits on for `timeoutSeconds`, so a deadline never fires early;
+ * - `expired`: the referral expires (the bank missed it) and the need moves on to the next bank.
+ * Conditional writes decide a race with a bank answer: whichever is written first wins, and the
+ * loser re-reads and follows it.
+ */
+export type DeadlineOutcome =
+  | { outcome: 'expired' }
+  | { outcome: 'not_due'; timeoutSeconds: number }
+  | { outcome: 'answered'; answer: WorkflowAnswer };
+
+export async function deadlineMissedStep(store: RoutingPort, referralId: string, step: 'offer' | 'decision', now: Date): Promise<DeadlineOutcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const referral = await store.getReferral(referralId);
+    if (!referral) throw new Error(`referral ${referralId} not found`);
+    if (referral.resumePending && referral.workflowAnswer) {
+      if (referral.taskToken) await store.completeResume(referralId, referral.taskToken);
+      return { outcome: 'answered', answer: referral.workflowAnswer };
+    }
+    if (WAITING_STEP[referral.stage] !== step) return { outcome: 'expired' }; // expired already: a retried step
+    const due = step === 'offer' ? referral.deadline : referral.decisionDeadline;
+    if (due !== undefined && Date.parse(due) > now.getTime()) {
+      if ((await store.releaseWait(referralId, step)) === 'condition_failed') continue;
+      return { outcome: 'not_due', timeoutSeconds: deadlineSeconds(now, new Date(due), 1) };
+    }
+    const need = await needOrThrow(store, referral.needId);
+    if ((await store.expireReferral(referral, need, step, now)) === 'written') return { outcome: 'expired' };
+  }
+  throw new Error(`referral ${referralId} kept changing while its deadline was handled`);
+}
+
+/** The bank or its secret is gone: the referral ends with the reason and the need moves on at once. */
+export async function skipBankStep(store: RoutingPort, referralId: string, reason: SkipReason, now: Date): Promise<{ skipped: boolean }> {
   const referral = await store.getReferral(referralId);
   if (!referral) throw new Error(`referral ${referralId} not found`);
+  if (referral.stage !== 'offered') return { skipped: referral.stage === 'skipped' };
   const need = await needOrThrow(store, referral.needId);
-  return { expired: (await store.expireReferral(referral, need, stage, now)) === 'written' };
+  return { skipped: (await store.skipReferral(referral, need, reason, now)) === 'written' };
+}
+
+/** What loading a year's arrangement changed for one open referral with a provisional deadline. */
+export interface DeadlineChange {
+  referralId: string;
+  from: string;
+  to: string;
+  provisional: boolean;
+}
+
+/**
+ * The offer deadline of `referral` on `calendar` (scaled as at the offer), or undefined when it has
+ * no recomputable deadline (not waiting for the offer, or from before the working days were stored).
+ */
+export function recomputedDeadline(referral: Referral, calendar: ChineseWorkCalendar, timeScale: number): { deadline: string; provisional: boolean } | undefined {
+  if (referral.stage !== 'offered' || referral.acknowledgeWorkingDays === undefined) return undefined;
+  const offeredAt = new Date(referral.offeredAt);
+  const real = workingDayDeadline(offeredAt, referral.acknowledgeWorkingDays, calendar);
+  return { deadline: scaledDeadline(offeredAt, real.deadline, timeScale).deadline.toISOString(), provisional: real.provisional };
 }
 
 export async function escalateStep(store: RoutingPort, needId: string, now: Date) {
@@ -133,4 +205,50 @@ export async function recordFailureStep(store: RoutingPort, needId: string, erro
   const need = await store.getNeed(needId);
   if (need) await store.recordFailure(need, JSON.stringify(error).slice(0, 1000), now);
   return { recorded: Boolean(need) };
+}
+
+/** What recomputing the provisional deadlines needs from the store. */
+export interface ProvisionalDeadlinesPort {
+  provisionalReferralIds(): Promise<string[]>;
+  getReferral(referralId: string): Promise<Referral | undefined>;
+  /** Conditional on the referral still waiting for the offer's answer. */
+  moveDeadline(referralId: string, deadline: string, provisional: boolean, now: Date): Promise<'written' | 'condition_failed'>;
+  forgetProvisional(referralId: string): Promise<void>;
+}
+
+/**
+ * After a year's arrangement is loaded: every open referral whose deadline was provisional gets its
+ * deadline recomputed on `calendar` (from its offer time and working days). The running workflow
+ * honours the new time: its timer, if earlier, finds the deadline not due and waits on
+ * ({@link deadlineMissedStep}). Referrals no longer waiting are forgotten.
+ */
+export async function recomputeProvisionalDeadlines(
+  store: ProvisionalDeadlinesPort,
+  calendar: ChineseWorkCalendar,
+  timeScale: number,
+  now: Date,
+): Promise<{ changed: DeadlineChange[]; unchanged: number; closed: number }> {
+  const changed: DeadlineChange[] = [];
+  let unchanged = 0;
+  let closed = 0;
+  for (const referralId of await store.provisionalReferralIds()) {
+    const referral = await store.getReferral(referralId);
+    const next = referral && recomputedDeadline(referral, calendar, timeScale);
+    if (!referral || !next) {
+      await store.forgetProvisional(referralId);
+      closed++;
+      continue;
+    }
+    if (next.deadline === referral.deadline && next.provisional) {
+      unchanged++;
+      continue;
+    }
+    if ((await store.moveDeadline(referralId, next.deadline, next.provisional, now)) === 'written') {
+      changed.push({ referralId, from: referral.deadline, to: next.deadline, provisional: next.provisional });
+    } else {
+      await store.forgetProvisional(referralId);
+      closed++;
+    }
+  }
+  return { changed, unchanged, closed };
 }

@@ -112,7 +112,7 @@ export class TestBanks {
     type: string,
     data: Record<string, unknown>,
     options: { secret?: string; timestamp?: Date; webhookId?: string; asBank?: string; body?: string } = {},
-  ): Promise<{ status: number; body: any; webhookId: string }> {
+  ): Promise<{ status: number; body: any; webhookId: string; headers: Headers }> {
     const webhookId = options.webhookId ?? `msg_${randomUUID()}`;
     const timestamp = options.timestamp ?? new Date();
     const body = options.body ?? JSON.stringify({ type, timestamp: new Date().toISOString(), data });
@@ -127,7 +127,7 @@ export class TestBanks {
       },
       body,
     });
-    return { status: response.status, body: await response.json(), webhookId };
+    return { status: response.status, body: await response.json(), webhookId, headers: response.headers };
   }
 }
 

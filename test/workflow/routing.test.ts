@@ -1,15 +1,16 @@
 // The referral workflow on the real synthesized state machine, run by the local Step Functions
 // endpoint with the same handlers as in AWS, DynamoDB Local, the local pipe from the needs stream,
 // and banks under the test's control that answer through the public, signed events endpoint.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../lib/routes';
-import type { BankInput } from '../../shared/domain/bank';
+import { parseBank, type BankInput } from '../../shared/domain/bank';
 import { chinaDay } from '../../shared/domain/need-record';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
@@ -372,12 +373,13 @@ describe('bank events endpoint', () => {
     expect(first.status).toBe(200);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
-    // The de-duplication record keeps no personal data: the disclosure is rebuilt (and audited) on replay.
-    const { Item } = await db.send(
-      new GetCommand({ TableName: runtime.tableNames.needs, Key: { pk: `WEBHOOK#${bank.bankId}#${first.webhookId}`, sk: 'RECEIVED' } }),
-    );
-    expect(JSON.stringify(Item)).not.toContain(need.submission.contact.mobile);
-    expect(JSON.stringify(Item)).not.toContain(need.submission.enterprise.creditCode);
+    expect(replay.headers.get('x-smefin-duplicate')).toBe('true');
+    // The de-duplication records keep no personal data: the disclosure is rebuilt (and audited) on replay.
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: runtime.tableNames.idempotency }));
+    const kept = JSON.stringify(Items.filter((item) => String(item.data ?? '').includes(referralId)));
+    expect(kept).toContain(referralId);
+    expect(kept).not.toContain(need.submission.contact.mobile);
+    expect(kept).not.toContain(need.submission.enterprise.creditCode);
     // A second, distinct acceptance is a conflict, not a second state change.
     expect((await banks.send(bank.bankId, 'referral.accepted', { referralId })).status).toBe(409);
     const accepted = (await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted');
@@ -436,6 +438,118 @@ describe('bank events endpoint', () => {
     }
     expect(referral?.waitingFor).toBe('decision');
     expect(referral?.resumePending).toBeUndefined();
+  });
+
+  /** Sends as a bank does: again after a "not ready" answer, honouring Retry-After (bounded). */
+  async function sendUntilSettled(bankId: string, type: string, data: Record<string, unknown>, webhookId?: string) {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const result = await banks.send(bankId, type, data, webhookId ? { webhookId } : {});
+      if (result.status !== 409 || result.body.type !== '/problems/referral-not-ready') return result;
+      expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${type} for ${String(data.referralId)} never settled`);
+  }
+
+  it('20 concurrent deliveries of one webhook-id: the state changes once, every delivery gets the first answer or a retry-later', async () => {
+    const county = '350123';
+    const { bank, need, referralId } = await offeredReferral(county);
+    const webhookId = `msg_${randomUUID()}`;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => banks.send(bank.bankId, 'referral.accepted', { referralId }, { webhookId })));
+    for (const result of burst) {
+      expect([200, 409]).toContain(result.status);
+      if (result.status === 409) {
+        expect(result.body.type).toBe('/problems/referral-not-ready');
+        expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+    }
+    // Exactly one delivery did the work; the others are replays of its answer (or were told to retry).
+    expect(burst.filter((r) => r.status === 200 && r.headers.get('x-smefin-duplicate') !== 'true')).toHaveLength(1);
+    const settled = await Promise.all(burst.map((r) => (r.status === 200 ? r : sendUntilSettled(bank.bankId, 'referral.accepted', { referralId }, webhookId))));
+    for (const result of settled) {
+      expect(result.status).toBe(200);
+      expect(result.body).toEqual(settled[0]!.body);
+      expect(result.body.disclosure.contact.mobile).toBe(need.submission.contact.mobile);
+    }
+    expect((await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted')).toHaveLength(1);
+    const tally = await counters(county);
+    expect(tally.accepted).toBe(1);
+    expect(tally.lateAnswers).toBeUndefined();
+  });
+
+  it('accepted and declined sent at once (5 races): one applies first, the other follows or is refused; never stuck, never late', async () => {
+    for (const county of ['350124', '350125', '350128', '350181', '350112']) {
+      const { bank, need, referralId } = await offeredReferral(county);
+      const [accept, decline] = await Promise.all([
+        sendUntilSettled(bank.bankId, 'referral.accepted', { referralId }),
+        sendUntilSettled(bank.bankId, 'referral.declined', { referralId, reasonCode: 'tax_arrears' }),
+      ]);
+      expect(decline.status).toBe(200);
+      expect(decline.body.status).toBe('declined');
+      // Accepted first (then the decline is the credit decision), or refused after the decline.
+      expect([200, 409]).toContain(accept.status);
+      if (accept.status === 409) expect(accept.body.type).toBe('/problems/referral-conflict');
+      const done = await finished(need.needId);
+      expect(done.status).toBe('SUCCEEDED');
+      const final = await status(need.needId, need.trackingToken);
+      expect(final.status).toBe('unmatched');
+      const statuses = final.timeline.map((e) => e.status).filter((s) => ['offered', 'accepted', 'recommended', 'unmatched'].includes(s));
+      const afterOffer = statuses.slice(statuses.indexOf('offered'));
+      expect(afterOffer).toEqual(accept.status === 200 ? ['offered', 'accepted', 'recommended', 'unmatched'] : ['offered', 'recommended', 'unmatched']);
+      const tally = await counters(county);
+      expect(tally.lateAnswers).toBeUndefined();
+      expect(tally.declined).toBe(1);
+      expect((await store.getReferral(referralId))?.stage).toBe('declined');
+    }
+  });
+
+  it('refuses a 2 KB webhook-id with 400, not a retryable error', async () => {
+    const { bank, referralId } = await offeredReferral('350103');
+    const long = await banks.send(bank.bankId, 'referral.accepted', { referralId }, { webhookId: `msg_${'x'.repeat(2048)}` });
+    expect(long.status).toBe(400);
+    expect(long.body.errors).toEqual([expect.objectContaining({ code: 'webhook_id.invalid' })]);
+    expect((await store.getReferral(referralId))?.stage).toBe('offered');
+  });
+
+  it('a bank whose signing secret is gone is skipped at once, with the reason recorded, and the next bank is offered the need', async () => {
+    const county = '360102';
+    const parsed = parseBank({ ...testBank(county), webhookUrl: 'https://bank.invalid/webhook' });
+    if (!parsed.ok) throw new Error('invalid bank');
+    await store.putBank(parsed.bank, new Date()); // in the registry, with no secret
+    const backup = await banks.add(testBank('360000'));
+    const need = await submit(county);
+    const offer = await banks.nextOffer(backup.bankId, 10_000); // well before the skipped bank's deadline
+    const skipped = (await Promise.all(((await store.getNeed(need.needId))?.referralIds ?? []).map((id) => store.getReferral(id)))).find(
+      (r) => r?.bankId === parsed.bank.bankId,
+    );
+    expect(skipped).toMatchObject({ stage: 'skipped', skipped: { reason: 'bank_secret_missing' } });
+    expect(offer.body.data.referralId).not.toBe(skipped?.referralId);
+    expect((await status(need.needId, need.trackingToken)).timeline.some((e) => e.note.includes('cannot take referrals'))).toBe(true);
+    expect((await store.listBanks()).find((b) => b.bank.bankId === parsed.bank.bankId)?.openReferrals).toBe(0);
+  });
+
+  it('a deadline moved later (a holiday arrangement loaded) does not fire early: the workflow waits on and the answer is in time', async () => {
+    const county = '360104';
+    const bank = await banks.add(testBank(county)); // 1 working day: a second or three here
+    const need = await submit(county);
+    const offer = await banks.nextOffer(bank.bankId);
+    const referralId = offer.body.data.referralId as string;
+    const before = await store.getReferral(referralId);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    expect(await store.moveDeadline(referralId, later, false, new Date())).toBe('written');
+    // The original timer fires; the workflow finds the deadline not due and waits again with a new token.
+    let referral = await store.getReferral(referralId);
+    for (let i = 0; i < 200 && (referral?.taskToken === before?.taskToken || !referral?.taskToken); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      referral = await store.getReferral(referralId);
+    }
+    expect(referral).toMatchObject({ stage: 'offered', waitingFor: 'offer', deadline: later });
+    expect(Date.now()).toBeGreaterThan(Date.parse(before!.deadline));
+    const answer = await sendUntilSettled(bank.bankId, 'referral.accepted', { referralId });
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('accepted');
+    expect(banks.offers.filter((o) => o.bankId === bank.bankId)).toHaveLength(1); // waiting on sends nothing again
+    expect((await counters(county)).deadlinesMissed).toBeUndefined();
   });
 
   it('refuses a grant before acceptance, and disbursement before a grant', async () => {
