@@ -45,6 +45,14 @@ export class Data extends Construct {
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: ['status'],
         },
+        {
+          // Sparse (only needs carry gsi1sk), keys only: needs by status and submission time, for
+          // the routing sweeper and the redrive command.
+          indexName: 'byStatus',
+          partitionKey: { name: 'itemType', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
       ],
     });
 

@@ -133,3 +133,15 @@ export function acknowledgeReportFindings(scope: IConstruct, bucket: IConstruct)
     });
   }
 }
+
+/** The routing sweeper asks whether a need's execution exists: any execution of the routing state machine. */
+export function acknowledgeSweeperFindings(scope: IConstruct, stateMachine: IConstruct): void {
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const machineId = stack.getLogicalId(stateMachine.node.defaultChild as CfnElement);
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${machineId}.Name>:*]`,
+    reason: 'Executions are named by need id: the sweeper may describe any execution of the routing state machine (DescribeExecution only), nothing else.',
+  });
+}

@@ -30,6 +30,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
 import { BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
+import { DeadLetterQueue } from './dead-letter';
 import { acknowledgeWorkflowFindings } from './nag';
 import type { FunctionName } from './routes';
 
@@ -43,6 +44,8 @@ export const NEW_NEED_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { 
 
 export class ReferralWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** Where the pipe that starts routing puts the batches it gave up on. */
+  readonly pipeDeadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: ReferralWorkflowProps) {
     super(scope, id);
@@ -159,19 +162,38 @@ export class ReferralWorkflow extends Construct {
     this.stateMachine.grantTaskResponse(props.functions['bank-webhook']);
 
     // The pipe: new need items on the table's stream → start-routing (which names the execution).
+    // A batch start-routing keeps failing is halved until the failing record is alone, retried, and
+    // then described in the dead-letter queue (the pipe writes the batch's shard and sequence
+    // numbers, not the records: `npm run redrive` reads them back from the stream, or finds the
+    // needs by submission time once the stream's 24 hours are over). A record older than an hour is
+    // given up the same way; the routing sweeper starts any need still waiting after 15 minutes.
     const pipeRole = new Role(this, 'PipeRole', { assumedBy: new ServicePrincipal('pipes.amazonaws.com') });
     props.needsTable.grantStreamRead(pipeRole);
     props.functions['start-routing'].grantInvoke(pipeRole);
-    new CfnPipe(this, 'StartRoutingPipe', {
+    this.pipeDeadLetters = new DeadLetterQueue(this, 'StartRoutingDeadLetters', {
+      purpose:
+        'the pipe that starts routing: stream batches start-routing failed on after its retries (their needs have no workflow yet); redrive starts routing for the needs concerned',
+    });
+    this.pipeDeadLetters.queue.grantSendMessages(pipeRole);
+    const pipe = new CfnPipe(this, 'StartRoutingPipe', {
       roleArn: pipeRole.roleArn,
       source: props.needsTable.tableStreamArn!,
       sourceParameters: {
-        dynamoDbStreamParameters: { startingPosition: 'TRIM_HORIZON', batchSize: 10, maximumRetryAttempts: 10 },
+        dynamoDbStreamParameters: {
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 10,
+          maximumRetryAttempts: 10,
+          maximumRecordAgeInSeconds: 3600,
+          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+          deadLetterConfig: { arn: this.pipeDeadLetters.queue.queueArn },
+        },
         filterCriteria: { filters: [{ pattern: JSON.stringify(NEW_NEED_FILTER) }] },
       },
       target: props.functions['start-routing'].functionArn,
       targetParameters: { lambdaFunctionParameters: { invocationType: 'REQUEST_RESPONSE' } },
     });
+    // Pipes checks its role can reach the target and the dead-letter queue when it is created.
+    pipe.node.addDependency(pipeRole);
     acknowledgeWorkflowFindings(this, props.functions);
   }
 

@@ -3,11 +3,11 @@
 // roll-up.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Mfa, StringAttribute, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { Rule, Schedule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Schedule, type Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { StorageClass, type Bucket } from 'aws-cdk-lib/aws-s3';
 import { accessLogsBucket, privateBucket } from './buckets';
+import { scheduleInvocation } from './dead-letter';
 import { Construct } from 'constructs';
 
 /** Key prefixes: the full edition for regulators, the suppressed edition for publication. */
@@ -66,10 +66,12 @@ export class Regulators extends Construct {
 /** Daily at 01:00 China Standard Time (17:00 UTC): the previous day, its month-to-date, and on the 1st the previous month. */
 export const ROLLUP_SCHEDULE = { minute: '0', hour: '17' };
 
+/** The daily schedule, with its dead-letter queue for a roll-up that failed after its retries. */
 export function scheduleRollup(scope: Construct, rollup: NodejsFunction): Rule {
-  return new Rule(scope, 'DailyRollup', {
+  return scheduleInvocation(scope, 'DailyRollup', rollup, {
     description: 'Roll up coverage statistics at 01:00 China Standard Time',
     schedule: Schedule.cron(ROLLUP_SCHEDULE),
-    targets: [new LambdaFunction(rollup, { event: RuleTargetInput.fromObject({ source: 'schedule' }), retryAttempts: 2 })],
-  });
+    input: { source: 'schedule' },
+    purpose: 'the daily roll-up: a scheduled run that failed after its retries (the reports of that day are missing); redrive re-runs it with the same event',
+  }).rule;
 }

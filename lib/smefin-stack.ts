@@ -6,10 +6,13 @@ import type { Construct } from 'constructs';
 import { buildWebSync } from '../web/build';
 import { Api } from './api';
 import { Data } from './data';
+import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
 import { ReferralWorkflow } from './referral-workflow';
 import { Regulators, ReportStorage, scheduleRollup } from './reporting';
 import { PROJECT_ROOT } from './lambda-defaults';
+import { Observability } from './observability';
+import { scheduleRoutingSweeper } from './routing-sweeper';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
 import { Web } from './web';
 
@@ -24,6 +27,10 @@ export interface StageConfig {
   suppressionThreshold: number;
   /** Days after a need closes until its personal data (contact, free text) is erased; counts are kept. */
   personalDataRetentionDays: number;
+  /** Minutes after submission when the routing sweeper starts a need whose workflow never started (default 15). */
+  routingSweepAfterMinutes?: number;
+  /** E-mail address or https:// URL subscribed to the operators' alarm topic (optional). */
+  operatorsEndpoint?: string;
 }
 
 export const STAGES: Record<string, StageConfig> = {
@@ -39,6 +46,7 @@ export class SmefinStack extends Stack {
   readonly reports: ReportStorage;
   readonly regulators: Regulators;
   readonly web: Web;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
     super(scope, id, { description: `smefin (${config.stage}): small and micro enterprise financing`, ...props });
@@ -72,6 +80,12 @@ export class SmefinStack extends Stack {
     });
 
     scheduleRollup(this, this.functions.byName['rollup-coverage']);
+    scheduleRoutingSweeper(
+      this,
+      this.functions.byName['routing-sweeper'],
+      this.workflow.stateMachine,
+      config.routingSweepAfterMinutes ?? DEFAULT_SWEEP_AFTER_MINUTES,
+    );
 
     const deployment = new BucketDeployment(this, 'WebDeployment', {
       destinationBucket: this.web.bucket,
@@ -94,10 +108,21 @@ export class SmefinStack extends Stack {
       if (child.node.id.startsWith('Custom::CDKBucketDeployment')) acknowledgeWebDeploymentFindings(child);
     }
 
+    // Last: it alarms on every dead-letter queue defined above.
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api.restApi,
+      stateMachine: this.workflow.stateMachine,
+      rollup: this.functions.byName['rollup-coverage'],
+      ...(config.operatorsEndpoint ? { operatorsEndpoint: config.operatorsEndpoint } : {}),
+    });
+
     new CfnOutput(this, 'WebUrl', { value: this.web.origin });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'RegulatorsUserPoolId', { value: this.regulators.userPool.userPoolId });
     new CfnOutput(this, 'RegulatorsClientId', { value: this.regulators.client.userPoolClientId });
+    // For `npm run redrive -- --aws --state-machine <arn>` and the runbook.
+    new CfnOutput(this, 'RoutingStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OperatorAlarmsTopicArn', { value: this.observability.topic.topicArn });
     acknowledgeNagFindings(this);
   }
 }

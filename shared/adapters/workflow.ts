@@ -1,5 +1,14 @@
 // The routing state machine, through the Step Functions API (AWS, or the local endpoint).
-import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, TaskTimedOut, InvalidToken } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 
 let client: SFNClient | undefined;
 export function sfnClient(): SFNClient {
@@ -25,6 +34,24 @@ export async function resumeTask(sfn: SFNClient, taskToken: string, output: unkn
     return 'resumed';
   } catch (error) {
     if (error instanceof TaskTimedOut || error instanceof InvalidToken) return 'expired';
+    throw error;
+  }
+}
+
+/** The ARN of the execution named `name` of a state machine (`…:stateMachine:<machine>` → `…:execution:<machine>:<name>`). */
+export function executionArn(stateMachineArn: string, name: string): string {
+  const match = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:([^:]+)$/.exec(stateMachineArn);
+  if (!match) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  return `${match[1]}:execution:${match[2]}:${name}`;
+}
+
+/** Whether Step Functions knows an execution of this name (running, or closed within its retention). */
+export async function executionKnown(sfn: SFNClient, stateMachineArn: string, name: string): Promise<boolean> {
+  try {
+    await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }));
+    return true;
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return false;
     throw error;
   }
 }

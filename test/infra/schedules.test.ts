@@ -6,13 +6,14 @@ import { schedulesFromTemplate } from '../../local/schedules';
 import type { CfnTemplate } from '../../local/synth';
 
 describe('schedulesFromTemplate', () => {
-  it('finds the roll-up rule and its function in the synthesized stack', () => {
+  it('finds the roll-up and routing-sweep rules and their functions in the synthesized stack', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new SmefinStack(app, 'smefin-sched', STAGES.dev!);
     const template = app.synth().getStackByName('smefin-sched').template as CfnTemplate;
     const schedules = schedulesFromTemplate(template);
-    expect(schedules).toHaveLength(1);
-    expect(schedules[0]).toMatchObject({ expression: 'cron(0 17 * * ? *)', input: { source: 'schedule' } });
-    expect(schedules[0]!.functionLogicalId).toBe(stack.getLogicalId(stack.functions.byName['rollup-coverage'].node.defaultChild as never));
+    const logicalId = (name: 'rollup-coverage' | 'routing-sweeper') => stack.getLogicalId(stack.functions.byName[name].node.defaultChild as never);
+    const byFunction = new Map(schedules.map((s) => [s.functionLogicalId, s]));
+    expect(byFunction.get(logicalId('rollup-coverage'))).toMatchObject({ expression: 'cron(0 17 * * ? *)', input: { source: 'schedule' } });
+    expect(byFunction.get(logicalId('routing-sweeper'))).toMatchObject({ expression: 'cron(0,10,20,30,40,50 * * * ? *)', input: { source: 'schedule' } });
   });
 });

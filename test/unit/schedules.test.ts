@@ -8,6 +8,11 @@ describe('nextFire', () => {
     expect(nextFire('cron(0 17 * * ? *)', new Date('2026-11-30T17:00:00Z')).toISOString()).toBe('2026-12-01T17:00:00.000Z');
   });
 
+  it('fires the routing sweep every 10 minutes', () => {
+    expect(nextFire('cron(0,10,20,30,40,50 * * * ? *)', new Date('2026-11-30T06:00:00Z')).toISOString()).toBe('2026-11-30T06:10:00.000Z');
+    expect(nextFire('cron(0,10,20,30,40,50 * * * ? *)', new Date('2026-11-30T06:54:59Z')).toISOString()).toBe('2026-11-30T07:00:00.000Z');
+  });
+
   it('handles lists, days of the month and months', () => {
     expect(nextFire('cron(15,45 3 1 * ? *)', new Date('2026-11-30T06:00:00Z')).toISOString()).toBe('2026-12-01T03:15:00.000Z');
     expect(nextFire('cron(0 0 1 1 ? *)', new Date('2026-11-30T06:00:00Z')).toISOString()).toBe('2027-01-01T00:00:00.000Z');
