@@ -20,7 +20,6 @@ import {
   type HolidayArrangement,
 } from '../domain/holiday-calendar';
 import { ENV, numberEnv, requiredEnv } from './config';
-import { dynamoDbClient } from './dynamodb';
 import { lunarDates } from './lunar';
 
 /** Where loaded arrangements live in the needs table. */
@@ -56,7 +55,9 @@ export function tableCalendarSource(onInvalid: (keys: string[]) => void = () => 
     keyAttr: 'pk',
     sortAttr: 'sk',
     valueAttr: CALENDAR_VALUE_ATTRIBUTE,
-    awsSdkV3Client: dynamoDbClient(),
+    // Its own client: the provider's paginator checks `instanceof` against the SDK copy it imports,
+    // which need not be the one a bundle or loader gave the rest of the code.
+    clientConfig: { maxAttempts: 3 },
   });
   const maxAge = numberEnv(ENV.calendarCacheSeconds, 300);
   let built: { key: string; calendar: ChineseWorkCalendar } | undefined;
