@@ -39,7 +39,15 @@ async function rollupHandler(input: RollupInput) {
   const bankNames = Object.fromEntries((await banks.listBanks()).map(({ bank }) => [bank.bankId, { zh: bank.nameZh, en: bank.nameEn }]));
   const results = [];
   for (const period of periods) {
-    const result = await publishPeriod({ db: documentDbClient(), countersTable, store, period, threshold, bankNames });
+    const result = await publishPeriod({
+      db: documentDbClient(),
+      countersTable,
+      store,
+      period,
+      threshold,
+      bankNames,
+      isProvisionalYear: (year) => current.yearStatus(year) === 'provisional',
+    });
     logger.info('period published', { ...result });
     results.push(result);
   }

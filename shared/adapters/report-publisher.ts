@@ -2,7 +2,7 @@
 // editions of every report in four formats, plus the period's index. The same input gives the same
 // files: `generatedAt` is the time of the newest counter update, not the clock.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Period } from '../domain/report';
+import { provisionalYearsOf, type Period } from '../domain/report';
 import { endOfChinaDay } from '../domain/working-days';
 import { publishableReports, reportKey, rollUp } from '../domain/rollup';
 import { publicReport } from '../domain/suppression';
@@ -37,10 +37,15 @@ export async function publishPeriod(deps: {
   period: Period;
   threshold: number;
   bankNames: Record<string, { zh: string; en: string }>;
+  /** Whether a year lacks an official holiday arrangement (its deadlines are provisional): noted on the reports. */
+  isProvisionalYear?: (year: number) => boolean;
 }): Promise<PublishResult> {
   const { rows, itemsRead, lastUpdatedAt } = await readCounterRows(deps.db, deps.countersTable, deps.period.days);
   const generatedAt = lastUpdatedAt ?? endOfChinaDay(deps.period.days.at(-1)!).toISOString();
-  const reports = publishableReports(rollUp({ period: deps.period, rows, generatedAt, bankNames: deps.bankNames }));
+  const provisionalDeadlineYears = deps.isProvisionalYear && provisionalYearsOf(deps.period.days, deps.isProvisionalYear);
+  const reports = publishableReports(rollUp({ period: deps.period, rows, generatedAt, bankNames: deps.bankNames })).map((report) =>
+    provisionalDeadlineYears ? { ...report, provisionalDeadlineYears } : report,
+  );
   let files = 0;
   for (const report of reports) {
     const editions: [RenderableReport, 'full' | 'public'][] = [

@@ -269,7 +269,7 @@ function childLevelLabel(report: RenderableReport): LocalizedText {
 type Shape = { order: readonly string[]; nested?: Readonly<Record<string, string>> };
 const SHAPES: Readonly<Record<string, Shape>> = {
   root: {
-    order: ['period', 'division', 'generatedAt', 'edition', 'threshold', 'totals', 'children', 'banks', 'suppressed'],
+    order: ['period', 'division', 'generatedAt', 'edition', 'threshold', 'provisionalDeadlineYears', 'totals', 'children', 'banks', 'suppressed'],
     nested: { division: 'division', totals: 'totals', children: 'child', banks: 'bank' },
   },
   division: { order: ['code', 'name', 'nameEn', 'level'] },
@@ -411,6 +411,10 @@ function addTotalsSheet(workbook: ExcelJS.Workbook, report: RenderableReport): v
   if (report.edition === 'public') {
     add(FIELD_LABELS.note, suppressionNote(report.threshold).zh + ' ' + suppressionNote(report.threshold).en, 'text', '/suppressed');
   }
+  if (report.provisionalDeadlineYears) {
+    const note = provisionalNote(report.provisionalDeadlineYears);
+    add(FIELD_LABELS.note, `${note.zh} ${note.en}`, 'text', '/provisionalDeadlineYears');
+  }
 }
 
 /**
@@ -512,6 +516,15 @@ function htmlCell(cell: Cell, kind: Kind): string {
 
 /** `中文<span class="en">English</span>` for headings and table headers. */
 const label = (text: LocalizedText): string => `${escapeHtml(text.zh)} <span class="en" lang="en">${escapeHtml(text.en)}</span>`;
+
+/** Deadlines in years without an official holiday arrangement are provisional, and so are the figures on them. */
+function provisionalNote(years: readonly number[]): LocalizedText {
+  const list = years.join('、');
+  return {
+    zh: `† ${list} 年的放假安排尚未载入：该年份的银行答复期限按法定节假日临时计算，超时未答复数和逾期答复数为临时数据。`,
+    en: `† No official holiday arrangement for ${years.join(', ')} was loaded: bank deadlines there were computed on the statutory holidays alone, so deadlines missed and late answers are provisional.`,
+  };
+}
 
 function suppressionNote(threshold: number): LocalizedText {
   return {
@@ -761,6 +774,7 @@ export function renderHtml(report: RenderableReport): Buffer {
   const childLabel = childLevelLabel(report);
   const notes = [
     ...(report.edition === 'public' ? [suppressionNote(report.threshold)] : []),
+    ...(report.provisionalDeadlineYears ? [provisionalNote(report.provisionalDeadlineYears)] : []),
     { zh: '— 不适用（如无授信时的利率和占比，无计时记录时的中位数）。', en: '— Not applicable (e.g. no rate or share when nothing was granted, no median without timed records).' },
     {
       zh: '各项按事件发生日（北京时间）计入报告期，按需求所在县统计；同一需求的各环节可能落在不同报告期。推送、受理、拒绝按银行推送笔数计，一笔需求可推送多家银行。',

@@ -207,6 +207,18 @@ interface ReportBody<C extends number | null> {
   totals: Totals<C>;
   children: ReportChild<C>[];
   banks: BankFigures<C>[];
+  /**
+   * Years of the period without an official holiday arrangement when the report was made: the bank
+   * deadlines there were computed on the statutory holidays alone (provisional), and so are the
+   * figures that rest on them (deadlines missed, late answers). Absent when every year is official.
+   */
+  provisionalDeadlineYears?: number[];
+}
+
+/** The years among `days` (`YYYY-MM-DD`) that `isProvisional` says lack an official arrangement, ascending; undefined when none. */
+export function provisionalYearsOf(days: readonly string[], isProvisional: (year: number) => boolean): number[] | undefined {
+  const years = [...new Set(days.map((d) => Number(d.slice(0, 4))))].filter(isProvisional).sort((a, b) => a - b);
+  return years.length > 0 ? years : undefined;
 }
 
 /** The full edition, for regulators. */
@@ -275,6 +287,7 @@ function schemas<C extends z.ZodType<number | null>>(cell: C) {
     period: z.string().refine(isPeriodId, 'not a period id'),
     division,
     generatedAt: z.iso.datetime({ offset: true }),
+    provisionalDeadlineYears: z.array(z.number().int().min(2000).max(2199)).min(1).optional(),
     totals,
     children: z.array(z.strictObject({ division, totals })),
     banks: z.array(bank),
@@ -288,6 +301,7 @@ export const reportSchema: z.ZodType<Report> = z.strictObject({
   period: fullParts.period,
   division: fullParts.division,
   generatedAt: fullParts.generatedAt,
+  provisionalDeadlineYears: fullParts.provisionalDeadlineYears,
   edition: z.literal('full'),
   totals: fullParts.totals,
   children: fullParts.children,
@@ -298,6 +312,7 @@ export const publicReportSchema: z.ZodType<PublicReport> = z.strictObject({
   period: publicParts.period,
   division: publicParts.division,
   generatedAt: publicParts.generatedAt,
+  provisionalDeadlineYears: publicParts.provisionalDeadlineYears,
   edition: z.literal('public'),
   totals: publicParts.totals,
   children: publicParts.children,

@@ -519,6 +519,7 @@ export function publicEdition(reports: ReadonlyMap<string, Report> | readonly Re
       period: report.period,
       division: { ...report.division },
       generatedAt: report.generatedAt,
+      ...(report.provisionalDeadlineYears ? { provisionalDeadlineYears: [...report.provisionalDeadlineYears] } : {}),
       edition: 'public',
       totals,
       children,

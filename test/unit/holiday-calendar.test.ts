@@ -15,6 +15,7 @@ import {
   type HolidayArrangement,
 } from '../../shared/domain/holiday-calendar';
 import type { Referral } from '../../shared/domain/referral';
+import { provisionalYearsOf } from '../../shared/domain/report';
 import { recomputeProvisionalDeadlines, type ProvisionalDeadlinesPort } from '../../shared/domain/routing';
 import { addWorkingDays, shiftDay, weekdayCalendar } from '../../shared/domain/working-days';
 import { BUNDLED_ARRANGEMENTS, calendarOf } from '../../shared/adapters/calendar';
@@ -123,6 +124,12 @@ describe('provisional years', () => {
     expect(calendar.isWorkday('2027-02-11')).toBe(true); // not a statutory day
     expect(loaded.isWorkday('2027-02-20')).toBe(true); // make-up Saturday
     expect(workingDayDeadline(new Date('2026-12-30T02:00:00.000Z'), 3, loaded)).toEqual({ deadline: new Date('2027-01-05T16:00:00.000Z'), provisional: false });
+  });
+
+  it('names the provisional years of a report period (shown in the reports)', () => {
+    const isProvisional = (year: number) => calendar.yearStatus(year) === 'provisional';
+    expect(provisionalYearsOf(['2026-12-31', '2027-01-01'], isProvisional)).toEqual([2027]);
+    expect(provisionalYearsOf(['2026-11-30', '2026-12-01'], isProvisional)).toBeUndefined();
   });
 
   it('counts the official coverage left and warns within 60 days', () => {

@@ -574,3 +574,23 @@ describe('determinism', () => {
     expect(province.suppressed.length).toBeGreaterThan(0);
   });
 });
+
+describe('provisional deadlines', () => {
+  const provisional: Report = { ...FULL, provisionalDeadlineYears: [2027] };
+
+  it('carries the years in JSON and the public edition, and says so in HTML and XLSX', async () => {
+    expect(JSON.parse(renderJson(provisional).toString('utf8')).provisionalDeadlineYears).toEqual([2027]);
+    const pub = publicEdition([provisional], { threshold: 5 }).values().next().value!;
+    expect(pub.provisionalDeadlineYears).toEqual([2027]);
+    const html = renderHtml(pub).toString('utf8');
+    expect(html).toContain('2027 年的放假安排尚未载入');
+    expect(html).toContain('deadlines missed and late answers are provisional');
+    const totalsRows = sheetRows((await workbookOf(provisional)).getWorksheet('总计 Totals')!);
+    expect(totalsRows.find((r) => r[2] === '/provisionalDeadlineYears')![1]).toMatch(/^† 2027 年/);
+  });
+
+  it('says nothing when every year of the period is official', async () => {
+    expect(renderHtml(FULL).toString('utf8')).not.toContain('放假安排尚未载入');
+    expect(JSON.parse(renderJson(FULL).toString('utf8'))).not.toHaveProperty('provisionalDeadlineYears');
+  });
+});
