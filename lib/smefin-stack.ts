@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { buildWebSync } from '../web/build';
 import { Api } from './api';
 import { Data } from './data';
+import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
 import { ReferralWorkflow } from './referral-workflow';
@@ -80,6 +81,7 @@ export class SmefinStack extends Stack {
     });
 
     scheduleRollup(this, this.functions.byName['rollup-coverage']);
+    scheduleErasure(this, this.functions.byName['erase-personal-data']);
     scheduleRoutingSweeper(
       this,
       this.functions.byName['routing-sweeper'],
