@@ -334,9 +334,12 @@ class SecretBook {
   }
 }
 
-function maskMobile(mobile: unknown): string {
-  const text = String(mobile ?? '');
-  return text.length >= 7 ? `${text.slice(0, 3)}****${text.slice(-4)}` : '****';
+function disclosedFields(disclosure: Record<string, Record<string, unknown> | undefined>): string[] {
+  return Object.entries(disclosure).flatMap(([group, fields]) =>
+    Object.entries(fields ?? {})
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(([field]) => `${group}.${field}`),
+  );
 }
 
 const yuan = (amount: number) => amount.toLocaleString('en-US');
@@ -467,7 +470,8 @@ export async function startSimulatedBanks(options: SimulatedBanksOptions): Promi
     record.disclosureReceived = Boolean(disclosure?.enterprise?.name && disclosure.contact?.mobile);
     log(
       record.disclosureReceived
-        ? `bank-sim ${bankId}: accepted ${referralId}; disclosure received: ${disclosure!.enterprise!.name} (${disclosure!.enterprise!.creditCode ?? '?'}), contact ${disclosure!.contact!.name ?? '?'} ${maskMobile(disclosure!.contact!.mobile)}`
+        ? // Which fields arrived, never their values: no personal data in any log line.
+          `bank-sim ${bankId}: accepted ${referralId}; disclosure received: ${disclosedFields(disclosure!).join(', ')}`
         : `bank-sim ${bankId}: accepted ${referralId}, but the answer carried no disclosure`,
     );
 

@@ -336,7 +336,8 @@ describe('startSimulatedBanks', () => {
     });
     expect(platform.events[2]!.data).toMatchObject({ amountYuan: 800_000, disbursedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(new Set(platform.events.map((e) => e.webhookId)).size).toBe(3);
-    expect(lines.join('\n')).toMatch(/disclosure received: 杭州西湖食品有限公司 \(9133010652601815X8\), contact 王丽 138\*\*\*\*8000/);
+    expect(lines.join('\n')).toMatch(/disclosure received: enterprise\.name, enterprise\.creditCode, contact\.name, contact\.mobile/);
+    for (const value of ['杭州西湖食品有限公司', '9133010652601815X8', '王丽', '13800138000', '8000']) expect(lines.join('\n')).not.toContain(value);
     expect(lines.join('\n')).toMatch(/not ready yet, retrying in 1 s/);
     await until(() => sim.received()[0]?.events[2]?.outcome === 'ok');
     const [log] = sim.received();
