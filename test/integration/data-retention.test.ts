@@ -20,6 +20,7 @@ import { DynamoAuditLog } from '../../shared/adapters/audit-log';
 import { PERSONAL_DATA_INDEX, personalDataIndexKey } from '../../shared/adapters/personal-data-index';
 import { DynamoPersonalDataStore } from '../../shared/adapters/personal-data-store';
 import { RoutingStore } from '../../shared/adapters/routing-store';
+import type { BankInput } from '../../shared/domain/bank';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../shared/domain/credit-code';
 import { DEFAULT_RETENTION_DAYS, ERASED_MARKER, erasePersonalData } from '../../shared/domain/data-retention';
 import { chinaDay } from '../../shared/domain/need-record';
@@ -43,7 +44,7 @@ const product = {
   maxAmountYuan: 5_000_000,
   minTermMonths: 1,
   maxTermMonths: 60,
-};
+} satisfies BankInput['products'][number];
 
 beforeAll(async () => {
   system = await startLocalSystem({ port: 0, dataDir, logLevel: 'ERROR', simulateBanks: false, schedules: false, retryIntervalMs: 10 });
