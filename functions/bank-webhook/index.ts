@@ -29,11 +29,12 @@ const deps = {
  * What is kept per webhook-id for redeliveries: never personal data (`disclose` says to rebuild it).
  * `attempt` names the delivery that did the work, so a replay is told from a first answer.
  */
-type KeptAnswer = Exclude<BankAnswer, { kind: 'retry' }> & { attempt: string };
+type KeptAnswer = Extract<BankAnswer, { kind: 'answered' }> & { attempt: string };
 
-class RetryLater extends Error {
-  constructor(readonly answer: Extract<BankAnswer, { kind: 'retry' }>) {
-    super('retry later');
+/** An answer that is not kept for the webhook-id (404, 409): the bank may send the same id again once it has reconciled. */
+class NotKept extends Error {
+  constructor(readonly answer: Exclude<BankAnswer, { kind: 'answered' }>) {
+    super('not kept');
   }
 }
 
@@ -46,8 +47,8 @@ const answerOnce = idempotentByKey<Delivery['request'], KeptAnswer>(
   async (input) => {
     const { event, attempt, request } = input as Delivery;
     const answer = await answerBankEvent(deps, request.bankId, event, new Date());
-    // Not kept: the bank's retry must do the work then.
-    if (answer.kind === 'retry') throw new RetryLater(answer);
+    // Not kept: the bank's retry must do the work then (thrown, so the claim is released).
+    if (answer.kind !== 'answered') throw new NotKept(answer);
     return { ...answer, attempt };
   },
   7 * 24 * 3600,
@@ -114,7 +115,10 @@ async function bankWebhookHandler(event: HttpEvent, context: Context): Promise<H
     };
     answer = await answerOnce(delivery);
   } catch (error) {
-    if (error instanceof RetryLater) return retryLater(event, error.answer.detail, error.answer.retryAfterSeconds);
+    if (error instanceof NotKept) {
+      const { answer: refused } = error;
+      return refused.kind === 'retry' ? retryLater(event, refused.detail, refused.retryAfterSeconds) : problemFor(event, refused.problem, refused.detail);
+    }
     if (error instanceof IdempotencyAlreadyInProgressError) {
       return retryLater(event, { zh: '相同 webhook-id 的事件正在处理，请稍后重试', en: 'An event with this webhook-id is being processed; retry shortly' }, 2);
     }
@@ -131,10 +135,6 @@ async function bankWebhookHandler(event: HttpEvent, context: Context): Promise<H
 
 async function respond(event: HttpEvent, bankId: string, answer: KeptAnswer, duplicate: boolean): Promise<HttpResult> {
   const marker: Record<string, string> = duplicate ? { 'X-Smefin-Duplicate': 'true' } : {};
-  if (answer.kind === 'problem') {
-    const result = problemFor(event, answer.problem, answer.detail);
-    return { ...result, headers: { ...result.headers, ...marker } };
-  }
   if (!duplicate) {
     if (answer.effect === 'late') metrics.addMetric('LateBankAnswers', MetricUnit.Count, 1);
     else metrics.addMetric(`BankAnswer_${answer.body.status}`, MetricUnit.Count, 1);

@@ -166,11 +166,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           summary: "A bank's answer to a referral (Standard Webhooks signed)",
           description:
             'Signed with the bank\'s secret per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature; 5-minute tolerance; ' +
-            'a repeated webhook-id gets the first answer). See docs/bank-integration.md. Decline reason codes: ' +
+            'a repeated webhook-id gets the first answer, marked X-Smefin-Duplicate: true; while the first delivery of an id is still ' +
+            'being processed, a repeat gets 409 referral-not-ready with Retry-After). See docs/bank-integration.md. Decline reason codes: ' +
             DECLINE_REASONS.map((r) => `${r.code}${r.repairable ? ' (repairable)' : ''}`).join(', '),
           parameters: [
             { name: 'bankId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } },
             { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' } },
           ],
@@ -181,10 +182,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/BankEventAnswer' } } },
             },
             '202': { description: 'Late: the deadline had passed; the answer is recorded and counted, the workflow has moved on' },
-            '400': problemResponse('Malformed event (see errors[])'),
+            '400': problemResponse('Malformed event (see errors[]), a body that is not UTF-8, or a webhook-id longer than 256 characters'),
             '401': problemResponse('Bad signature, stale timestamp or unknown bank'),
             '404': problemResponse("Unknown referral, or another bank's"),
-            '409': problemResponse('The referral is not in a stage for this event, or not ready yet (retry after retryAfterSeconds)'),
+            '409': problemResponse(
+              'referral-conflict: the referral is not in a stage for this event (do not retry). referral-not-ready: the workflow is between ' +
+                'steps, or the same webhook-id is being processed: retry after Retry-After / retryAfterSeconds',
+            ),
+            '422': problemResponse('The webhook-id was already used for a different event (type or data)'),
           },
         },
       },
