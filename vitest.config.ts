@@ -16,7 +16,7 @@ export default defineConfig({
         },
       },
       { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 180_000 } },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },
 });

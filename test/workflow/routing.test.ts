@@ -376,7 +376,7 @@ describe('bank events endpoint', () => {
     expect(replay.headers.get('x-smefin-duplicate')).toBe('true');
     // The de-duplication records keep no personal data: the disclosure is rebuilt (and audited) on replay.
     const { Items = [] } = await db.send(new ScanCommand({ TableName: runtime.tableNames.idempotency }));
-    const kept = JSON.stringify(Items.filter((item) => String(item.data ?? '').includes(referralId)));
+    const kept = JSON.stringify(Items.filter((item) => JSON.stringify(item.data ?? '').includes(referralId)));
     expect(kept).toContain(referralId);
     expect(kept).not.toContain(need.submission.contact.mobile);
     expect(kept).not.toContain(need.submission.enterprise.creditCode);
