@@ -53,15 +53,30 @@ describe('referral state machine', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('waits for the bank with a task token and a deadline from the state, and re-routes on timeout', () => {
-    for (const name of ['Offer', 'AwaitDecision']) {
+  it('waits for the bank with a task token and a deadline from the state; on timeout, re-routes, waits on or takes the answer by the stored deadline', () => {
+    for (const [name, prefix, answered] of [
+      ['Offer', 'OfferDeadline', 'Accepted?'],
+      ['AwaitDecision', 'DecisionDeadline', 'Granted?'],
+    ] as const) {
       const state = definition.States[name]!;
       expect(state.Resource).toContain(':states:::lambda:invoke.waitForTaskToken');
       expect(state.TimeoutSecondsPath).toMatch(/^\$\./);
       expect(state.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
       const onTimeout = state.Catch.find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout'));
-      expect(definition.States[onTimeout.Next]!.Next).toBe('NextBank');
+      const deadlineStep = definition.States[onTimeout.Next]!;
+      expect(deadlineStep.ResultPath).toBe('$.deadline');
+      const choice = definition.States[deadlineStep.Next]!;
+      expect(deadlineStep.Next).toBe(`${prefix}?`);
+      expect(choice.Default).toBe('NextBank');
+      const branch = (outcome: string) => choice.Choices.find((c: { StringEquals?: string }) => c.StringEquals === outcome).Next as string;
+      // Not due yet: the remaining seconds become the wait's timeout, and it waits again.
+      const waitsOn = definition.States[branch('not_due')]!;
+      expect(waitsOn).toMatchObject({ Type: 'Pass', InputPath: '$.deadline.timeoutSeconds', ResultPath: state.TimeoutSecondsPath, Next: name });
+      // Answered as the timer fired: the answer goes where the resumed task would have put it.
+      expect(definition.States[branch('answered')]).toMatchObject({ Type: 'Pass', InputPath: '$.deadline.answer', ResultPath: state.ResultPath, Next: answered });
     }
+    // A bank or secret that is gone: next bank at once.
+    expect(definition.States.Offer!.Catch[0]).toMatchObject({ ErrorEquals: ['BankUnavailable'], Next: 'NextBank' });
   });
 
   it('retries plain steps with backoff and jitter, and records a failure instead of leaving the execution stuck', () => {
