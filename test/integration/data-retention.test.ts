@@ -20,13 +20,12 @@ import { DynamoAuditLog } from '../../shared/adapters/audit-log';
 import { PERSONAL_DATA_INDEX, personalDataIndexKey } from '../../shared/adapters/personal-data-index';
 import { DynamoPersonalDataStore } from '../../shared/adapters/personal-data-store';
 import { RoutingStore } from '../../shared/adapters/routing-store';
-import type { BankInput } from '../../shared/domain/bank';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../shared/domain/credit-code';
 import { DEFAULT_RETENTION_DAYS, ERASED_MARKER, erasePersonalData } from '../../shared/domain/data-retention';
 import { chinaDay } from '../../shared/domain/need-record';
 import { diffCounters, recomputeCounters, splitItems } from '../../shared/domain/recompute';
 import { validSubmission } from '../support/needs';
-import { TestBanks } from '../support/test-banks';
+import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 
 const DAY = 86_400_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-erase-'));
@@ -34,17 +33,6 @@ let system: LocalSystem;
 let banks: TestBanks;
 let db: DynamoDBDocumentClient;
 let tables: { needs: string; counters: string; audit: string };
-
-const product = {
-  productId: 'sme-loan',
-  nameZh: '小微企业贷',
-  nameEn: 'SME loan',
-  guarantees: ['credit', 'collateral'],
-  minAmountYuan: 10_000,
-  maxAmountYuan: 5_000_000,
-  minTermMonths: 1,
-  maxTermMonths: 60,
-} satisfies BankInput['products'][number];
 
 beforeAll(async () => {
   system = await startLocalSystem({ port: 0, dataDir, logLevel: 'ERROR', simulateBanks: false, schedules: false, retryIntervalMs: 10 });
@@ -150,7 +138,7 @@ describe('erasure of personal data after the retention time', () => {
       nameZh: '留存测试银行',
       nameEn: 'Retention Test Bank',
       divisions: ['330106'],
-      products: [product],
+      products: [SME_LOAN_PRODUCT],
       capacity: 10,
       deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
     });
@@ -159,7 +147,7 @@ describe('erasure of personal data after the retention time', () => {
       nameZh: '留存静默银行',
       nameEn: 'Retention Silent Bank',
       divisions: ['441900'],
-      products: [product],
+      products: [SME_LOAN_PRODUCT],
       capacity: 10,
       deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
     });

@@ -9,6 +9,18 @@ import { parseBank, type Bank, type BankInput } from '../../shared/domain/bank';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { newSigningSecret, verifyWebhook } from '../../shared/adapters/webhooks';
 
+/** A product that fits the tests' usual need (500,000 yuan, 12 months, credit): for test banks. */
+export const SME_LOAN_PRODUCT = {
+  productId: 'sme-loan',
+  nameZh: '小微企业贷',
+  nameEn: 'SME loan',
+  guarantees: ['credit', 'collateral'],
+  minAmountYuan: 10_000,
+  maxAmountYuan: 5_000_000,
+  minTermMonths: 1,
+  maxTermMonths: 60,
+} satisfies BankInput['products'][number];
+
 export interface ReceivedOffer {
   bankId: string;
   headers: Record<string, string>;
