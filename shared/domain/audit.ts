@@ -51,6 +51,7 @@ export const auditRecordSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type DisclosureAudit = z.infer<typeof disclosureAuditSchema>;
 export type AuditKind = AuditRecord['kind'];
 
 /**
