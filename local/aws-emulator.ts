@@ -1,9 +1,12 @@
 // One small AWS-compatible endpoint for the services the local runtime emulates in-process (Step
-// Functions, Secrets Manager). The handlers keep their unchanged AWS SDK v3 clients and reach it
-// through AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL_SECRETS_MANAGER. Both services speak the AWS JSON
+// Functions, Secrets Manager, SQS, and Lambda's Invoke). The handlers and the CLIs keep their
+// unchanged AWS SDK v3 clients and reach it through AWS_ENDPOINT_URL_SFN /
+// AWS_ENDPOINT_URL_SECRETS_MANAGER (or an explicit endpoint). The JSON services speak the AWS JSON
 // protocol: `POST /`, the operation in `X-Amz-Target: <prefix>.<Operation>`, a JSON body, and errors
 // as status 400 with `{ "__type": "<ErrorName>", "message": "..." }`, which the SDK turns into its
-// typed exceptions (TaskTimedOut, InvalidToken, ResourceNotFoundException, ...).
+// typed exceptions (TaskTimedOut, InvalidToken, ResourceNotFoundException, ...). Lambda's Invoke is
+// REST: `POST /2015-03-31/functions/<name>/invocations`, the payload as the body, a function error
+// as `X-Amz-Function-Error: Unhandled` with `{ errorType, errorMessage }`.
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { LocalSecretsManager } from './secrets-manager';
@@ -31,9 +34,21 @@ export interface AwsJsonService {
   handle(operation: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
+/** The functions of the local runtime, by name, logical id or ARN. */
+export interface LocalLambda {
+  /** RequestResponse: the function's result; a throw is the function's error (AwsServiceError ResourceNotFoundException: no such function). */
+  invoke(functionName: string, payload: unknown): Promise<unknown>;
+  /** Event: queued, retried and dead-lettered as the function's asynchronous settings say. */
+  invokeAsync(functionName: string, payload: unknown): void;
+}
+
 export interface AwsEmulatorOptions {
   stepFunctions: LocalStepFunctions;
   secrets: LocalSecretsManager;
+  /** More AWS JSON services on the same endpoint (the local SQS). */
+  services?: AwsJsonService[];
+  /** Lambda's Invoke for the functions of the local runtime (the redrive command re-invokes with it). */
+  lambda?: LocalLambda;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -54,10 +69,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<RunningAwsEmulator> {
   const services = new Map<string, AwsJsonService>(
-    [options.stepFunctions, options.secrets].map((service) => [service.targetPrefix, service]),
+    [options.stepFunctions, options.secrets, ...(options.services ?? [])].map((service) => [service.targetPrefix, service]),
   );
   const server = http.createServer((req, res) => {
-    void serve(services, req, res, options.log);
+    const invocation = /^\/2015-03-31\/functions\/([^/]+)\/invocations(\?.*)?$/.exec(req.url ?? '');
+    if (invocation && options.lambda) void invokeFunction(options.lambda, decodeURIComponent(invocation[1]!), req, res, options.log);
+    else void serve(services, req, res, options.log);
   });
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
@@ -120,6 +137,46 @@ async function serve(
     const message = error instanceof Error ? error.message : String(error);
     log?.(`aws-emulator: ${target || '(no target)'} → ${status} ${type}: ${message}`);
     if (!res.headersSent) send(status, { __type: type, message });
+  }
+}
+
+/** Lambda Invoke (RequestResponse, or Event: run without waiting); the payload comes back as the body. */
+async function invokeFunction(
+  lambda: LocalLambda,
+  functionName: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  log: ((line: string) => void) | undefined,
+): Promise<void> {
+  const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID(), ...headers });
+    res.end(text);
+  };
+  let payload: unknown;
+  try {
+    const body = await readBody(req);
+    payload = body.length > 0 ? (JSON.parse(body.toString('utf8')) as unknown) : {};
+  } catch {
+    send(400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-ErrorType': 'InvalidRequestContentException' });
+    return;
+  }
+  try {
+    if (req.headers['x-amz-invocation-type'] === 'Event') {
+      lambda.invokeAsync(functionName, payload);
+      send(202, undefined);
+      return;
+    }
+    send(200, (await lambda.invoke(functionName, payload)) ?? null, { 'X-Amz-Executed-Version': '$LATEST' });
+  } catch (error) {
+    const unknownFunction = error instanceof AwsServiceError && error.type === 'ResourceNotFoundException';
+    if (unknownFunction) {
+      send(404, { Type: 'User', Message: error.message }, { 'x-amzn-ErrorType': 'ResourceNotFoundException' });
+      return;
+    }
+    log?.(`aws-emulator: ${functionName} failed: ${String(error)}`);
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    send(200, { errorType: name, errorMessage: message }, { 'X-Amz-Function-Error': 'Unhandled', 'X-Amz-Executed-Version': '$LATEST' });
   }
 }
 

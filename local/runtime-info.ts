@@ -27,6 +27,8 @@ export const runtimeInfoSchema = z.object({
   bankSecretPrefix: z.string(),
   /** The git-ignored file where the local Secrets Manager keeps the banks' secrets. */
   bankSecretsFile: z.string(),
+  /** The routing state machine on the emulator (`npm run redrive` restarts routing there). */
+  stateMachineArn: z.string().optional(),
   /** Simulated seconds per real second of the local deadlines (TIME_SCALE): the calendar CLI scales recomputed deadlines alike. */
   timeScale: z.number().positive().optional(),
   pid: z.number().int().positive(),

@@ -2,6 +2,8 @@
 // stack's tables; the API's handlers behind an API Gateway emulator; the synthesized routing state
 // machine on a Step Functions-compatible endpoint (with Secrets Manager for the banks' signing
 // secrets); the pipe from the needs stream; the web pages; and, for `npm start`, simulated banks.
+// What the pipe and the scheduled (asynchronous) invocations give up on lands in the template's
+// dead-letter queues on a local SQS (local/sqs.ts), as in AWS.
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,15 +13,18 @@ import type { Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../lib/routes';
 import { PROJECT_ROOT } from '../lib/lambda-defaults';
 import { contentSecurityPolicy } from '../lib/web';
+import { functionNameOf } from '../shared/domain/dead-letters';
 import { ENV } from '../shared/domain/environment';
 import { buildWebSync } from '../web/build';
 import { createApiServer, lambdaContext, type LambdaHandler, type LocalRoute } from './api-gateway';
-import { startAwsEmulator } from './aws-emulator';
+import { AwsServiceError, startAwsEmulator } from './aws-emulator';
+import { asyncInvokeConfigs, invokeAsynchronously, streamBatchDeadLetter } from './dead-letters';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
 import { jwks, loadOrCreateKeys, mintToken, tokenVerifier } from './jwt-issuer';
 import { localBucketName, startS3Local } from './s3-local';
+import { LocalSqs } from './sqs';
 import { schedulesFromTemplate, startSchedules } from './schedules';
 import { startStreamPollers, type StreamPoller } from './stream-poller';
 import { createTables } from './tables';
@@ -44,6 +49,12 @@ export interface LocalRuntimeOptions {
   wrapHandler?: (name: FunctionName, handler: AnyHandler) => AnyHandler;
   /** Fire the template's schedules on their cron (default true). */
   schedules?: boolean;
+  /**
+   * Once started, restart the routing of needs whose workflow this process does not know (lost
+   * when the previous run stopped): the routing sweeper's `lost` sweep. Default true; the local
+   * system (local/system.ts) runs it itself once the simulated banks listen.
+   */
+  resumeLostWorkflows?: boolean;
 }
 
 export type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -61,11 +72,22 @@ export interface LocalRuntime {
   stepFunctions: LocalStepFunctions;
   secrets: LocalSecretsManager;
   streams: StreamPoller;
+  /** The dead-letter queues (served on `awsEndpoint`). */
+  sqs: LocalSqs;
+  /** The routing state machine's ARN (what ROUTING_STATE_MACHINE_ARN holds). */
+  stateMachineArn: string;
   s3Endpoint: string;
   /** Mints a regulator's token from the local issuer (`npm run token`). */
   mintToken(claims: { jurisdiction: string; role?: string; subject?: string; expiresInSeconds?: number }): Promise<string>;
   /** Invokes a function the way AWS would (event, context). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
+  /**
+   * Invokes a function asynchronously, as EventBridge schedules do: retried as its
+   * EventInvokeConfig says, then the invocation record to its on-failure queue.
+   */
+  invokeAsync(name: FunctionName, event: unknown): Promise<'succeeded' | 'dead-lettered' | 'dropped'>;
+  /** The routing sweeper's `lost` sweep: restarts routing for open needs without a known execution. */
+  resumeLostWorkflows(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -137,6 +159,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (!handler) throw new Error(`function ${name} is not loaded`);
       return handler(event, lambdaContext(name, `local-${Date.now()}`, 60));
     };
+    const functionArn = (name: FunctionName) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${synthesis.functionIds[name]}`;
+    /** A function by its name in the route table, its logical id, or an ARN ending in either. */
+    const functionNamed = (nameOrArn: string): FunctionName => {
+      const name = functionNameOf(nameOrArn);
+      const found = name in FUNCTIONS ? (name as FunctionName) : nameByLogicalId.get(name);
+      if (!found) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${nameOrArn}`, 404);
+      return found;
+    };
+    const asyncConfigs = asyncInvokeConfigs(template);
+    const invokeAsync = (name: FunctionName, event: unknown) =>
+      invokeAsynchronously({
+        functionArn: functionArn(name),
+        event,
+        config: asyncConfigs.get(synthesis.functionIds[name]),
+        run: () => invoke(name, event),
+        deadLetter: (queue, body) => sqs.send(queue, body),
+        retryIntervalMs: options.retryIntervalMs ?? 1000,
+        onDropped: (error) => console.error(`asynchronous invocation of ${name} failed and has no dead-letter queue`, error),
+      });
 
     const stepFunctions = new LocalStepFunctions({
       template,
@@ -152,7 +193,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stoppers.push(() => stepFunctions.stop());
     const bankSecretsFile = path.join(dataDir, 'bank-secrets.json');
     const secrets = new LocalSecretsManager({ file: bankSecretsFile, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
-    const aws = await startAwsEmulator({ stepFunctions, secrets });
+    const sqs = new LocalSqs({ template, file: path.join(dataDir, 'sqs.json'), region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    const aws = await startAwsEmulator({
+      stepFunctions,
+      secrets,
+      services: [sqs],
+      lambda: {
+        invoke: (name, payload) => invoke(functionNamed(name), payload),
+        invokeAsync: (name, payload) => void invokeAsync(functionNamed(name), payload),
+      },
+    });
+    sqs.endpoint = aws.endpoint;
     stoppers.push(() => aws.stop());
 
     // The same settings a function gets in AWS, with local endpoints: one process, so the union of
@@ -227,6 +278,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         if (!name) throw new Error(`pipe target ${logicalId} has no local handler`);
         await invoke(name, records);
       },
+      deadLetter: ({ pipe, streamArn, shardId, records }) => {
+        if (!pipe.deadLetterQueue) return;
+        const pipeArn = `arn:aws:pipes:${LOCAL_REGION}:${LOCAL_ACCOUNT}:pipe/${pipe.name}`;
+        sqs.send(pipe.deadLetterQueue, streamBatchDeadLetter({ pipeArn, condition: 'RetryAttemptsExhausted', streamArn, shardId, records, now: new Date() }));
+      },
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       onError: (error) => console.error('local pipe error', error),
     });
     stoppers.push(async () => {
@@ -237,10 +294,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.schedules ?? true) {
       const schedules = startSchedules(schedulesFromTemplate(template), async (schedule) => {
         const name = nameByLogicalId.get(schedule.functionLogicalId);
-        if (name) await invoke(name, schedule.input).catch((error: unknown) => console.error(`schedule ${schedule.rule} failed`, error));
+        // EventBridge invokes asynchronously: retries, then the function's dead-letter queue.
+        if (name) await invokeAsync(name, schedule.input);
       });
       stoppers.push(async () => schedules.stop());
     }
+
+    const resumeLostWorkflows = () => invoke('routing-sweeper', { mode: 'lost' });
+    if (options.resumeLostWorkflows ?? true) await resumeLostWorkflows().catch((error: unknown) => console.error('resuming lost workflows failed', error));
 
     const needsTable = tables.find((t) => t.startsWith('DataNeeds'))!;
     return {
@@ -260,9 +321,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions,
       secrets,
       streams,
+      sqs,
+      stateMachineArn: merged[ENV.stateMachineArn]!,
       s3Endpoint: s3.endpoint,
       mintToken: (claims) => mintToken(keys, claims),
       invoke,
+      invokeAsync,
+      resumeLostWorkflows,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,7 +1,11 @@
 // EventBridge Pipes, locally: for every `AWS::Pipes::Pipe` in the synthesized template whose source
 // is a DynamoDB stream and whose target is a Lambda function, poll DynamoDB Local's stream, apply the
 // pipe's filter patterns, and hand batches of records to the same handler. Checkpoints are kept in
-// the data folder so a restart does not replay what was already delivered.
+// the data folder so a restart does not replay what was already delivered. A batch the handler
+// fails on is retried as the pipe's MaximumRetryAttempts and OnPartialBatchItemFailure
+// (AUTOMATIC_BISECT: halved until the failing record is alone) say, then described to the pipe's
+// dead-letter queue (`deadLetter`) and passed over, as Pipes does. (Not emulated: the record-age
+// limit, and Pipes' growing back-off: retries are `retryIntervalMs` apart.)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DescribeStreamCommand,
@@ -21,6 +25,19 @@ export interface PipeDefinition {
   functionLogicalId: string;
   patterns: unknown[];
   batchSize: number;
+  /** Retries of a failed batch; -1: until the records leave the stream. */
+  maximumRetryAttempts: number;
+  bisect: boolean;
+  /** Logical id of the dead-letter queue. */
+  deadLetterQueue?: string;
+}
+
+export interface FailedBatch {
+  pipe: PipeDefinition;
+  streamArn: string;
+  shardId: string;
+  records: _Record[];
+  error: unknown;
 }
 
 function getAttTarget(value: CfnValue | undefined): string | undefined {
@@ -38,15 +55,25 @@ export function pipesFromTemplate(template: CfnTemplate): PipeDefinition[] {
     if (!tableLogicalId || !functionLogicalId) return [];
     const source = props.SourceParameters as {
       FilterCriteria?: { Filters?: { Pattern: string }[] };
-      DynamoDBStreamParameters?: { BatchSize?: number };
+      DynamoDBStreamParameters?: {
+        BatchSize?: number;
+        MaximumRetryAttempts?: number;
+        OnPartialBatchItemFailure?: string;
+        DeadLetterConfig?: { Arn?: CfnValue };
+      };
     };
+    const stream = source?.DynamoDBStreamParameters;
+    const deadLetterQueue = getAttTarget(stream?.DeadLetterConfig?.Arn);
     return [
       {
         name,
         tableLogicalId,
         functionLogicalId,
         patterns: (source?.FilterCriteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as unknown),
-        batchSize: source?.DynamoDBStreamParameters?.BatchSize ?? 10,
+        batchSize: stream?.BatchSize ?? 10,
+        maximumRetryAttempts: stream?.MaximumRetryAttempts ?? -1,
+        bisect: stream?.OnPartialBatchItemFailure === 'AUTOMATIC_BISECT',
+        ...(deadLetterQueue ? { deadLetterQueue } : {}),
       },
     ];
   });
@@ -74,7 +101,11 @@ export function startStreamPollers(options: {
   streams: DynamoDBStreamsClient;
   checkpointFile: string;
   deliver: (functionLogicalId: string, records: _Record[]) => Promise<void>;
+  /** A batch given up on after its retries (to the pipe's dead-letter queue, when it has one). */
+  deadLetter?: (failed: FailedBatch) => Promise<void> | void;
   intervalMs?: number;
+  /** Pause between retries of a failed batch (default 500 ms). */
+  retryIntervalMs?: number;
   onError?: (error: unknown) => void;
 }): StreamPoller {
   const pipes = pipesFromTemplate(options.template);
@@ -84,6 +115,31 @@ export function startStreamPollers(options: {
   const iterators = new Map<string, string>();
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
+
+  /** Delivers a batch with the pipe's retries and bisection; a batch given up on goes to `deadLetter`. */
+  async function deliverBatch(pipe: PipeDefinition, records: _Record[], stream: { streamArn: string; shardId: string }, retriesLeft: number): Promise<void> {
+    try {
+      await options.deliver(pipe.functionLogicalId, records);
+      return;
+    } catch (error) {
+      // Stopping: leave the batch unacknowledged (no checkpoint), so the next start delivers it again.
+      if (stopped) throw error;
+      if (pipe.bisect && records.length > 1) {
+        // Splitting a batch uses up no retry (as in AWS).
+        const half = Math.ceil(records.length / 2);
+        await deliverBatch(pipe, records.slice(0, half), stream, retriesLeft);
+        await deliverBatch(pipe, records.slice(half), stream, retriesLeft);
+        return;
+      }
+      if (retriesLeft > 0) {
+        await new Promise((resolve) => setTimeout(resolve, options.retryIntervalMs ?? 500));
+        await deliverBatch(pipe, records, stream, retriesLeft - 1);
+        return;
+      }
+      options.onError?.(error);
+      await options.deadLetter?.({ pipe, ...stream, records, error });
+    }
+  }
 
   async function pollPipe(pipe: PipeDefinition): Promise<void> {
     const { Table } = await options.dynamodb.send(new DescribeTableCommand({ TableName: pipe.tableLogicalId }));
@@ -118,8 +174,9 @@ export function startStreamPollers(options: {
       }
       const records = page.Records ?? [];
       const matching = records.filter((record) => pipe.patterns.length === 0 || pipe.patterns.some((p) => matchesPattern(p, record)));
+      const retries = pipe.maximumRetryAttempts < 0 ? Infinity : pipe.maximumRetryAttempts;
       for (let i = 0; i < matching.length; i += pipe.batchSize) {
-        await options.deliver(pipe.functionLogicalId, matching.slice(i, i + pipe.batchSize));
+        await deliverBatch(pipe, matching.slice(i, i + pipe.batchSize), { streamArn, shardId: shard.ShardId! }, retries);
       }
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) {

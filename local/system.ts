@@ -36,7 +36,8 @@ async function secretOf(runtime: LocalRuntime, bankId: string): Promise<string |
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const runtime = await startLocalRuntime(options);
+  // Lost workflows resume once the simulated banks listen (below), not before.
+  const runtime = await startLocalRuntime({ ...options, resumeLostWorkflows: false });
   let banks: SimulatedBanks | undefined;
   try {
     if (options.simulateBanks ?? true) {
@@ -65,9 +66,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       tables: runtime.tableNames,
       bankSecretPrefix: runtime.bankSecretPrefix,
       bankSecretsFile: runtime.bankSecretsFile,
+      stateMachineArn: runtime.stateMachineArn,
       timeScale: Number(process.env[ENV.timeScale] ?? 1),
       pid: process.pid,
     });
+    if (options.resumeLostWorkflows ?? true) {
+      await runtime.resumeLostWorkflows().catch((error: unknown) => console.error('resuming lost workflows failed', error));
+    }
   } catch (error) {
     await banks?.stop();
     await runtime.stop();

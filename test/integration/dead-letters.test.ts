@@ -1,0 +1,303 @@
+// Nothing dropped silently, on the real local parts: DynamoDB Local and its stream, the local pipe,
+// the synthesized state machine on the local Step Functions, the local SQS dead-letter queues, and
+// the redrive command run as an operator runs it (a child process finding `npm start` through
+// runtime.json). Faults are injected by wrapping the real handlers.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/lambda-defaults';
+import type { FunctionName } from '../../lib/routes';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
+import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
+import { writeRuntimeInfo } from '../../local/runtime-info';
+import { schedulesFromTemplate } from '../../local/schedules';
+import { LOCAL_CDK_OUT, type CfnTemplate } from '../../local/synth';
+import type { BankInput } from '../../shared/domain/bank';
+import { classifyDeadLetter } from '../../shared/domain/dead-letters';
+import { createNeedRecord } from '../../shared/domain/need-record';
+import { needSubmissionSchema } from '../../shared/domain/need';
+import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
+import { RoutingStore } from '../../shared/adapters/routing-store';
+import { validSubmission } from '../support/needs';
+import { TestBanks } from '../support/test-banks';
+import { eventually } from '../support/aws-emulator';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-dlq-'));
+const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+
+/** Fault injection: what start-routing does with the pipe's records, and whether the roll-up fails. */
+const faults = { startRouting: 'normal' as 'normal' | 'fail' | 'drop', rollupFails: false };
+const rollupEvents: unknown[] = [];
+const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler => {
+  if (name === 'start-routing') {
+    return async (event, context) => {
+      if (faults.startRouting === 'fail') throw new Error('injected: Step Functions unreachable');
+      if (faults.startRouting === 'drop') return { started: 0, alreadyStarted: 0 };
+      return handler(event, context);
+    };
+  }
+  if (name === 'rollup-coverage') {
+    return async (event, context) => {
+      rollupEvents.push(event);
+      if (faults.rollupFails) throw Object.assign(new Error('injected: S3 did not answer'), { name: 'TimeoutError' });
+      return handler(event, context);
+    };
+  }
+  return handler;
+};
+
+let runtime: LocalRuntime;
+let banks: TestBanks;
+let repository: DynamoNeedRepository;
+let db: DynamoDBDocumentClient;
+
+function startRuntime() {
+  return startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', daySeconds: 1, retryIntervalMs: 5, schedules: false, wrapHandler });
+}
+
+async function startBanks(rt: LocalRuntime) {
+  db = DynamoDBDocumentClient.from(rt.dynamodbClient);
+  const store = new RoutingStore(db, rt.tableNames);
+  const testBanks = new TestBanks(rt.url, store, new SecretsManagerClient({ ...clientConfig, endpoint: rt.awsEndpoint }), rt.bankSecretPrefix);
+  await testBanks.start();
+  return testBanks;
+}
+
+const product = {
+  productId: 'sme-loan',
+  nameZh: '小微企业贷',
+  nameEn: 'SME loan',
+  guarantees: ['credit', 'collateral'],
+  minAmountYuan: 10_000,
+  maxAmountYuan: 5_000_000,
+  minTermMonths: 1,
+  maxTermMonths: 60,
+} satisfies BankInput['products'][number];
+
+/** A bank serving only this county, which never answers within the tests (30 working days). */
+async function silentBankFor(county: string) {
+  return banks.add({
+    bankId: `dlq-bank-${county}-${Date.now().toString(36)}`,
+    nameZh: '测试银行',
+    nameEn: 'Test Bank',
+    divisions: [county],
+    products: [product],
+    capacity: 10,
+    deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
+  });
+}
+
+/** A county of its own per test (Zhejiang's districts), so the tests' banks and needs never meet. */
+let countyIndex = 0;
+const COUNTIES = ['330102', '330105', '330108', '330109', '330110'];
+const nextCounty = () => COUNTIES[countyIndex++]!;
+
+/** A need as submit-need writes it, submitted `minutesAgo` minutes ago (the pipe sees it now). */
+async function writeNeed(county: string, minutesAgo: number): Promise<string> {
+  const submission = validSubmission();
+  submission.enterprise.countyCode = county;
+  const input = needSubmissionSchema.parse(submission);
+  const needId = `01DLQ${Date.now().toString(36).toUpperCase()}${String(countyIndex)}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+  const record = createNeedRecord({ input, needId, now: new Date(Date.now() - minutesAgo * 60_000), trackingTokenHash: 'x'.repeat(64) });
+  expect(await repository.create(record)).toMatchObject({ kind: 'created' });
+  return needId;
+}
+
+const execution = (rt: LocalRuntime, needId: string) => rt.stepFunctions.executions().find((e) => e.name === needId);
+const needStatus = async (needId: string) => (await new RoutingStore(db, runtime.tableNames).getNeed(needId))?.status;
+const queueNamed = (prefix: string) => runtime.sqs.queueNames().find((name) => name.startsWith(prefix))!;
+
+function redrive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/redrive.ts'), '--data-dir', dataDir, ...args],
+      { cwd: PROJECT_ROOT, env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function publishRuntimeInfo(rt: LocalRuntime) {
+  writeRuntimeInfo(dataDir, {
+    apiUrl: rt.url,
+    dynamoDbEndpoint: rt.dynamoDbEndpoint,
+    awsEmulatorEndpoint: rt.awsEndpoint,
+    tables: rt.tableNames,
+    bankSecretPrefix: rt.bankSecretPrefix,
+    bankSecretsFile: rt.bankSecretsFile,
+    stateMachineArn: rt.stateMachineArn,
+    pid: process.pid,
+  });
+}
+
+beforeAll(async () => {
+  runtime = await startRuntime();
+  banks = await startBanks(runtime);
+  repository = new DynamoNeedRepository(db, runtime.tableNames);
+  publishRuntimeInfo(runtime);
+}, 180_000);
+
+afterAll(async () => {
+  await banks?.stop();
+  await runtime?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the routing sweeper', () => {
+  it('starts and routes a need whose workflow never started, leaves a fresh one to the pipe, and starts nothing twice', async () => {
+    faults.startRouting = 'drop';
+    const county = nextCounty();
+    await silentBankFor(county);
+    const lost = await writeNeed(county, 20);
+    const fresh = await writeNeed(county, 1);
+    await runtime.streams.drain();
+    expect(execution(runtime, lost)).toBeUndefined();
+    expect(await needStatus(lost)).toBe('submitted');
+    faults.startRouting = 'normal';
+
+    const schedule = schedulesFromTemplate(runtimeTemplate()).find((s) => s.expression.includes('0,10,20'))!;
+    const report = (await runtime.invoke('routing-sweeper', schedule.input)) as { started: string[] };
+    expect(report.started).toContain(lost);
+    expect(report.started).not.toContain(fresh);
+    // Routed: screened, recommended and offered to the county's bank.
+    await eventually(async () => ((await needStatus(lost)) === 'offered' ? true : undefined), 20_000);
+    expect(execution(runtime, lost)?.status).toBe('RUNNING');
+
+    const again = (await runtime.invoke('routing-sweeper', schedule.input)) as { started: string[]; alreadyStarted: number };
+    expect(again.started).not.toContain(lost);
+  });
+});
+
+describe('the pipe’s dead-letter queue', () => {
+  it('gets the batch start-routing keeps failing on; the redrive command starts routing for its needs and empties it', async () => {
+    const queue = queueNamed('ReferralStartRoutingDeadLetters');
+    const county = nextCounty();
+    await silentBankFor(county);
+    faults.startRouting = 'fail';
+    const needId = await writeNeed(county, 0);
+    await eventually(() => (runtime.sqs.depth(queue) === 1 ? true : undefined), 20_000);
+    faults.startRouting = 'normal';
+    expect(execution(runtime, needId)).toBeUndefined();
+
+    const dryRun = await redrive('--queue', queue, '--dry-run');
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain(needId);
+    expect(runtime.sqs.depth(queue)).toBe(1);
+    expect(execution(runtime, needId)).toBeUndefined();
+
+    const run = await redrive('--queue', queue);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/routing started for 1/);
+    expect(runtime.sqs.depth(queue)).toBe(0);
+    expect(execution(runtime, needId)).toBeDefined();
+    await eventually(async () => ((await needStatus(needId)) === 'offered' ? true : undefined), 20_000);
+  });
+
+  it('redrives a batch the stream no longer holds by the needs still submitted in its arrival window', async () => {
+    const queue = queueNamed('ReferralStartRoutingDeadLetters');
+    const county = nextCounty();
+    await silentBankFor(county);
+    faults.startRouting = 'drop';
+    const needId = await writeNeed(county, 0);
+    await runtime.streams.drain();
+    faults.startRouting = 'normal';
+    // What Pipes wrote about a shard the stream no longer has (closed and trimmed after 24 hours).
+    const { Table } = await runtime.dynamodbClient.send(new DescribeTableCommand({ TableName: runtime.tableNames.needs }));
+    const streamArn = Table!.LatestStreamArn!;
+    const now = new Date();
+    runtime.sqs.send(
+      queue,
+      JSON.stringify({
+        context: { partnerResourceArn: 'arn:aws:pipes:cn-north-1:000000000000:pipe/StartRoutingPipe', condition: 'RetryAttemptsExhausted' },
+        version: '1.0',
+        timestamp: now.toISOString(),
+        DDBStreamBatchInfo: {
+          shardId: 'shardId-00000001000000000000-0000dead',
+          startSequenceNumber: '000000000000000000100',
+          endSequenceNumber: '000000000000000000100',
+          approximateArrivalOfFirstRecord: now.toISOString(),
+          approximateArrivalOfLastRecord: now.toISOString(),
+          batchSize: 1,
+          streamArn,
+        },
+      }),
+    );
+    const run = await redrive('--queue', queue);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('needs still submitted between');
+    expect(runtime.sqs.depth(queue)).toBe(0);
+    expect(execution(runtime, needId)).toBeDefined();
+  });
+});
+
+describe('a scheduled invocation’s dead-letter queue', () => {
+  it('gets the original event of a roll-up that failed every retry; redrive keeps it while it fails, then re-invokes with that event', async () => {
+    const queue = queueNamed('DailyRollupDeadLetters');
+    const schedule = schedulesFromTemplate(runtimeTemplate()).find((s) => s.expression === 'cron(0 17 * * ? *)')!;
+    faults.rollupFails = true;
+    rollupEvents.length = 0;
+    // As EventBridge invokes it: asynchronously, retried twice (the function's EventInvokeConfig).
+    expect(await runtime.invokeAsync('rollup-coverage', schedule.input)).toBe('dead-lettered');
+    expect(rollupEvents).toEqual([schedule.input, schedule.input, schedule.input]);
+    expect(runtime.sqs.depth(queue)).toBe(1);
+    const peek = (await runtime.sqs.handle('ReceiveMessage', { QueueUrl: runtime.sqs.queueUrl(queue), VisibilityTimeout: 0 })) as {
+      Messages: { Body: string }[];
+    };
+    expect(classifyDeadLetter(peek.Messages[0]!.Body)).toMatchObject({
+      kind: 'async-invocation',
+      payload: schedule.input,
+      condition: 'RetriesExhausted',
+      error: 'TimeoutError: injected: S3 did not answer',
+    });
+
+    rollupEvents.length = 0;
+    const stillFailing = await redrive('--queue', queue);
+    expect(stillFailing.code).toBe(1);
+    expect(stillFailing.stdout).toContain('failed again');
+    expect(rollupEvents).toEqual([schedule.input]);
+    expect(runtime.sqs.depth(queue)).toBe(1);
+
+    faults.rollupFails = false;
+    rollupEvents.length = 0;
+    const run = await redrive('--queue', queue);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(rollupEvents).toEqual([schedule.input]);
+    expect(runtime.sqs.depth(queue)).toBe(0);
+  });
+
+  it('leaves a message it does not understand, and moves it unchanged with --to (what StartMessageMoveTask would do)', async () => {
+    const from = queueNamed('RoutingSweepDeadLetters');
+    const to = queueNamed('DailyRollupDeadLetters');
+    runtime.sqs.send(from, '{"something":"else"}', { origin: 'hand-written' });
+    const left = await redrive('--queue', from);
+    expect(left.code).toBe(1);
+    expect(left.stdout).toContain('not understood');
+    expect(runtime.sqs.depth(from)).toBe(1);
+
+    const moved = await redrive('--queue', from, '--to', to);
+    expect(moved.code, moved.stdout + moved.stderr).toBe(0);
+    expect(runtime.sqs.depth(from)).toBe(0);
+    const { Messages } = (await runtime.sqs.handle('ReceiveMessage', { QueueUrl: runtime.sqs.queueUrl(to), VisibilityTimeout: 0, MessageAttributeNames: ['All'] })) as {
+      Messages: { Body: string; MessageAttributes?: Record<string, { StringValue?: string }> }[];
+    };
+    expect(Messages.map((m) => [m.Body, m.MessageAttributes?.origin?.StringValue])).toEqual([['{"something":"else"}', 'hand-written']]);
+    await runtime.sqs.handle('PurgeQueue', { QueueUrl: runtime.sqs.queueUrl(to) });
+  });
+
+  it('lists the dead-letter queues with their messages', async () => {
+    const listed = await redrive('--list');
+    expect(listed.code, listed.stderr).toBe(0);
+    for (const prefix of ['ReferralStartRoutingDeadLetters', 'DailyRollupDeadLetters', 'RoutingSweepDeadLetters']) expect(listed.stdout).toContain(prefix);
+  });
+});
+
+function runtimeTemplate(): CfnTemplate {
+  // The template the runtime runs, synthesized into its data folder.
+  return JSON.parse(readFileSync(path.join(LOCAL_CDK_OUT(dataDir), 'smefin-local.template.json'), 'utf8')) as CfnTemplate;
+}
