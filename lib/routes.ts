@@ -64,7 +64,9 @@ export const FUNCTIONS = {
   'bank-webhook': {
     entry: 'functions/bank-webhook/index.ts',
     description: "POST /v1/banks/{bankId}/events: a bank's signed answer to a referral",
-    tables: { needs: 'readWrite', counters: 'readWrite', idempotency: 'readWrite' },
+    tables: { needs: 'readWrite', counters: 'readWrite', idempotency: 'readWrite', audit: 'append' },
+    // Disclosures of contact details to a bank that accepted: appended to the need's audit partition.
+    leadingKeys: { audit: ['NEED#*'] },
     bankSecrets: true,
     workflow: 'respond',
   },

@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { answerBankEvent, disclosureAudit, type BankAnswer } from '../../shared/domain/bank-answers';
 import { parseBankEvent, type BankEvent } from '../../shared/domain/bank-events';
 import { disclosure } from '../../shared/domain/referral';
+import { auditLog } from '../../shared/adapters/audit-log';
 import { bankSecrets } from '../../shared/adapters/bank-secrets';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { decodeUtf8Body, header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
@@ -16,7 +17,7 @@ import { routingSettings, routingStore } from '../../shared/adapters/routing';
 import { verifyWebhook, WEBHOOK_ID_PATTERN } from '../../shared/adapters/webhooks';
 import { resumeTask, sfnClient } from '../../shared/adapters/workflow';
 
-const store = routingStore();
+const store = routingStore({ audit: auditLog() });
 const settings = routingSettings();
 const secrets = bankSecrets();
 const deps = {
@@ -146,7 +147,7 @@ async function respond(event: HttpEvent, bankId: string, answer: KeptAnswer, dup
   if (!need) return json(answer.status, answer.body, marker);
   if (duplicate || answer.effect === 'resumed') {
     const now = new Date();
-    await store.auditDisclosure(need.needId, disclosureAudit(bankId, answer.body.referralId, now, 'redelivery'), now);
+    await store.auditDisclosure(disclosureAudit(need.needId, bankId, answer.body.referralId, now, 'redelivery'));
   }
   return json(answer.status, { ...answer.body, disclosure: disclosure(need) }, marker);
 }

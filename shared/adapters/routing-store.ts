@@ -10,12 +10,14 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { DisclosureAudit } from '../domain/audit';
 import type { Bank } from '../domain/bank';
 import { counterKey } from '../domain/counters';
 import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
 import { chinaDay } from '../domain/need-record';
 import { WAITING_STEP, type Referral, type ReferralTransition, type SkipReason } from '../domain/referral';
 import type { NegativeListEntry } from '../domain/screening';
+import type { DynamoAuditLog } from './audit-log';
 import { countyStatusKey, needKey, openNeedClaimKey } from './need-repository';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -35,7 +37,6 @@ const negativeKey = (entry: NegativeListEntry) => ({
 /** Open referrals whose deadline is provisional (a year without an official holiday arrangement). */
 export const PROVISIONAL_DEADLINES_PARTITION = 'PROVISIONAL_DEADLINES';
 const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
-const auditKey = (needId: string, at: string, kind: string) => ({ pk: `AUDIT#${needId}`, sk: `${at}#${kind}` });
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
 function strip<T>(item: Record<string, unknown>): T {
@@ -57,7 +58,14 @@ export class RoutingStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { needs: string; counters: string },
+    /** Where disclosures are audited (the bank webhook); the other users of the store disclose nothing. */
+    private readonly audit?: Pick<DynamoAuditLog, 'append' | 'transactionItem'>,
   ) {}
+
+  private auditLog() {
+    if (!this.audit) throw new Error('this routing store has no audit log: disclosures cannot be audited');
+    return this.audit;
+  }
 
   // ---- reads ----------------------------------------------------------------------------------
 
@@ -110,13 +118,8 @@ export class RoutingStore {
     return Items.map((item) => item.entry as NegativeListEntry);
   }
 
-  async auditDisclosure(needId: string, audit: Record<string, unknown>, now: Date): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tables.needs,
-        Item: { ...auditKey(needId, now.toISOString(), 'disclosure'), itemType: 'audit', ...audit },
-      }),
-    );
+  async auditDisclosure(audit: DisclosureAudit): Promise<void> {
+    await this.auditLog().append(audit);
   }
 
   // ---- registry (CLI) ---------------------------------------------------------------------------
@@ -332,7 +335,7 @@ export class RoutingStore {
     need: NeedRecord,
     transition: ReferralTransition,
     now: Date,
-    audit?: Record<string, unknown>,
+    audit?: DisclosureAudit,
     taskToken?: string,
   ) {
     const names: Record<string, string> = { '#stage': 'stage' };
@@ -371,9 +374,8 @@ export class RoutingStore {
       this.counterUpdate(need, now, transition.counters),
       ...(transition.releasesBankCapacity ? [this.bankLoad(referral.bankId, -1, now, false)] : []),
       ...(transition.closesNeed ? [this.releaseClaim(need)] : []),
-      ...(audit
-        ? [{ Put: { TableName: this.tables.needs, Item: { ...auditKey(need.needId, at, 'disclosure'), itemType: 'audit', ...audit } } }]
-        : []),
+      // The disclosure's audit record lands with the acceptance, or neither does.
+      ...(audit ? [this.auditLog().transactionItem(audit)] : []),
       ...(referral.deadlineProvisional && transition.fromStage === 'offered' ? [this.dropProvisional(referral.referralId)] : []),
     ]);
   }

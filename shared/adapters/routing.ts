@@ -6,11 +6,15 @@ import { logger } from './observability';
 import { RoutingStore } from './routing-store';
 import type { RoutingSettings } from '../domain/routing';
 
-export function routingStore(): RoutingStore {
-  return new RoutingStore(documentDbClient(), {
-    needs: requiredEnv(ENV.needsTable),
-    counters: requiredEnv(ENV.countersTable),
-  });
+export function routingStore(options: { audit?: ConstructorParameters<typeof RoutingStore>[2] } = {}): RoutingStore {
+  return new RoutingStore(
+    documentDbClient(),
+    {
+      needs: requiredEnv(ENV.needsTable),
+      counters: requiredEnv(ENV.countersTable),
+    },
+    options.audit,
+  );
 }
 
 export function routingSettings(): RoutingSettings {

@@ -22,6 +22,7 @@
  * De-duplication of deliveries (one webhook-id, one answer) is the caller's: it claims the id before
  * calling this (in progress → done). Pure module: the store and the workflow are ports.
  */
+import type { DisclosureAudit } from './audit';
 import type { BankEvent } from './bank-events';
 import type { NeedRecord } from './need-record';
 import type { LocalizedText } from './problem';
@@ -38,7 +39,7 @@ export interface BankAnswerStore {
     need: NeedRecord,
     transition: ReferralTransition,
     now: Date,
-    audit: Record<string, unknown> | undefined,
+    audit: DisclosureAudit | undefined,
     taskToken: string | undefined,
   ): Promise<'written' | 'condition_failed'>;
   recordLateAnswer(referral: Referral, need: NeedRecord, event: unknown, counters: Record<string, number>, now: Date): Promise<void>;
@@ -134,7 +135,7 @@ export async function answerBankEvent(deps: BankAnswerDeps, bankId: string, even
     }
 
     // Rule 5.
-    const audit = transition.disclose ? disclosureAudit(bankId, referral.referralId, now, 'acceptance') : undefined;
+    const audit = transition.disclose ? disclosureAudit(need.needId, bankId, referral.referralId, now, 'acceptance') : undefined;
     const written = await store.applyTransition(referral, need, transition, now, audit, token);
     if (written === 'condition_failed') continue;
 
@@ -150,13 +151,15 @@ async function resume(deps: BankAnswerDeps, referralId: string, taskToken: strin
   if ((await deps.workflow.resume(taskToken, answer)) === 'resumed') await deps.store.completeResume(referralId, taskToken);
 }
 
-/** The audit record of contact details disclosed to a bank. */
-export function disclosureAudit(bankId: string, referralId: string, at: Date, occasion: 'acceptance' | 'redelivery') {
+/** The audit record of contact details disclosed to a bank: which fields, never their values. */
+export function disclosureAudit(needId: string, bankId: string, referralId: string, at: Date, occasion: 'acceptance' | 'redelivery'): DisclosureAudit {
   return {
+    kind: 'disclosure',
+    at: at.toISOString(),
+    needId,
     bankId,
     referralId,
     occasion,
     disclosed: ['enterprise.name', 'enterprise.creditCode', 'contact.name', 'contact.mobile'],
-    at: at.toISOString(),
   };
 }

@@ -186,14 +186,15 @@ describe('referral workflow', () => {
       mediumLongTermLoans: expect.any(Number),
       disbursed: expect.any(Number),
     });
+    // The disclosure is audited in the append-only audit table, in the need's partition.
     const { Items } = await db.send(
       new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-        TableName: runtime.tableNames.needs,
+        TableName: runtime.tables.find((name) => name.startsWith('DataAudit'))!,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `AUDIT#${need.needId}` },
+        ExpressionAttributeValues: { ':pk': `NEED#${need.needId}` },
       }),
     );
-    expect(Items).toEqual([expect.objectContaining({ bankId: bank.bankId, referralId })]);
+    expect(Items).toEqual([expect.objectContaining({ kind: 'disclosure', occasion: 'acceptance', bankId: bank.bankId, referralId })]);
     // The enterprise may declare a new need once this one is granted.
     const again = await fetch(`${runtime.url}/v1/needs`, {
       method: 'POST',
@@ -380,6 +381,13 @@ describe('bank events endpoint', () => {
     expect(kept).toContain(referralId);
     expect(kept).not.toContain(need.submission.contact.mobile);
     expect(kept).not.toContain(need.submission.enterprise.creditCode);
+    // Both disclosures are audited in the append-only audit table: the acceptance and its replay, fields named, no values.
+    const auditTable = runtime.tables.find((name) => name.startsWith('DataAudit'))!;
+    const { Items: audits = [] } = await db.send(new ScanCommand({ TableName: auditTable }));
+    const disclosures = audits.filter((a) => a.needId === need.needId && a.kind === 'disclosure');
+    expect(disclosures.map((a) => a.occasion).sort()).toEqual(['acceptance', 'redelivery']);
+    expect(disclosures.every((a) => a.pk === `NEED#${need.needId}` && a.bankId === bank.bankId)).toBe(true);
+    expect(JSON.stringify(disclosures)).not.toContain(need.submission.contact.mobile);
     // A second, distinct acceptance is a conflict, not a second state change.
     expect((await banks.send(bank.bankId, 'referral.accepted', { referralId })).status).toBe(409);
     const accepted = (await status(need.needId, need.trackingToken)).timeline.filter((e) => e.status === 'accepted');
