@@ -1,6 +1,8 @@
 // Least privilege on the tables: every grant is derived from lib/routes.ts; report-download cannot
 // read the needs table (it appends audit records only); functions that touch only some keys carry
 // the IAM condition dynamodb:LeadingKeys, and the keys their code uses fit it.
+import { disclosureAudit } from '../../shared/domain/bank-answers';
+import { calendarKey } from '../../shared/adapters/calendar';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +148,12 @@ describe('LeadingKeys', () => {
     expect(matches(keys('submit-need', 'needs'), openNeedClaimKey('9133010652601815X8').pk)).toBe(true);
     expect(matches(keys('rollup-coverage', 'needs'), bankKey('any-bank').pk)).toBe(true);
     expect(matches(keys('rollup-coverage', 'needs'), needKey(id).pk)).toBe(false);
+    // The roll-up reads the loaded holiday arrangements for its calendar-coverage metric.
+    expect(matches(keys('rollup-coverage', 'needs'), calendarKey(2027).pk)).toBe(true);
+    // The bank webhook appends disclosures to the need's audit partition, and nothing else there.
+    const disclosureRecord = disclosureAudit(id, 'bank-a', 'ref-1', new Date(), 'acceptance');
+    expect(matches(keys('bank-webhook', 'audit'), auditPartition(disclosureRecord))).toBe(true);
+    expect(matches(keys('bank-webhook', 'audit'), 'REPORT_DOWNLOADS#2026-12')).toBe(false);
     const download: AuditRecord = { kind: 'report-download', at: new Date().toISOString(), who: 's', jurisdiction: '440000', what: 'reports/x.json' };
     expect(matches(keys('report-download', 'audit'), auditPartition(download))).toBe(true);
     const erasure: AuditRecord = { kind: 'personal-data-erased', at: new Date().toISOString(), needId: id, erased: ['contact.name'], retentionDays: 180 };
