@@ -17,14 +17,13 @@ import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../loc
 import { writeRuntimeInfo } from '../../local/runtime-info';
 import { schedulesFromTemplate } from '../../local/schedules';
 import { LOCAL_CDK_OUT, type CfnTemplate } from '../../local/synth';
-import type { BankInput } from '../../shared/domain/bank';
 import { classifyDeadLetter } from '../../shared/domain/dead-letters';
 import { createNeedRecord } from '../../shared/domain/need-record';
 import { needSubmissionSchema } from '../../shared/domain/need';
 import { DynamoNeedRepository } from '../../shared/adapters/need-repository';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { validSubmission } from '../support/needs';
-import { TestBanks } from '../support/test-banks';
+import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 import { eventually } from '../support/aws-emulator';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-dlq-'));
@@ -68,17 +67,6 @@ async function startBanks(rt: LocalRuntime) {
   return testBanks;
 }
 
-const product = {
-  productId: 'sme-loan',
-  nameZh: '小微企业贷',
-  nameEn: 'SME loan',
-  guarantees: ['credit', 'collateral'],
-  minAmountYuan: 10_000,
-  maxAmountYuan: 5_000_000,
-  minTermMonths: 1,
-  maxTermMonths: 60,
-} satisfies BankInput['products'][number];
-
 /** A bank serving only this county, which never answers within the tests (30 working days). */
 async function silentBankFor(county: string) {
   return banks.add({
@@ -86,7 +74,7 @@ async function silentBankFor(county: string) {
     nameZh: '测试银行',
     nameEn: 'Test Bank',
     divisions: [county],
-    products: [product],
+    products: [SME_LOAN_PRODUCT],
     capacity: 10,
     deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
   });
@@ -96,6 +84,14 @@ async function silentBankFor(county: string) {
 let countyIndex = 0;
 const COUNTIES = ['330102', '330105', '330108', '330109', '330110'];
 const nextCounty = () => COUNTIES[countyIndex++]!;
+
+/** A need in a county of its own, served by a silent bank, written while start-routing does `startRouting`. */
+async function needWhile(startRouting: typeof faults.startRouting, minutesAgo = 0): Promise<string> {
+  const county = nextCounty();
+  await silentBankFor(county);
+  faults.startRouting = startRouting;
+  return writeNeed(county, minutesAgo);
+}
 
 /** A need as submit-need writes it, submitted `minutesAgo` minutes ago (the pipe sees it now). */
 async function writeNeed(county: string, minutesAgo: number): Promise<string> {
@@ -177,10 +173,7 @@ describe('the routing sweeper', () => {
 describe('the pipe’s dead-letter queue', () => {
   it('gets the batch start-routing keeps failing on; the redrive command starts routing for its needs and empties it', async () => {
     const queue = queueNamed('ReferralStartRoutingDeadLetters');
-    const county = nextCounty();
-    await silentBankFor(county);
-    faults.startRouting = 'fail';
-    const needId = await writeNeed(county, 0);
+    const needId = await needWhile('fail');
     await eventually(() => (runtime.sqs.depth(queue) === 1 ? true : undefined), 20_000);
     faults.startRouting = 'normal';
     expect(execution(runtime, needId)).toBeUndefined();
@@ -201,10 +194,7 @@ describe('the pipe’s dead-letter queue', () => {
 
   it('redrives a batch the stream no longer holds by the needs still submitted in its arrival window', async () => {
     const queue = queueNamed('ReferralStartRoutingDeadLetters');
-    const county = nextCounty();
-    await silentBankFor(county);
-    faults.startRouting = 'drop';
-    const needId = await writeNeed(county, 0);
+    const needId = await needWhile('drop');
     await runtime.streams.drain();
     faults.startRouting = 'normal';
     // What Pipes wrote about a shard the stream no longer has (closed and trimmed after 24 hours).

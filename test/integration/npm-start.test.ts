@@ -1,12 +1,12 @@
 // `npm start` as a user runs it: prints its URLs when ready, keeps data across restarts in
 // SMEFIN_DATA_DIR, and stops every child process (DynamoDB Local's Java too) on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
 import { validSubmission } from '../support/needs';
+import { startNpmStart, stopNpmStart } from '../support/npm-start';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -20,27 +20,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function start(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, PORT: String(port), SMEFIN_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes('Press Ctrl-C')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not become ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
+const start = (port: number) => startNpmStart({ port, dataDir });
+const stop = stopNpmStart;
 
 describe('npm start', () => {
   it('serves, persists across a restart, and leaves no Java process behind', async () => {

@@ -1,7 +1,7 @@
 // `npm start` keeps its data across a restart but its Step Functions executions live in memory: the
 // routing of a need that was waiting for a bank must resume when `npm start` comes back (the
 // routing sweeper's `lost` sweep at start). Two real `npm start` processes on one data folder.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -11,37 +11,22 @@ import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-
 import { readRuntimeInfo } from '../../local/runtime-info';
 import { executionArn } from '../../shared/adapters/workflow';
 import { validSubmission } from '../support/needs';
+import { startNpmStart, stopNpmStart } from '../support/npm-start';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-resume-'));
 const children: ChildProcess[] = [];
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) await stop(child);
+  for (const child of children) await stopNpmStart(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// Long simulated days: the silent bank's deadline cannot pass while the test runs.
 async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    // Long simulated days: the silent bank's deadline cannot pass while the test runs.
-    env: { ...process.env, PORT: String(port), SMEFIN_DATA_DIR: dataDir, SMEFIN_DAY_SECONDS: '3600', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child } = await startNpmStart({ port, dataDir, env: { SMEFIN_DAY_SECONDS: '3600' }, readyWithinMs: 120_000 });
   children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Press Ctrl-C')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not become ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
   return child;
 }
-
-function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
+const stop = stopNpmStart;
 
 async function executionStatus(needId: string): Promise<string | undefined> {
   const info = readRuntimeInfo(dataDir)!;
