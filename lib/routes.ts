@@ -103,6 +103,9 @@ export const FUNCTIONS = {
     entry: 'functions/routing-sweeper/index.ts',
     description: 'Scheduled (every 10 minutes): starts the routing workflow of needs whose workflow never started',
     tables: { needs: 'read' },
+    // Queries the byStatus index (partition key itemType) for needs, and reads nothing else.
+    leadingKeys: { needs: ['need'] },
+    indexes: { needs: ['byStatus'] },
     workflow: 'start',
     timeoutSeconds: 60,
   },

@@ -236,4 +236,18 @@ describe('the routing sweeper', () => {
       .filter((action) => action.startsWith('states:'));
     expect(actions.sort()).toEqual(['states:DescribeExecution', 'states:StartExecution']);
   });
+
+  it('may read the needs table only through the byStatus index, and only its need keys', () => {
+    const { stack, resources } = prod();
+    const role = stack.getLogicalId(stack.functions.byName['routing-sweeper'].role!.node.defaultChild as never);
+    const needs = Object.keys(resources).find((id) => id.startsWith('DataNeeds'))!;
+    const statements = ofType(resources, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toHaveLength(1);
+    expect([statements[0]!.Action].flat()).not.toContain('dynamodb:Scan');
+    expect(statements[0]!.Resource).toEqual([getAtt(needs, 'Arn'), { 'Fn::Join': ['', [getAtt(needs, 'Arn'), `/index/${NEEDS_BY_STATUS_INDEX}`]] }]);
+    expect(statements[0]!.Condition).toMatchObject({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['need'] } });
+  });
 });
