@@ -70,61 +70,12 @@ class World {
     this.history.push(initial.stage);
   }
 
-  private apply(update: Partial<Referral>, remove: (keyof Referral)[] = []) {
+  apply(update: Partial<Referral>, remove: (keyof Referral)[] = []) {
     this.referral = { ...this.referral, ...structuredClone(update) };
     for (const key of remove) delete this.referral[key];
   }
 
-  store: BankAnswerStore & RoutingPort = this.makeStore();
-
-  private makeStore(): BankAnswerStore & RoutingPort {
-    const world = this;
-    return {
-      async getReferral() {
-        return structuredClone(world.referral);
-      },
-      async getNeed() {
-        return need;
-      },
-      async applyTransition(_r: Referral, _n: NeedRecord, t: ReferralTransition, _now: Date, _audit: unknown, token: string | undefined) {
-        const r = world.referral;
-        if (r.stage !== t.fromStage) return 'condition_failed';
-        if (t.resumesWorkflow && (r.taskToken !== token || r.resumePending)) return 'condition_failed';
-
-        world.apply({ ...t.referralUpdate, stage: t.toStage, ...(t.resumesWorkflow ? { resumePending: true } : {}) });
-        world.history.push(t.toStage);
-        for (const [k, v] of Object.entries(t.counters)) world.counters[k] = (world.counters[k] ?? 0) + v;
-        return 'written';
-      },
-      async recordLateAnswer(_r: Referral, _n: NeedRecord, _e: unknown, counters: Record<string, number>) {
-        world.lateAnswers++;
-        for (const [k, v] of Object.entries(counters)) world.counters[k] = (world.counters[k] ?? 0) + v;
-      },
-      async completeResume(_id: string, token: string) {
-        if (world.referral.taskToken === token) world.apply({}, ['taskToken', 'waitingFor', 'resumePending']);
-      },
-      async expireReferral(_r: Referral, _n: NeedRecord, step: 'offer' | 'decision') {
-        const waiting = step === 'offer' ? 'offered' : 'accepted';
-        if (world.referral.stage !== waiting || world.referral.resumePending) return 'condition_failed';
-        world.apply({ stage: 'expired' }, ['taskToken', 'waitingFor']);
-        world.history.push('expired');
-        return 'written';
-      },
-      async releaseWait(_id: string, step: 'offer' | 'decision') {
-        const waiting = step === 'offer' ? 'offered' : 'accepted';
-        if (world.referral.stage !== waiting || world.referral.resumePending) return 'condition_failed';
-        world.apply({}, ['taskToken', 'waitingFor']);
-        return 'written';
-      },
-      listBanks: async () => [],
-      negativeEntries: async () => [],
-      recordScreening: async () => undefined,
-      createReferral: async () => 'written' as const,
-      escalate: async () => undefined,
-      recordFailure: async () => undefined,
-      skipReferral: async () => 'written' as const,
-    };
-  }
+  store: BankAnswerStore & RoutingPort = storeOf(this);
 
   /** The workflow moves to the decision wait: referral-wait saves the new token (conditional on the stage). */
   enterDecisionWait() {
@@ -154,6 +105,56 @@ class World {
 }
 
 type BankAnswerStore = Parameters<typeof answerBankEvent>[0]['store'];
+
+/** The store with DynamoDB's conditional-write semantics, over the world's one referral item. */
+function storeOf(world: World): BankAnswerStore & RoutingPort {
+  return {
+    async getReferral() {
+      return structuredClone(world.referral);
+    },
+    async getNeed() {
+      return need;
+    },
+    async applyTransition(_r: Referral, _n: NeedRecord, t: ReferralTransition, _now: Date, _audit: unknown, token: string | undefined) {
+      const r = world.referral;
+      if (r.stage !== t.fromStage) return 'condition_failed';
+      if (t.resumesWorkflow && (r.taskToken !== token || r.resumePending)) return 'condition_failed';
+
+      world.apply({ ...t.referralUpdate, stage: t.toStage, ...(t.resumesWorkflow ? { resumePending: true } : {}) });
+      world.history.push(t.toStage);
+      for (const [k, v] of Object.entries(t.counters)) world.counters[k] = (world.counters[k] ?? 0) + v;
+      return 'written';
+    },
+    async recordLateAnswer(_r: Referral, _n: NeedRecord, _e: unknown, counters: Record<string, number>) {
+      world.lateAnswers++;
+      for (const [k, v] of Object.entries(counters)) world.counters[k] = (world.counters[k] ?? 0) + v;
+    },
+    async completeResume(_id: string, token: string) {
+      if (world.referral.taskToken === token) world.apply({}, ['taskToken', 'waitingFor', 'resumePending']);
+    },
+    async expireReferral(_r: Referral, _n: NeedRecord, step: 'offer' | 'decision') {
+      const waiting = step === 'offer' ? 'offered' : 'accepted';
+      if (world.referral.stage !== waiting || world.referral.resumePending) return 'condition_failed';
+      world.apply({ stage: 'expired' }, ['taskToken', 'waitingFor']);
+      world.history.push('expired');
+      return 'written';
+    },
+    async releaseWait(_id: string, step: 'offer' | 'decision') {
+      const waiting = step === 'offer' ? 'offered' : 'accepted';
+      if (world.referral.stage !== waiting || world.referral.resumePending) return 'condition_failed';
+      world.apply({}, ['taskToken', 'waitingFor']);
+      return 'written';
+    },
+    listBanks: async () => [],
+    negativeEntries: async () => [],
+    recordScreening: async () => undefined,
+    createReferral: async () => 'written' as const,
+    escalate: async () => undefined,
+    recordFailure: async () => undefined,
+    skipReferral: async () => 'written' as const,
+  };
+}
+
 
 const deps = (world: World): BankAnswerDeps => ({ store: world.store, workflow: world.workflow, timeScale: 1 });
 

@@ -539,7 +539,7 @@ describe('bank events endpoint', () => {
   it('a deadline moved later (a holiday arrangement loaded) does not fire early: the workflow waits on and the answer is in time', async () => {
     const county = '360104';
     const bank = await banks.add(testBank(county)); // 1 working day: a second or three here
-    const need = await submit(county);
+    await submit(county);
     const offer = await banks.nextOffer(bank.bankId);
     const referralId = offer.body.data.referralId as string;
     const before = await store.getReferral(referralId);
