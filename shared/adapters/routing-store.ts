@@ -81,24 +81,31 @@ export class RoutingStore {
   }
 
   async listBanks(): Promise<BankState[]> {
-    const states: BankState[] = [];
+    return (await this.queryPartition('BANKS', true)).map((item) => ({
+      bank: item.bank as Bank,
+      openReferrals: Number(item.openReferrals ?? 0),
+      lastOfferedAt: item.lastOfferedAt as string | undefined,
+    }));
+  }
+
+  /** Every item of a partition of the needs table, page by page. */
+  private async queryPartition(pk: string, consistent: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tables.needs,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'BANKS' },
-          ConsistentRead: true,
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: consistent,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        states.push({ bank: item.bank as Bank, openReferrals: Number(item.openReferrals ?? 0), lastOfferedAt: item.lastOfferedAt as string | undefined });
-      }
+      items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return states;
+    return items;
   }
 
   async getBank(bankId: string): Promise<Bank | undefined> {
@@ -452,21 +459,7 @@ export class RoutingStore {
 
   /** Open referrals whose deadline is provisional. */
   async provisionalReferralIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.needs,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PROVISIONAL_DEADLINES_PARTITION },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item.referralId));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return ids;
+    return (await this.queryPartition(PROVISIONAL_DEADLINES_PARTITION, false)).map((item) => String(item.referralId));
   }
 
   /** A recomputed offer deadline, while the referral still waits for the offer's answer. */

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_2027 } from '../support/holidays';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { ENV } from '../../shared/domain/environment';
-import { workingDayDeadline, type HolidayArrangement } from '../../shared/domain/holiday-calendar';
-import { shiftDay } from '../../shared/domain/working-days';
+import { workingDayDeadline } from '../../shared/domain/holiday-calendar';
 import { calendarKey, calendarOf, tableCalendarSource } from '../../shared/adapters/calendar';
 import { PROVISIONAL_DEADLINES_PARTITION, referralKey } from '../../shared/adapters/routing-store';
 import { writeRuntimeInfo } from '../../local/runtime-info';
@@ -25,27 +25,7 @@ const db = DynamoDBDocumentClient.from(
 );
 let dataDir: string;
 
-const days = (from: string, to: string) => {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = shiftDay(d, 1)) out.push(d);
-  return out;
-};
 
-/** A 2027 arrangement for this test only (shaped like a State Council notice; not real data). */
-const TEST_2027: HolidayArrangement = {
-  year: 2027,
-  source: { title: '测试用安排 / test fixture', document: 'test' },
-  holidays: Object.fromEntries([
-    ...days('2027-01-01', '2027-01-03').map((d) => [d, '元旦']),
-    ...days('2027-02-05', '2027-02-13').map((d) => [d, '春节']),
-    ...days('2027-04-03', '2027-04-05').map((d) => [d, '清明']),
-    ...days('2027-05-01', '2027-05-05').map((d) => [d, '劳动节']),
-    ...days('2027-06-09', '2027-06-11').map((d) => [d, '端午']),
-    ...days('2027-09-15', '2027-09-17').map((d) => [d, '中秋']),
-    ...days('2027-10-01', '2027-10-07').map((d) => [d, '国庆节']),
-  ]),
-  workdays: { '2027-02-20': '春节' },
-};
 
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-calendar-cli-'));

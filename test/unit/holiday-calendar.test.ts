@@ -4,6 +4,7 @@
 // arrangement replacing the law, the coverage left, and the recompute of open provisional deadlines.
 import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { describe, expect, it } from 'vitest';
+import { daysBetween, TEST_2027 } from '../support/holidays';
 import {
   coverageWarning,
   holidayArrangementSchema,
@@ -12,7 +13,6 @@ import {
   officialCoverageDaysLeft,
   statutoryArrangement,
   workingDayDeadline,
-  type HolidayArrangement,
 } from '../../shared/domain/holiday-calendar';
 import type { Referral } from '../../shared/domain/referral';
 import { provisionalYearsOf } from '../../shared/domain/report';
@@ -21,27 +21,7 @@ import { addWorkingDays, shiftDay, weekdayCalendar } from '../../shared/domain/w
 import { BUNDLED_ARRANGEMENTS, calendarOf } from '../../shared/adapters/calendar';
 import { lunarDates } from '../../shared/adapters/lunar';
 
-const days = (from: string, to: string) => {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = shiftDay(d, 1)) out.push(d);
-  return out;
-};
 
-/** A 2027 arrangement for the tests only (the shape of a State Council notice; not real data). */
-const TEST_2027: HolidayArrangement = holidayArrangementSchema.parse({
-  year: 2027,
-  source: { title: '测试用安排 / test fixture' },
-  holidays: Object.fromEntries([
-    ...days('2027-01-01', '2027-01-03').map((d) => [d, '元旦']),
-    ...days('2027-02-05', '2027-02-13').map((d) => [d, '春节']),
-    ...days('2027-04-03', '2027-04-05').map((d) => [d, '清明']),
-    ...days('2027-05-01', '2027-05-05').map((d) => [d, '劳动节']),
-    ...days('2027-06-09', '2027-06-11').map((d) => [d, '端午']),
-    ...days('2027-09-15', '2027-09-17').map((d) => [d, '中秋']),
-    ...days('2027-10-01', '2027-10-07').map((d) => [d, '国庆节']),
-  ]),
-  workdays: { '2027-02-20': '春节', '2027-09-26': '国庆节', '2027-10-09': '国庆节' },
-});
 
 describe('the bundled arrangements', () => {
   it('parse, one per year, 2020–2026, each with its source notice', () => {
@@ -52,7 +32,7 @@ describe('the bundled arrangements', () => {
   it('agree day by day with chinese-days, which seeded them', () => {
     const calendar = calendarOf();
     const data = chineseDays as { holidays: Record<string, string>; workdays: Record<string, string> };
-    for (const d of days('2020-01-01', '2026-12-31')) {
+    for (const d of daysBetween('2020-01-01', '2026-12-31')) {
       const expected = d in data.workdays ? true : d in data.holidays ? false : weekdayCalendar.isWorkday(d);
       expect([d, calendar.isWorkday(d)]).toEqual([d, expected]);
     }
