@@ -32,6 +32,27 @@ export interface StageConfig {
   routingSweepAfterMinutes?: number;
   /** E-mail address or https:// URL subscribed to the operators' alarm topic (optional). */
   operatorsEndpoint?: string;
+  /** How officials sign in: any OpenID Connect issuer, verified by the API's Lambda authorizer. */
+  identity?: IdentityConfig;
+  /** The web pages' custom domain (required in aws-cn, where CloudFront serves only an ICP-registered domain). */
+  webDomain?: { domainName: string; certificateArn: string };
+}
+
+/**
+ * Officials' identity per stage (issue 7). Cognito is just another issuer: with `cognitoUserPool`
+ * (aws partition only) the stack creates a user pool and uses it as `oidcIssuer`.
+ */
+export interface IdentityConfig {
+  /** The issuer (`iss`), https; its discovery document gives the JWKS. Required unless `cognitoUserPool`. */
+  oidcIssuer?: string;
+  /** Accepted audiences (`aud`, or Cognito's `client_id` on access tokens): the pages' client id. */
+  oidcAudience?: string;
+  /** Claim holding the role (`regulator`, `task_force`, `admin`); default `custom:role`. */
+  roleClaim?: string;
+  /** Claim holding the jurisdiction (a division code); default `custom:jurisdiction`. */
+  jurisdictionClaim?: string;
+  /** aws partition only: a Cognito user pool as the issuer (refused in aws-cn, where Cognito is not offered). */
+  cognitoUserPool?: boolean;
 }
 
 export const STAGES: Record<string, StageConfig> = {

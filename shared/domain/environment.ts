@@ -29,6 +29,15 @@ export const ENV = {
   suppressionThreshold: 'SUPPRESSION_THRESHOLD',
   /** Seconds the functions cache the operator-loaded holiday arrangements (default 300). */
   calendarCacheSeconds: 'CALENDAR_CACHE_SECONDS',
+  /** The officials' OpenID Connect issuer (`iss`); the Lambda authorizer fetches its JWKS through discovery. */
+  oidcIssuer: 'OIDC_ISSUER',
+  /** Accepted token audiences, comma-separated (the pages' client id). */
+  oidcAudience: 'OIDC_AUDIENCE',
+  /** The claim names of the role and the jurisdiction (defaults `custom:role`, `custom:jurisdiction`). */
+  oidcRoleClaim: 'OIDC_ROLE_CLAIM',
+  oidcJurisdictionClaim: 'OIDC_JURISDICTION_CLAIM',
+  /** `false` where Lambda active tracing is not offered (aws-cn): Powertools Tracer off. */
+  tracingEnabled: 'POWERTOOLS_TRACE_ENABLED',
   /** `true` where the S3 endpoint needs path-style addressing (the local S3 emulator). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;
