@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../lib/routes';
+import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../shared/domain/claims';
 import { ENV } from '../shared/domain/environment';
 import {
   GATEWAY_ANSWERS,
@@ -151,8 +152,10 @@ export function toProxyEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      // As the Cognito user pool authorizer passes them: claims as strings.
-      authorizer: claims ? { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])) } : null,
+      // As a Lambda authorizer passes its context: the caller's sub, role and jurisdiction.
+      authorizer: claims
+        ? { principalId: String(claims.sub), sub: String(claims.sub), role: String(claims[ROLE_CLAIM]), jurisdiction: String(claims[JURISDICTION_CLAIM]) }
+        : null,
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: req.method ?? 'GET',
       path: `/api${url.pathname}`,

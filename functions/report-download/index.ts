@@ -1,9 +1,8 @@
 // GET /v1/reports/{period}/{divisionCode}?format=json|csv|xlsx|html&edition=full|public — a link to
 // the report valid five minutes (302), within the caller's jurisdiction only; every download audited.
-import { regulatorFromClaims } from '../../shared/domain/claims';
-import { canAccess } from '../../shared/domain/jurisdiction';
 import { isPeriodId } from '../../shared/domain/report';
 import { reportKey } from '../../shared/domain/rollup';
+import { requireAccess } from '../../shared/adapters/access';
 import { auditLog } from '../../shared/adapters/audit-log';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
@@ -15,8 +14,6 @@ const audit = auditLog();
 export const LINK_SECONDS = 300;
 
 async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
-  const regulator = regulatorFromClaims(event.requestContext.authorizer?.claims as Record<string, unknown> | undefined);
-  if (!regulator) return problemFor(event, 'forbidden', { zh: '需要监管人员身份', en: 'A regulator account is required' });
   const period = event.pathParameters?.period ?? '';
   const division = event.pathParameters?.divisionCode ?? '';
   const format = (event.queryStringParameters?.format ?? 'json') as ReportFormat;
@@ -28,12 +25,9 @@ async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
     ...(edition === 'full' || edition === 'public' ? [] : [{ pointer: '', code: 'edition.invalid', message: { zh: '版本应为 full 或 public', en: 'edition must be full or public' } }]),
   ];
   if (errors.length > 0) return problemFor(event, 'validation', { zh: '请求参数有误', en: 'Invalid parameters' }, { errors });
-  if (!canAccess(regulator.jurisdiction, division)) {
-    return problemFor(event, 'forbidden', {
-      zh: '该报告不在您的辖区范围内',
-      en: 'This report is outside your jurisdiction',
-    });
-  }
+  const access = requireAccess(event, 'reports.read', division, { zh: '该报告不在您的辖区范围内', en: 'This report is outside your jurisdiction' });
+  if (!access.ok) return access.response;
+  const regulator = access.caller;
   const key = `${reportKey(period, division, edition as 'full' | 'public')}.${format}`;
   if (!(await store.exists(key))) return problemFor(event, 'notFound', { zh: '该报告尚未生成', en: 'This report has not been produced' });
   const now = new Date();

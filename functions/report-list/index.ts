@@ -1,17 +1,19 @@
 // GET /v1/reports?period=2026-11 — the reports of a period that the calling regulator may see.
-import { regulatorFromClaims } from '../../shared/domain/claims';
-import { canAccess } from '../../shared/domain/jurisdiction';
 import { isPeriodId } from '../../shared/domain/report';
-import { json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { filterPermitted, requireAccess } from '../../shared/adapters/access';
+import { callerOf, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS } from '../../shared/adapters/report-render';
 import { reportStore } from '../../shared/adapters/report-store';
 
 const store = reportStore();
+const REGULATOR_REQUIRED = { zh: '需要监管人员身份', en: 'A regulator account is required' };
 
 async function reportListHandler(event: HttpEvent): Promise<HttpResult> {
-  const regulator = regulatorFromClaims(event.requestContext.authorizer?.claims as Record<string, unknown> | undefined);
-  if (!regulator) return problemFor(event, 'forbidden', { zh: '需要监管人员身份', en: 'A regulator account is required' });
+  // A regulator who may read the reports of their own jurisdiction lists what lies within it.
+  const access = requireAccess(event, 'reports.read', callerOf(event)?.jurisdiction ?? '', REGULATOR_REQUIRED);
+  if (!access.ok) return access.response;
+  const regulator = access.caller;
   const period = event.queryStringParameters?.period ?? '';
   if (!isPeriodId(period)) {
     return problemFor(
@@ -31,8 +33,9 @@ async function reportListHandler(event: HttpEvent): Promise<HttpResult> {
   }
   const index = await store.getIndex(period);
   if (!index) return problemFor(event, 'notFound', { zh: '该报告期尚未生成报告', en: 'No reports for this period yet' });
+  const visible = new Set(filterPermitted(regulator, 'reports.read', `reports/${period}`, index.map((entry) => entry.code)));
   const reports = index
-    .filter((entry) => canAccess(regulator.jurisdiction, entry.code))
+    .filter((entry) => visible.has(entry.code))
     .map((entry) => ({
       division: entry,
       links: Object.fromEntries(REPORT_FORMATS.map((format) => [format, `/v1/reports/${period}/${entry.code}?format=${format}`])),

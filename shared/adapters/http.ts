@@ -1,4 +1,5 @@
 // The HTTP edge of the Lambda handlers: API Gateway (REST, proxy integration) events in, responses out.
+import type { Caller } from '../domain/authorization';
 import { ENV } from '../domain/environment';
 import { hasLoneSurrogate } from '../domain/text';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -143,4 +144,16 @@ export function readJsonBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): BodyR
       }),
     };
   }
+}
+
+/**
+ * The official behind the request, as the API's Lambda authorizer passed them in its context
+ * (`sub`, `role`, `jurisdiction`): functions never read tokens. Undefined without that context.
+ * What they may do is decided by shared/domain/authorization.ts.
+ */
+export function callerOf(event: HttpEvent): Caller | undefined {
+  const context = (event.requestContext.authorizer ?? {}) as Record<string, unknown>;
+  const { sub, role, jurisdiction } = context;
+  if (typeof sub !== 'string' || sub === '' || typeof role !== 'string' || typeof jurisdiction !== 'string') return undefined;
+  return { subject: sub, role, jurisdiction };
 }

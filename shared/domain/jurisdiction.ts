@@ -1,12 +1,13 @@
 /**
- * Who may see which report: the one place where jurisdiction is decided.
+ * The jurisdiction tree: which divisions lie within an official's jurisdiction. Who may do what
+ * there is decided in one place, {@link ./authorization.ts}, on top of these relations.
  *
  * Rules:
- * - A jurisdiction is the `jurisdiction` claim of a regulator's token: a current division code,
+ * - A jurisdiction is the jurisdiction claim of an official's token: a current division code,
  *   `000000` for national. Anything else (unknown, placeholder such as 110100 or 419000, a
- *   development zone, a retired code, an alias such as 620201, full-width digits, spaces) sees nothing.
- * - A regulator sees its own division and everything below it in the roll-up tree, nothing else:
- *   not its parent, not its siblings. Municipality districts are below the municipality
+ *   development zone, a retired code, an alias such as 620201, full-width digits, spaces) is none.
+ * - Within a jurisdiction are its own division and everything below it in the roll-up tree, nothing
+ *   else: not its parent, not its siblings. Municipality districts are below the municipality
  *   (110101 under 110000), province-administered units below the province (419001 under 410000),
  *   and the four prefecture-level cities without counties are one division at two levels (441900).
  * - Report codes are exact canonical codes too: retired county codes ({@link RETIRED_COUNTIES}) are
@@ -20,9 +21,9 @@ import { RETIRED_COUNTIES, UNKNOWN_DIVISION, type RetiredCounty } from './rollup
 
 const SIX_DIGITS = /^\d{6}$/;
 
-/** A current division code exactly as stored (no aliases, no normalisation). */
-function isCurrentDivision(code: string): boolean {
-  return SIX_DIGITS.test(code) && findDivision(code)?.code === code;
+/** A current division code exactly as stored (no aliases, no normalisation): what a jurisdiction may be. */
+export function isJurisdiction(code: unknown): code is string {
+  return typeof code === 'string' && SIX_DIGITS.test(code) && findDivision(code)?.code === code;
 }
 
 /**
@@ -34,9 +35,9 @@ export function ancestry(code: string, retired: Readonly<Record<string, RetiredC
   if (code === UNKNOWN_DIVISION.code) return [code, NATIONAL.code];
   let start = code;
   const path: string[] = [];
-  if (!isCurrentDivision(code)) {
+  if (!isJurisdiction(code)) {
     const entry = Object.hasOwn(retired, code) ? retired[code] : undefined;
-    if (!entry || !isCurrentDivision(entry.parent)) return undefined;
+    if (!entry || !isJurisdiction(entry.parent)) return undefined;
     path.push(code);
     start = entry.parent;
   }
@@ -44,17 +45,12 @@ export function ancestry(code: string, retired: Readonly<Record<string, RetiredC
   return path;
 }
 
-/** Whether a regulator with `jurisdiction` may see the report of `division`. */
-export function canAccess(jurisdiction: string, division: string, retired: Readonly<Record<string, RetiredCounty>> = RETIRED_COUNTIES): boolean {
-  if (typeof jurisdiction !== 'string' || typeof division !== 'string' || !isCurrentDivision(jurisdiction)) return false;
+/**
+ * Whether the report code `division` lies within `jurisdiction` (its own division or below, retired
+ * counties under their old parent, the unknown bucket under national only). Decides no access by
+ * itself: see `authorize` in ./authorization.ts.
+ */
+export function isWithin(jurisdiction: string, division: string, retired: Readonly<Record<string, RetiredCounty>> = RETIRED_COUNTIES): boolean {
+  if (!isJurisdiction(jurisdiction) || typeof division !== 'string') return false;
   return ancestry(division, retired)?.includes(jurisdiction) ?? false;
-}
-
-/** The codes among `divisionCodes` the regulator may see, in the given order, without duplicates. */
-export function visibleReports(
-  jurisdiction: string,
-  divisionCodes: Iterable<string>,
-  retired: Readonly<Record<string, RetiredCounty>> = RETIRED_COUNTIES,
-): string[] {
-  return [...new Set(divisionCodes)].filter((code) => canAccess(jurisdiction, code, retired));
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { divisionPicker, parentOf } from '../../shared/domain/divisions';
-import { ancestry, canAccess, visibleReports } from '../../shared/domain/jurisdiction';
+import { ancestry, isJurisdiction, isWithin } from '../../shared/domain/jurisdiction';
 import { UNKNOWN_DIVISION } from '../../shared/domain/rollup';
 
 // The matrix: each regulator level × own, child, sibling, parent (and further relatives).
@@ -73,14 +73,14 @@ const MATRIX: Row[] = [
   ['33', '330106', false, 'prefix is not a jurisdiction'],
 ];
 
-describe('canAccess: the jurisdiction matrix', () => {
+describe('isWithin: the jurisdiction matrix', () => {
   it.each(MATRIX)('%s → %s: %s (%s)', (jurisdiction, division, expected) => {
-    expect(canAccess(jurisdiction, division)).toBe(expected);
+    expect(isWithin(jurisdiction, division)).toBe(expected);
   });
 
   it('refuses non-strings', () => {
-    expect(canAccess(undefined as unknown as string, '330106')).toBe(false);
-    expect(canAccess('330000', null as unknown as string)).toBe(false);
+    expect(isWithin(undefined as unknown as string, '330106')).toBe(false);
+    expect(isWithin('330000', null as unknown as string)).toBe(false);
   });
 });
 
@@ -103,29 +103,22 @@ describe('ancestry', () => {
   it('puts a retired county under its old parent', () => {
     const retired = { '330199': { parent: '330100', name: '旧区', validTo: '2020-12-31' } };
     expect(ancestry('330199', retired)).toEqual(['330199', '330100', '330000', '000000']);
-    expect(canAccess('330100', '330199', retired)).toBe(true);
-    expect(canAccess('330200', '330199', retired)).toBe(false);
-    expect(canAccess('330199', '330199', retired)).toBe(false); // a retired code is no jurisdiction
-    expect(canAccess('330100', '330199')).toBe(false); // unknown without the table
+    expect(isWithin('330100', '330199', retired)).toBe(true);
+    expect(isWithin('330200', '330199', retired)).toBe(false);
+    expect(isWithin('330199', '330199', retired)).toBe(false); // a retired code is no jurisdiction
+    expect(isWithin('330100', '330199')).toBe(false); // unknown without the table
     expect(ancestry('330198', { '330198': { parent: '339900', name: 'x', validTo: '2020-01-01' } })).toBeUndefined();
   });
 });
 
-describe('visibleReports', () => {
-  const codes = ['000000', '330000', '330100', '330106', '330200', '320000', '110000', '110101', '441900', '999999', '123456'];
-
-  it('filters to what the caller may see, in order, without duplicates', () => {
-    expect(visibleReports('000000', codes)).toEqual(codes.filter((c) => c !== '123456'));
-    expect(visibleReports('330000', [...codes, '330106'])).toEqual(['330000', '330100', '330106', '330200']);
-    expect(visibleReports('330100', codes)).toEqual(['330100', '330106']);
-    expect(visibleReports('330106', codes)).toEqual(['330106']);
-    expect(visibleReports('110000', codes)).toEqual(['110000', '110101']);
-    expect(visibleReports('440000', codes)).toEqual(['441900']);
-    expect(visibleReports('123456', codes)).toEqual([]);
+describe('isJurisdiction', () => {
+  it('is a current division code exactly as stored', () => {
+    for (const code of ['000000', '330000', '330100', '330106', '110101', '419001', '441900']) expect(isJurisdiction(code)).toBe(true);
+    for (const code of ['110100', '419000', '999999', '620201', '130171', '３３００００', ' 330000', '', 330000, undefined]) expect(isJurisdiction(code)).toBe(false);
   });
 });
 
-describe('canAccess properties over the real division tree', () => {
+describe('isWithin properties over the real division tree', () => {
   const counties = divisionPicker().flatMap((p) => p.prefectures.flatMap((g) => g.counties.map((c) => c.code)));
   const chainOf = (code: string): string[] => {
     const chain = [code];
@@ -138,9 +131,9 @@ describe('canAccess properties over the real division tree', () => {
       fc.property(fc.constantFrom(...counties), fc.constantFrom(...counties), (a, b) => {
         const chainA = chainOf(a);
         const chainB = chainOf(b);
-        for (const j of chainA) for (const d of chainB) expect(canAccess(j, d), `${j} → ${d}`).toBe(chainB.indexOf(j) >= chainB.indexOf(d));
-        expect(canAccess(a, a)).toBe(true);
-        expect(canAccess('000000', b)).toBe(true);
+        for (const j of chainA) for (const d of chainB) expect(isWithin(j, d), `${j} → ${d}`).toBe(chainB.indexOf(j) >= chainB.indexOf(d));
+        expect(isWithin(a, a)).toBe(true);
+        expect(isWithin('000000', b)).toBe(true);
       }),
       { numRuns: 300 },
     );
