@@ -1,11 +1,14 @@
 // How every function is built and run: Node.js 22 on arm64, bundled by esbuild (minified, source
-// maps, AWS SDK included so the bundle pins its version), JSON logs, X-Ray, Powertools settings.
+// maps, AWS SDK included so the bundle pins its version), JSON logs, X-Ray where Lambda offers it (not in
+// aws-cn: there the Powertools Tracer is off and left out of the bundle), Powertools settings.
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../shared/domain/environment';
+import { lambdaTracingOffered } from './partition';
 import type { FunctionDefinition } from './routes';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -21,12 +24,21 @@ export const BUNDLING = {
   loader: { '.json': 'json' },
 };
 
+/**
+ * BUNDLING for a partition without Lambda tracing: POWERTOOLS_TRACE_ENABLED is defined as "false" at
+ * build time, so esbuild drops the dead tracer import of shared/adapters/observability.ts.
+ */
+export function bundlingFor(traced: boolean): typeof BUNDLING & { define?: Record<string, string> } {
+  return traced ? BUNDLING : { ...BUNDLING, define: { [`process.env.${ENV.tracingEnabled}`]: JSON.stringify('false') } };
+}
+
 export function smefinFunction(
   scope: Construct,
   id: string,
   definition: FunctionDefinition,
   environment: Record<string, string>,
 ): NodejsFunction {
+  const traced = lambdaTracingOffered(scope);
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -41,7 +53,7 @@ export function smefinFunction(
     architecture: Architecture.ARM_64,
     memorySize: definition.memorySize ?? 512,
     timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
-    tracing: Tracing.ACTIVE,
+    tracing: traced ? Tracing.ACTIVE : Tracing.DISABLED,
     loggingFormat: LoggingFormat.JSON,
     logGroup,
     environment: {
@@ -49,8 +61,9 @@ export function smefinFunction(
       POWERTOOLS_METRICS_NAMESPACE: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      [ENV.tracingEnabled]: String(traced),
       ...environment,
     },
-    bundling: BUNDLING,
+    bundling: bundlingFor(traced),
   });
 }

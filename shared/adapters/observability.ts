@@ -1,28 +1,45 @@
 // Powertools for AWS Lambda: structured JSON logs with correlation ids, EMF business metrics and X-Ray
 // traces, attached to every handler through middy. Service name and namespace come from the standard
-// POWERTOOLS_* environment variables that the stack sets.
+// POWERTOOLS_* environment variables that the stack sets. Where Lambda tracing is not offered (aws-cn)
+// the stack sets POWERTOOLS_TRACE_ENABLED=false and defines it so at build time: the Tracer is then
+// neither loaded nor bundled (its import below sits in a branch esbuild removes).
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { problemFor, retryAfter, type HttpEvent, type HttpResult } from './http';
 import { causeChain, writeOutcomeOf } from './write-outcome';
 
 export const logger = new Logger();
 export const metrics = new Metrics();
-export const tracer = new Tracer();
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+type Middleware = middy.MiddlewareObj<HttpEvent, HttpResult>;
 
-/** Wraps a handler with tracing, logging context, (optionally) metrics flushing and the error safety net. */
+/** Powertools' X-Ray middleware, loaded (during the function's init) only where tracing is on. */
+const tracing: Promise<Middleware> | undefined =
+  process.env.POWERTOOLS_TRACE_ENABLED === 'false'
+    ? undefined
+    : Promise.all([import('@aws-lambda-powertools/tracer'), import('@aws-lambda-powertools/tracer/middleware')]).then(
+        ([{ Tracer }, { captureLambdaHandler }]) => captureLambdaHandler(new Tracer()) as Middleware,
+      );
+
+/** A middleware that is being loaded: each phase waits for it, then runs its own. */
+function loaded(middleware: Promise<Middleware>): Middleware {
+  return {
+    before: async (request) => (await middleware).before?.(request),
+    after: async (request) => (await middleware).after?.(request),
+    onError: async (request) => (await middleware).onError?.(request),
+  };
+}
+
+/** Wraps a handler with tracing (where on), logging context, (optionally) metrics flushing and the error safety net. */
 export function withObservability(handler: HttpHandler, options: { metrics?: boolean } = {}) {
-  const wrapped = middy(handler)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  const wrapped = middy(handler);
+  if (tracing) wrapped.use(loaded(tracing));
+  wrapped.use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
   if (options.metrics) wrapped.use(logMetrics(metrics));
   return wrapped.use(problemOnError());
 }
