@@ -30,12 +30,16 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
     reason:
       'A CloudFront web ACL can only be created in us-east-1, which the AWS China partition lacks; the API that receives the data has its own regional WAF.',
   },
-  {
+];
+
+/** Only for a distribution without a custom domain (never in aws-cn, where the domain is required). */
+export function acknowledgeDefaultCertificateFinding(distribution: IConstruct): void {
+  Validations.of(distribution).acknowledge({
     id: 'AwsSolutions-CFR4',
     reason:
-      'Without a custom (in China: ICP-licensed) domain CloudFront serves its default certificate, whose minimum TLS version cannot be set; set a domain and certificate per stage to lift this.',
-  },
-];
+      "Without a custom domain CloudFront serves its default certificate, whose minimum TLS version cannot be set; set the stage's webDomain (required in aws-cn) to lift this.",
+  });
+}
 
 export function acknowledgeNagFindings(stack: Stack): void {
   for (const finding of ACKNOWLEDGED) Validations.of(stack).acknowledge(finding);

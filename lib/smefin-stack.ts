@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from './lambda-defaults';
 import { Observability } from './observability';
 import { scheduleRoutingSweeper } from './routing-sweeper';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
-import { Web } from './web';
+import { Web, type WebDomain } from './web';
 
 export interface StageConfig {
   stage: string;
@@ -34,8 +34,12 @@ export interface StageConfig {
   operatorsEndpoint?: string;
   /** How officials sign in: any OpenID Connect issuer, verified by the API's Lambda authorizer. */
   identity?: IdentityConfig;
-  /** The web pages' custom domain (required in aws-cn, where CloudFront serves only an ICP-registered domain). */
-  webDomain?: { domainName: string; certificateArn: string };
+  /**
+   * The web pages' custom domain (required in aws-cn, where CloudFront serves only an ICP-registered
+   * domain) with one certificate: `iamCertificateId` (IAM server certificate, the only kind CloudFront
+   * takes in aws-cn) or `certificateArn` (ACM in us-east-1, aws partition).
+   */
+  webDomain?: WebDomain;
 }
 
 /**
@@ -77,7 +81,7 @@ export class SmefinStack extends Stack {
     const apiOrigin = Lazy.string({
       produce: () => `https://${this.api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     });
-    this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin });
+    this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin, ...(config.webDomain ? { domain: config.webDomain } : {}) });
     this.reports = new ReportStorage(this, 'ReportStorage', { retain: config.retain });
     this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
     this.functions = new Functions(this, 'Functions', {

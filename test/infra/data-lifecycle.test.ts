@@ -4,12 +4,13 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 import { PERSONAL_DATA_INDEX } from '../../shared/adapters/personal-data-index';
 
 let template: Template;
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(new SmefinStack(app, 'smefin-dl', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } }));
+  template = Template.fromStack(new SmefinStack(app, 'smefin-dl', chinaStage(), { env: { account: '123456789012', region: 'cn-northwest-1' } }));
 }, 120_000);
 
 describe('erasure of personal data', () => {

@@ -4,7 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ResponseType } from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { SmefinStack } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 
 interface GatewayResponseResource {
   Properties: {
@@ -25,7 +26,7 @@ let responses: Map<string, GatewayResponseResource['Properties']>;
 let count: number;
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SmefinStack(app, 'smefin-gw', STAGES.prod!, { env: { account: '123456789012', region: 'cn-north-1' } });
+  const stack = new SmefinStack(app, 'smefin-gw', chinaStage(), { env: { account: '123456789012', region: 'cn-north-1' } });
   const found = Object.values(Template.fromStack(stack).findResources('AWS::ApiGateway::GatewayResponse')) as GatewayResponseResource[];
   count = found.length;
   responses = new Map(found.map((r) => [r.Properties.ResponseType, r.Properties]));

@@ -8,7 +8,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pascal } from '../../lib/functions';
 import { FUNCTIONS, type FunctionDefinition, type FunctionName, type TableName } from '../../lib/routes';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { SmefinStack } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 import { auditPartition, type AuditRecord } from '../../shared/domain/audit';
 import { needKey, openNeedClaimKey } from '../../shared/adapters/need-repository';
 import { PERSONAL_DATA_SHARDS, personalDataIndexKey } from '../../shared/adapters/personal-data-index';
@@ -26,7 +27,7 @@ let tableIds: Record<TableName, string>;
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(new SmefinStack(app, 'smefin-lp', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } }));
+  template = Template.fromStack(new SmefinStack(app, 'smefin-lp', chinaStage(), { env: { account: '123456789012', region: 'cn-northwest-1' } }));
   const ids = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
   const id = (prefix: string) => ids.find((logicalId) => logicalId.startsWith(prefix))!;
   tableIds = { needs: id('DataNeeds'), counters: id('DataCounters'), idempotency: id('DataIdempotency'), audit: id('DataAudit') };

@@ -8,12 +8,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { ALARMS, DEAD_LETTER_ANCHOR, RUNBOOK } from '../../lib/observability';
-import { SmefinStack, STAGES, type StageConfig } from '../../lib/smefin-stack';
+import { SmefinStack, type StageConfig } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 import { NEEDS_BY_STATUS_INDEX } from '../../shared/adapters/routing-sweep-store';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
-function synth(config: StageConfig = STAGES.prod!, region = 'cn-northwest-1') {
+function synth(config: StageConfig = chinaStage(), region = 'cn-northwest-1') {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new SmefinStack(app, 'smefin-obs', config, { env: { account: '123456789012', region } });
   const template = Template.fromStack(stack);
@@ -194,11 +195,11 @@ describe('the operators’ topic', () => {
   });
 
   it('subscribes the stage’s e-mail address or HTTPS endpoint, and refuses anything else (no SMS in the China regions)', () => {
-    const email = synth({ ...STAGES.prod!, operatorsEndpoint: 'ops@example.cn' }).template;
+    const email = synth({ ...chinaStage(), operatorsEndpoint: 'ops@example.cn' }).template;
     email.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.cn' });
-    const https = synth({ ...STAGES.prod!, operatorsEndpoint: 'https://oncall.example.cn/hooks/smefin' }, 'eu-west-1').template;
+    const https = synth({ ...chinaStage(), operatorsEndpoint: 'https://oncall.example.cn/hooks/smefin' }, 'eu-west-1').template;
     https.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://oncall.example.cn/hooks/smefin' });
-    expect(() => synth({ ...STAGES.prod!, operatorsEndpoint: '+8613800138000' })).toThrow(/e-mail address or an https/);
+    expect(() => synth({ ...chinaStage(), operatorsEndpoint: '+8613800138000' })).toThrow(/e-mail address or an https/);
   });
 });
 

@@ -4,12 +4,13 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/routes';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { SmefinStack } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 
 let template: Template;
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(new SmefinStack(app, 'smefin-rep', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } }));
+  template = Template.fromStack(new SmefinStack(app, 'smefin-rep', chinaStage(), { env: { account: '123456789012', region: 'cn-northwest-1' } }));
 });
 
 describe('report bucket', () => {
@@ -59,11 +60,11 @@ describe('regulators', () => {
     });
   });
 
-  it('every report route needs the Cognito authorizer; no other route does', () => {
+  it('every report route needs the Lambda authorizer; no other route does (test/infra/authorizer.test.ts)', () => {
     const authorized = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
-      (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
+      (m) => m.Properties.AuthorizationType === 'CUSTOM',
     );
-    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'regulator').length);
+    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'official').length);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
   });
 });

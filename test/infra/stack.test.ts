@@ -10,13 +10,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, ROUTES } from '../../lib/routes';
 import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { CHINA_WEB_DOMAIN, chinaStage } from './stages';
 
 const outdirs: string[] = [];
 function newApp(options: { bundle: boolean; nag: boolean }) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'smefin-cdk-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SmefinStack(app, 'smefin-test', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } });
+  const stack = new SmefinStack(app, 'smefin-test', chinaStage(), { env: { account: '123456789012', region: 'cn-northwest-1' } });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, outdir };
 }
@@ -100,7 +101,8 @@ describe('template', () => {
         IntegrationResponses: [
           Match.objectLike({
             ResponseParameters: Match.objectLike({
-              'method.response.header.Access-Control-Allow-Origin': Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+              // The pages' custom domain (required in China).
+              'method.response.header.Access-Control-Allow-Origin': `'https://${CHINA_WEB_DOMAIN.domainName}'`,
             }),
           }),
         ],

@@ -5,7 +5,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NEW_NEED_FILTER } from '../../lib/referral-workflow';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { SmefinStack } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;
@@ -32,7 +33,7 @@ function resolveDefinition(value: unknown): string {
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  stack = new SmefinStack(app, 'smefin-wf', STAGES.prod!, { env: { account: '123456789012', region: 'cn-northwest-1' } });
+  stack = new SmefinStack(app, 'smefin-wf', chinaStage(), { env: { account: '123456789012', region: 'cn-northwest-1' } });
   template = Template.fromStack(stack);
   const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
   definition = JSON.parse(resolveDefinition(machine.Properties.DefinitionString));
