@@ -60,11 +60,11 @@ describe('regulators', () => {
     });
   });
 
-  it('every report route needs the Lambda authorizer; no other route does (test/infra/authorizer.test.ts)', () => {
+  it('every report route needs the Cognito authorizer; no other route does', () => {
     const authorized = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
-      (m) => m.Properties.AuthorizationType === 'CUSTOM',
+      (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
     );
-    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'official').length);
+    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'regulator').length);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
   });
 });
