@@ -252,10 +252,13 @@ export interface ApiServer {
   server: http.Server;
   /** Routes are attached once the handlers are loaded (they need the server's port in their settings). */
   setRoutes(routes: LocalRoute[]): void;
+  /** The OpenID Provider on this port (local/oidc-provider.ts): it gets every request under `/oidc`. */
+  setOidc(handler: http.RequestListener): void;
 }
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
   let routes: CompiledRoute[] = [];
+  let oidc: http.RequestListener | undefined;
   const maxPayload = options.maxPayloadBytes ?? 10 * 1024 * 1024;
 
   const server = http.createServer((req, res) => {
@@ -264,6 +267,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const api = url.pathname.startsWith('/v1/');
       // Refused before any route is matched, as API Gateway (and CloudFront for the pages) do.
       if (!decodes(url.pathname)) return api ? gatewayAnswer(res, MALFORMED_PATH) : plainText(res, 400, 'Bad request');
+      if (oidc && (url.pathname === '/oidc' || url.pathname.startsWith('/oidc/'))) return oidc(req, res);
       if (url.pathname.startsWith('/_local/') && options.control) {
         const body = await readBody(req, maxPayload);
         const answer = body === 'too_large' ? undefined : await options.control(req.method ?? 'GET', url.pathname, body);
@@ -324,5 +328,5 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       else res.end();
     });
   });
-  return { server, setRoutes: (next) => (routes = next.map(compile)) };
+  return { server, setRoutes: (next) => (routes = next.map(compile)), setOidc: (handler) => (oidc = handler) };
 }

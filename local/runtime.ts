@@ -22,7 +22,8 @@ import { asyncInvokeConfigs, invokeAsynchronously, streamBatchDeadLetter } from 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
-import { jwks, loadOrCreateKeys, mintToken, tokenVerifier } from './jwt-issuer';
+import { issuerFor, loadOrCreateKeys, mintToken, tokenVerifier, WEB_CLIENT_ID, type MintClaims } from './jwt-issuer';
+import { createOidcProvider } from './oidc-provider';
 import { localBucketName, startS3Local } from './s3-local';
 import { LocalSqs } from './sqs';
 import { schedulesFromTemplate, startSchedules } from './schedules';
@@ -77,8 +78,10 @@ export interface LocalRuntime {
   /** The routing state machine's ARN (what ROUTING_STATE_MACHINE_ARN holds). */
   stateMachineArn: string;
   s3Endpoint: string;
-  /** Mints a regulator's token from the local issuer (`npm run token`). */
-  mintToken(claims: { jurisdiction: string; role?: string; subject?: string; expiresInSeconds?: number }): Promise<string>;
+  /** The local OpenID Provider's issuer, `<url>/oidc` (what OIDC_ISSUER holds). */
+  oidcIssuer: string;
+  /** Test-only: an ID token as the local OpenID Provider issues it, without a sign-in (`npm run token`). */
+  mintToken(claims: MintClaims): Promise<string>;
   /** Invokes a function the way AWS would (event, context). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   /**
@@ -105,8 +108,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const tables = await createTables(dynamodb.client, template);
     const s3 = await startS3Local(dataDir, template);
     stoppers.push(() => s3.stop());
-    const keys = await loadOrCreateKeys(dataDir);
-    const verify = tokenVerifier(keys);
+    let keys = await loadOrCreateKeys(dataDir);
+    // Set once the port (and so the issuer, `<url>/oidc`) is known.
+    let issuer = '';
+    let verify: ReturnType<typeof tokenVerifier> = async () => undefined;
+    const config = { contentType: 'application/json', body: JSON.stringify({ apiBaseUrl: '' }) };
 
     // The server must listen before the handlers load: their environment includes the web origin.
     const webDir = path.join(dataDir, 'web');
@@ -114,15 +120,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const api = createApiServer({
       webDir,
       webFiles: {
-        'config.json': { contentType: 'application/json', body: JSON.stringify({ apiBaseUrl: '' }) },
-        '.well-known/jwks.json': { contentType: 'application/json', body: JSON.stringify(jwks(keys)) },
+        'config.json': config,
       },
       authorize: async (token) => (await verify(token)) as Record<string, unknown> | undefined,
       control: async (method, controlPath, body) => {
-        // Demo tokens for the regulator page, locally only (AWS has no /_local/: the page then asks
-        // for a token from the regulators' user pool).
+        // Test-only: a regulator's ID token as the local OpenID Provider issues it (AWS has no /_local/).
         const demo = /^\/_local\/demo-token\/(\d{6})$/.exec(controlPath);
-        if (method === 'POST' && demo) return { status: 200, body: { token: await mintToken(keys, { jurisdiction: demo[1]! }) } };
+        if (method === 'POST' && demo) return { status: 200, body: { token: await mintToken(keys, issuer, { jurisdiction: demo[1]! }) } };
         const match = /^\/_local\/functions\/([\w-]+)\/invoke$/.exec(controlPath);
         if (method !== 'POST' || !match || !(match[1]! in FUNCTIONS)) return undefined;
         const payload = body.length > 0 ? (JSON.parse(body.toString('utf8')) as unknown) : {};
@@ -148,6 +152,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }),
     );
     const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+
+    // The officials' OpenID Provider on the same port, under /oidc; the pages learn it from config.json.
+    issuer = issuerFor(url);
+    keys = await loadOrCreateKeys(dataDir, issuer);
+    verify = tokenVerifier(keys, issuer);
+    const webOrigins = [...new Set([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
+    api.setOidc(createOidcProvider({ issuer, keys, webOrigins }).handle);
+    config.body = JSON.stringify({ apiBaseUrl: '', oidcIssuer: issuer, oidcClientId: WEB_CLIENT_ID });
 
     // Handlers by function name and by the logical id the template gives them.
     const handlers = new Map<FunctionName, AnyHandler>();
@@ -213,6 +225,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [ENV.webOrigin]: url,
       [ENV.allowedOrigin]: url,
       [ENV.timeScale]: String(86_400 / daySeconds),
+      [ENV.oidcIssuer]: issuer,
+      [ENV.oidcAudience]: WEB_CLIENT_ID,
     };
     const refValue = (logicalId: string, resource: { Type: string }) =>
       resource.Type === 'AWS::StepFunctions::StateMachine'
@@ -233,6 +247,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     delete merged.NODE_OPTIONS;
     Object.assign(process.env, merged, {
       AWS_REGION: LOCAL_REGION,
+      // The local OpenID Provider, whether or not a function of the template reads these.
+      [ENV.oidcIssuer]: issuer,
+      [ENV.oidcAudience]: WEB_CLIENT_ID,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
@@ -324,7 +341,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sqs,
       stateMachineArn: merged[ENV.stateMachineArn]!,
       s3Endpoint: s3.endpoint,
-      mintToken: (claims) => mintToken(keys, claims),
+      oidcIssuer: issuer,
+      mintToken: (claims) => mintToken(keys, issuer, claims),
       invoke,
       invokeAsync,
       resumeLostWorkflows,
