@@ -1,20 +1,19 @@
 // The REST API: one Lambda per function in the route table, throttled, access-logged, traced, behind
 // a regional WAF, with CORS for the web origin only.
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
-  CognitoUserPoolsAuthorizer,
   Cors,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -27,17 +26,35 @@ import {
   type GatewayAnswer,
   type GatewayResponseType,
 } from '../shared/domain/gateway-problems';
+import { ENV } from '../shared/domain/environment';
 import { acknowledgeApiFindings } from './nag';
 import { ROUTES, type FunctionName } from './routes';
 
 export interface ApiProps {
   functions: Record<FunctionName, NodejsFunction>;
-  /** Regulators' user pool: routes marked `auth: 'regulator'` need one of its ID tokens. */
-  regulators: IUserPool;
+  /**
+   * The officials' OpenID Connect issuer (any: a province's identity service, Keycloak, the stage's
+   * Cognito pool), the accepted audience(s) (comma-separated) and the claim names: the settings of
+   * the Lambda authorizer that guards the routes marked `auth`.
+   */
+  identity: AuthorizerIdentity;
   /** The web distribution's origin, e.g. https://d111.cloudfront.net: CORS. */
   webOrigin: string;
   throttle: { rateLimit: number; burstLimit: number };
 }
+
+export interface AuthorizerIdentity {
+  issuer: string;
+  audience: string;
+  roleClaim: string;
+  jurisdictionClaim: string;
+}
+
+/**
+ * Seconds API Gateway keeps an authorizer result per token: well below any token's life (ID tokens
+ * live an hour), so a result outlives its token's expiry by at most this long.
+ */
+export const AUTHORIZER_CACHE_SECONDS = 300;
 
 export class Api extends Construct {
   readonly restApi: RestApi;
@@ -98,9 +115,17 @@ export class Api extends Construct {
       });
     }
     const functions = props.functions;
-    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Regulators', {
-      cognitoUserPools: [props.regulators],
-      identitySource: 'method.request.header.Authorization',
+    const authorizerFunction = functions.authorizer;
+    authorizerFunction.addEnvironment(ENV.oidcIssuer, props.identity.issuer);
+    authorizerFunction.addEnvironment(ENV.oidcAudience, props.identity.audience);
+    authorizerFunction.addEnvironment(ENV.oidcRoleClaim, props.identity.roleClaim);
+    authorizerFunction.addEnvironment(ENV.oidcJurisdictionClaim, props.identity.jurisdictionClaim);
+    // REQUEST type, cached by the Authorization header: a request without it is refused (401) before
+    // the function runs; Cognito authorizers are not offered in the AWS China regions.
+    const authorizer = new RequestAuthorizer(this, 'Officials', {
+      handler: authorizerFunction,
+      identitySources: ['method.request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
     acknowledgeApiFindings(this);
 
@@ -112,7 +137,7 @@ export class Api extends Construct {
       resource.addMethod(
         route.method,
         new LambdaIntegration(functions[route.function]),
-        route.auth === 'regulator' ? { authorizer, authorizationType: AuthorizationType.COGNITO } : {},
+        route.auth === 'official' ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {},
       );
     }
 

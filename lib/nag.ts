@@ -19,7 +19,8 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
   },
   {
     id: 'AwsSolutions-COG4',
-    reason: 'As for APIG4: the public need form and the token-checked status page need no Cognito user pool.',
+    reason:
+      "As for APIG4: the public need form and the token-checked status page need no Cognito user pool; the officials' routes use the API's Lambda authorizer (any OpenID Connect issuer, Cognito only where offered: API Gateway Cognito authorizers are not offered in the AWS China regions).",
   },
   {
     id: 'AwsSolutions-CFR1',

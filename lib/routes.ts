@@ -123,6 +123,14 @@ export const FUNCTIONS = {
     leadingKeys: { audit: ['REPORT_DOWNLOADS#*'] },
     reports: 'read',
   },
+  authorizer: {
+    entry: 'functions/authorizer/index.ts',
+    description: "API Gateway Lambda authorizer: verifies an official's OpenID Connect token and passes sub, role and jurisdiction",
+    // Reads no table; needs only the issuer's discovery document and JWKS over HTTPS.
+    tables: {},
+    // Its settings (OIDC_ISSUER, OIDC_AUDIENCE, claim names) come from the stage's identity (lib/api.ts).
+    timeoutSeconds: 10,
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -142,8 +150,12 @@ export interface RouteDefinition {
   /** API Gateway resource path, with {param} placeholders. */
   path: string;
   function: FunctionName;
-  /** Requires a regulator's JWT (Cognito user pool authorizer in AWS, the local issuer locally). */
-  auth?: 'regulator';
+  /**
+   * Requires an official's token: the API's Lambda authorizer (`authorizer` above) verifies it and
+   * passes sub, role and jurisdiction; the function decides what the caller may do
+   * (shared/domain/authorization.ts).
+   */
+  auth?: 'official';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -152,8 +164,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
   { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },
-  { method: 'GET', path: '/v1/reports', function: 'report-list', auth: 'regulator' },
-  { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'regulator' },
+  { method: 'GET', path: '/v1/reports', function: 'report-list', auth: 'official' },
+  { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'official' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

@@ -10,6 +10,7 @@ import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
 import { ReferralWorkflow } from './referral-workflow';
+import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../shared/domain/claims';
 import { Regulators, ReportStorage, scheduleRollup } from './reporting';
 import { PROJECT_ROOT } from './lambda-defaults';
 import { Observability } from './observability';
@@ -96,7 +97,13 @@ export class SmefinStack extends Stack {
     });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
-      regulators: this.regulators.userPool,
+      // The stage's Cognito pool as the officials' OpenID Connect issuer (any issuer, per stage: next).
+      identity: {
+        issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.regulators.userPool.userPoolId}`,
+        audience: this.regulators.client.userPoolClientId,
+        roleClaim: ROLE_CLAIM,
+        jurisdictionClaim: JURISDICTION_CLAIM,
+      },
       webOrigin: this.web.origin,
       throttle: config.throttle,
     });

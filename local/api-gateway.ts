@@ -9,7 +9,6 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../lib/routes';
-import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../shared/domain/claims';
 import { ENV } from '../shared/domain/environment';
 import {
   GATEWAY_ANSWERS,
@@ -19,6 +18,7 @@ import {
   MALFORMED_PATH,
   type GatewayAnswer,
 } from '../shared/domain/gateway-problems';
+import type { GatewayAuthorizer } from './gateway-authorizer';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -38,8 +38,8 @@ export interface ApiServerOptions {
   webHeaders: Record<string, string>;
   /** API Gateway's own payload limit (10 MB). */
   maxPayloadBytes?: number;
-  /** The Cognito authorizer, locally: verified claims of a token, or undefined. */
-  authorize?: (token: string) => Promise<Record<string, unknown> | undefined>;
+  /** The API's Lambda authorizer (local/gateway-authorizer.ts), for the routes marked `auth`. */
+  authorizer?: GatewayAuthorizer;
   /** Local-only control endpoints under `/_local/` (invoking a function, like Lambda's Invoke API). */
   control?: (method: string, path: string, body: Buffer) => Promise<{ status: number; body: unknown } | undefined>;
 }
@@ -117,7 +117,6 @@ export function toProxyEvent(
   route: CompiledRoute,
   parameters: string[],
   body: Buffer,
-  claims?: Record<string, unknown>,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -152,10 +151,8 @@ export function toProxyEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      // As a Lambda authorizer passes its context: the caller's sub, role and jurisdiction.
-      authorizer: claims
-        ? { principalId: String(claims.sub), sub: String(claims.sub), role: String(claims[ROLE_CLAIM]), jurisdiction: String(claims[JURISDICTION_CLAIM]) }
-        : null,
+      // Set by the Lambda authorizer on the routes marked `auth`.
+      authorizer: null,
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: req.method ?? 'GET',
       path: `/api${url.pathname}`,
@@ -291,21 +288,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const chosen = candidates.find((c) => c.route.definition.method === req.method);
       if (!chosen) return gatewayAnswer(res, GATEWAY_ANSWERS.MISSING_AUTHENTICATION_TOKEN);
 
-      let claims: Record<string, unknown> | undefined;
+      const event = toProxyEvent(req, url, chosen.route, chosen.match!.slice(1), Buffer.alloc(0));
+      const requestId = event.requestContext.requestId;
       if (chosen.route.definition.auth) {
-        const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-        try {
-          claims = token && options.authorize ? await options.authorize(token) : undefined;
-        } catch (error) {
-          console.error('local authorizer error', error);
-          return gatewayAnswer(res, GATEWAY_ANSWERS.AUTHORIZER_FAILURE);
-        }
-        if (!claims) return gatewayAnswer(res, GATEWAY_ANSWERS.UNAUTHORIZED);
+        const outcome = options.authorizer ? await options.authorizer.authorize(event) : ({ allowed: false, answer: GATEWAY_ANSWERS.UNAUTHORIZED } as const);
+        if (!outcome.allowed) return gatewayAnswer(res, outcome.answer, requestId);
+        event.requestContext.authorizer = outcome.context;
       }
       const body = await readBody(req, maxPayload);
-      if (body === 'too_large') return gatewayAnswer(res, GATEWAY_ANSWERS.REQUEST_TOO_LARGE);
-      const event = toProxyEvent(req, url, chosen.route, chosen.match!.slice(1), body, claims);
-      const requestId = event.requestContext.requestId;
+      if (body === 'too_large') return gatewayAnswer(res, GATEWAY_ANSWERS.REQUEST_TOO_LARGE, requestId);
+      event.body = body.length > 0 ? body.toString('utf8') : null;
       let result: unknown;
       try {
         result = await invoke(chosen.route, event);

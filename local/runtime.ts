@@ -22,7 +22,8 @@ import { asyncInvokeConfigs, invokeAsynchronously, streamBatchDeadLetter } from 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
-import { issuerFor, loadOrCreateKeys, mintToken, tokenVerifier, WEB_CLIENT_ID, type MintClaims } from './jwt-issuer';
+import { issuerFor, loadOrCreateKeys, mintToken, WEB_CLIENT_ID, type MintClaims } from './jwt-issuer';
+import { authorizerSettings, gatewayAuthorizer, type AuthorizerHandler } from './gateway-authorizer';
 import { createOidcProvider } from './oidc-provider';
 import { localBucketName, startS3Local } from './s3-local';
 import { LocalSqs } from './sqs';
@@ -111,7 +112,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let keys = await loadOrCreateKeys(dataDir);
     // Set once the port (and so the issuer, `<url>/oidc`) is known.
     let issuer = '';
-    let verify: ReturnType<typeof tokenVerifier> = async () => undefined;
     const config = { contentType: 'application/json', body: JSON.stringify({ apiBaseUrl: '' }) };
 
     // The server must listen before the handlers load: their environment includes the web origin.
@@ -122,7 +122,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       webFiles: {
         'config.json': config,
       },
-      authorize: async (token) => (await verify(token)) as Record<string, unknown> | undefined,
+      // The template's Lambda authorizer, run by the real handler (loaded below) as API Gateway runs it.
+      authorizer: gatewayAuthorizer({
+        settings: authorizerSettings(template),
+        handler: () => handlers.get('authorizer') as AuthorizerHandler,
+        context: (requestId) =>
+          lambdaContext('authorizer', requestId, Number(template.Resources[synthesis.functionIds.authorizer]?.Properties?.Timeout ?? 3)),
+      }),
       control: async (method, controlPath, body) => {
         // Test-only: a regulator's ID token as the local OpenID Provider issues it (AWS has no /_local/).
         const demo = /^\/_local\/demo-token\/(\d{6})$/.exec(controlPath);
@@ -156,7 +162,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The officials' OpenID Provider on the same port, under /oidc; the pages learn it from config.json.
     issuer = issuerFor(url);
     keys = await loadOrCreateKeys(dataDir, issuer);
-    verify = tokenVerifier(keys, issuer);
     const webOrigins = [...new Set([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
     api.setOidc(createOidcProvider({ issuer, keys, webOrigins }).handle);
     config.body = JSON.stringify({ apiBaseUrl: '', oidcIssuer: issuer, oidcClientId: WEB_CLIENT_ID });

@@ -4,7 +4,9 @@
 import * as path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { calendarWarning } from './calendar-check';
+import { DEMO_ACCOUNTS } from './oidc-accounts';
 import { DEFAULT_DAY_SECONDS } from './runtime';
+import { formatTable } from './runtime-info';
 import { startLocalSystem } from './system';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -24,12 +26,23 @@ console.log(`
 smefin is running
   web form        ${runtime.url}/
   status page     ${runtime.url}/status.html
+  regulator page  ${runtime.url}/regulator.html
+  OpenID Provider ${runtime.oidcIssuer} (officials sign in here; client smefin-web)
   API             ${runtime.url}/v1/
   OpenAPI         ${runtime.url}/v1/openapi.json
   health          ${runtime.url}/v1/health
   DynamoDB Local  ${runtime.dynamoDbEndpoint} (tables: ${runtime.tables.join(', ')})
   Step Functions and Secrets Manager (local)  ${runtime.awsEndpoint}
   simulated banks ${system.banks ? system.banks.url : 'off'} (one simulated day = ${daySeconds} s)
+
+Demo officials / 演示账户 (local only; sessions are in memory: a restart signs everyone out)
+${formatTable(
+  ['user', 'password', 'role', 'jurisdiction', 'name'],
+  DEMO_ACCOUNTS.map((account) => [account.username, account.password, account.role, account.jurisdiction, account.name]),
+)
+  .split('\n')
+  .map((line) => `  ${line}`)
+  .join('\n')}
 Press Ctrl-C to stop.`);
 const warning = await calendarWarning(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
 if (warning) console.warn(`\nWarning / 警告 (holiday calendar):\n${warning}\n`);

@@ -10,7 +10,7 @@
 // When the keys cannot be fetched (the issuer is down, answers an error or garbage, or times out),
 // the keys fetched last are used for up to {@link STALE_KEYS_SECONDS}; without them the verifier
 // throws {@link IdentityUnavailable} (the authorizer's 503), never a token error.
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { jwksCache, type ExportedJWKSCache } from 'jose';
 
 export const ALGORITHMS = ['RS256', 'ES256', 'PS256'];
@@ -124,6 +124,9 @@ export function oidcVerifier(settings: OidcSettings, options: OidcVerifierOption
 
   return {
     async verify(token) {
+      // What can be refused without the keys is refused first, so that a bad token is a 401 even
+      // while the issuer is unreachable (this decides nothing in the token's favour).
+      precheck(token, issuer);
       const getKey = await getKeys();
       let payload: JWTPayload;
       try {
@@ -145,6 +148,20 @@ export function oidcVerifier(settings: OidcSettings, options: OidcVerifierOption
       return payload;
     },
   };
+}
+
+/** Refuses, from the unverified token, what no key could make valid: its shape, its `alg`, another issuer. */
+function precheck(token: string, issuer: string): void {
+  let alg: unknown;
+  let iss: unknown;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+    iss = decodeJwt(token).iss;
+  } catch {
+    throw new InvalidToken('malformed');
+  }
+  if (typeof alg !== 'string' || !ALGORITHMS.includes(alg)) throw new InvalidToken('alg');
+  if (iss !== issuer) throw new InvalidToken('iss');
 }
 
 function audienceMatches(payload: JWTPayload, audiences: readonly string[]): boolean {

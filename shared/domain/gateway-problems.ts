@@ -62,9 +62,12 @@ export const GATEWAY_ANSWERS = {
     kind: 'gatewayTimeout',
     detail: { zh: '服务未能及时响应，请稍后重试', en: 'The service did not answer in time: retry later' },
   },
-  AUTHORIZER_FAILURE: { kind: 'internal', detail: { zh: '身份校验出错，请稍后重试', en: 'The sign-in check failed: retry later' } },
+  // The Lambda authorizer failed (it throws when the issuer's keys cannot be fetched and none are
+  // cached; a bad token is a 401, never this): 503, retry later. Which of the two types API Gateway
+  // reports for an authorizer that throws is not documented precisely, so both answer alike.
+  AUTHORIZER_FAILURE: { kind: 'unavailable', detail: { zh: '身份校验出错，请稍后重试', en: 'The sign-in check failed: retry later' } },
   AUTHORIZER_CONFIGURATION_ERROR: {
-    kind: 'internal',
+    kind: 'unavailable',
     detail: { zh: '身份校验服务不可用，请稍后重试', en: 'The sign-in check is unavailable: retry later' },
   },
   API_CONFIGURATION_ERROR: { kind: 'internal', detail: { zh: '接口配置有误', en: 'The API is misconfigured' } },

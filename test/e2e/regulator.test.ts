@@ -1,9 +1,11 @@
 // The regulator's journey in a real browser (the machine's Chromium) against the whole local system:
-// a need is declared in Guangdong (海珠区 440105) and the roll-up run for today and this month; then
-// the Guangdong regulator signs in with a demo token, sees the province → 广州市 → 海珠区 tree and no
-// other province, opens the HTML report in a new window and downloads CSV and XLSX; Zhejiang's
-// regulator sees no Guangdong row and is refused Guangdong's report; a tampered token is refused
-// (sign in again); axe-core finds no serious accessibility issue.
+// a need is declared in Zhejiang (西湖区 330106) and the roll-up run for today and this month; then
+// the Zhejiang regulator signs in through the local OpenID Provider's login page (Authorization Code
+// + PKCE) with a demo account, sees who they are and the province → 杭州市 → 西湖区 tree, opens the
+// HTML report in a new window and downloads CSV and XLSX, is signed in again silently on a reload
+// and signs out through end-session; the Xihu county regulator sees only the county and the API
+// refuses them the province's report (403); a wrong password is said next to the form; axe-core
+// finds no serious accessibility issue on the page or on the login page.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
@@ -20,10 +22,10 @@ const month = today.slice(0, 7);
 let browser: Browser;
 
 beforeAll(async () => {
-  // Reports to look at: one need in 海珠区, rolled up for today and this month.
+  // Reports to look at: one need in 西湖区, rolled up for today and this month.
   const submission = validSubmission();
-  submission.enterprise.name = '广州海珠食品有限公司';
-  submission.enterprise.countyCode = '440105';
+  submission.enterprise.name = '杭州西湖食品有限公司';
+  submission.enterprise.countyCode = '330106';
   const submitted = await fetch(`${baseUrl}/v1/needs`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
@@ -59,14 +61,28 @@ async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
     .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
 }
 
-/** Signs in with the demo token of a province (or national), or of one of its prefectures. */
-async function signIn(page: Page, province: string, prefecture?: string): Promise<void> {
+/** Signs in on the provider's login page with a demo account (npm start prints them). */
+async function signIn(page: Page, username: string, check?: (login: Page) => Promise<void>): Promise<void> {
   await page.goto(`${baseUrl}/regulator.html`);
-  await page.locator('#demo-form').waitFor({ state: 'visible' });
-  await page.selectOption('#demo-province', province);
-  if (prefecture) await page.selectOption('#demo-prefecture', prefecture);
-  await page.click('#demo-submit');
+  await page.locator('#signin-button').waitFor({ state: 'visible' });
+  await page.click('#signin-button');
+  await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+  if (check) await check(page);
+  await page.fill('#username', username);
+  await page.fill('#password', `${username}-demo`);
+  await page.click('button.primary');
+  await page.waitForURL((url) => url.pathname === '/regulator.html');
   await page.locator('#reports').waitFor({ state: 'visible' });
+}
+
+/** The bearer token the page sends to the API (it keeps it in memory only). */
+function bearerSent(page: Page): () => string | undefined {
+  let token: string | undefined;
+  page.on('request', (request) => {
+    const header = request.headers().authorization;
+    if (request.url().includes('/v1/reports') && header) token = header.replace(/^Bearer /, '');
+  });
+  return () => token;
 }
 
 /** Shows the reports of this month. */
@@ -83,126 +99,132 @@ async function showMonth(page: Page): Promise<void> {
 const treeCodes = (page: Page) => page.$$eval('#report-tree li[data-code]', (items) => items.map((item) => item.getAttribute('data-code')));
 
 describe('regulator page', () => {
-  it('shows the Guangdong regulator their tree, opens the HTML report and downloads CSV and XLSX', async () => {
+  it('signs the Zhejiang regulator in at the provider, shows their tree, opens and downloads reports, and signs out', async () => {
     const page = await newPage();
     await page.goto(`${baseUrl}/regulator.html`);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
-    await page.locator('#demo-form').waitFor({ state: 'visible' });
+    await page.locator('#signin-button').waitFor({ state: 'visible' });
+    expect(await page.locator('#token-input').count()).toBe(0); // no pasted tokens any more
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
-    await signIn(page, '440000');
+    const token = bearerSent(page);
+    await signIn(page, 'zhejiang', async (login) => {
+      expect(await login.getAttribute('html', 'lang')).toBe('zh-CN');
+      expect(await login.textContent('label[for="username"]')).toBe('用户名');
+      expect(await seriousAccessibilityIssues(login)).toEqual([]);
+      // A wrong password: said on the form, and still on the login page.
+      await login.fill('#username', 'zhejiang');
+      await login.fill('#password', 'wrong');
+      await login.click('button.primary');
+      await login.waitForSelector('#login-error');
+      expect(await login.textContent('#login-error')).toContain('用户名或密码不正确');
+      expect(await login.getAttribute('#password', 'aria-invalid')).toBe('true');
+      expect(await seriousAccessibilityIssues(login)).toEqual([]);
+    });
+    // The address no longer carries the code; who is signed in, their role and jurisdiction.
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.textContent('#identity-name')).toContain('浙江省监管员');
+    expect(await page.textContent('#identity-role')).toBe('监管人员');
+    expect(await page.textContent('#identity-jurisdiction')).toContain('浙江省（330000，省级）');
+    // Tokens in memory only: nothing that looks like a token in either storage.
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
     // The period starts at the previous month.
     expect(await page.inputValue('#period-value')).toMatch(/^\d{4}-\d{2}$/);
     expect(await page.inputValue('#period-value')).not.toBe(month);
-    expect(await page.textContent('#identity-jurisdiction')).toContain('广东省（440000，省级）');
-    expect(await page.evaluate(() => sessionStorage.getItem('smefin.regulatorToken'))).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(await page.evaluate(() => localStorage.getItem('smefin.regulatorToken'))).toBeNull();
 
     await showMonth(page);
     const codes = await treeCodes(page);
-    expect(codes).toEqual(expect.arrayContaining(['440000', '440100', '440105']));
-    expect(codes.every((code) => code?.startsWith('44'))).toBe(true);
-    // The tree: 广东省 › 广州市 › 海珠区.
-    expect(await page.locator('li[data-code="440000"] > ul > li[data-code="440100"] > ul > li[data-code="440105"]').count()).toBe(1);
-    expect(await page.textContent('li[data-code="440105"] .reg-name')).toBe('海珠区');
+    expect(codes).toEqual(expect.arrayContaining(['330000', '330100', '330106']));
+    expect(codes.every((code) => code?.startsWith('33'))).toBe(true);
+    expect(await page.locator('li[data-code="330000"] > ul > li[data-code="330100"] > ul > li[data-code="330106"]').count()).toBe(1);
+    expect(await page.textContent('li[data-code="330106"] .reg-name')).toBe('西湖区');
+    expect(token()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/); // the ID token, as the bearer token
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
     await page.screenshot({ path: new URL('regulator.png', RESULTS).pathname, fullPage: true });
 
     // The HTML report in a new window.
-    const [popup] = await Promise.all([
-      page.waitForEvent('popup'),
-      page.click('button[data-code="440000"][data-format="html"]'),
-    ]);
-    await popup.waitForURL((url) => url.pathname.endsWith(`/reports/${month}/440000.html`));
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('button[data-code="330000"][data-format="html"]')]);
+    await popup.waitForURL((url) => url.pathname.endsWith(`/reports/${month}/330000.html`));
     await popup.waitForSelector('svg');
-    expect(await popup.title()).toContain('广东省');
+    expect(await popup.title()).toContain('浙江省');
     expect(await popup.evaluate(() => window.opener)).toBeNull();
     await popup.screenshot({ path: new URL('report.png', RESULTS).pathname, fullPage: true });
     await popup.close();
-    expect(await page.textContent('#reports-status')).toContain('已在新窗口打开广东省的报告');
+    expect(await page.textContent('#reports-status')).toContain('已在新窗口打开浙江省的报告');
 
-    // CSV (UTF-8 with BOM) and XLSX, through the short-lived links.
-    // By keyboard: the button keeps the focus.
-    await page.focus('button[data-code="440105"][data-format="csv"]');
+    // CSV (UTF-8 with BOM) by keyboard, and XLSX of the public edition.
+    await page.focus('button[data-code="330106"][data-format="csv"]');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
-    expect(csv.suggestedFilename()).toBe(`smefin-${month}-440105.csv`);
+    expect(csv.suggestedFilename()).toBe(`smefin-${month}-330106.csv`);
     const csvBytes = readFileSync(await csv.path());
     expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csvBytes.toString('utf8')).toContain('海珠区');
+    expect(csvBytes.toString('utf8')).toContain('西湖区');
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.format)).toBe('csv');
-
     await page.check('#edition-public');
-    const [xlsx] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('button[data-code="440100"][data-format="xlsx"]'),
-    ]);
-    expect(xlsx.suggestedFilename()).toBe(`smefin-${month}-440100-public.xlsx`);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('button[data-code="330100"][data-format="xlsx"]')]);
+    expect(xlsx.suggestedFilename()).toBe(`smefin-${month}-330100-public.xlsx`);
     expect(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1')).toBe('PK');
-    expect(await page.textContent('#reports-status')).toContain('公开版');
-    await page.context().close();
-  });
 
-  it("does not show Guangdong to Zhejiang's regulator, and the API refuses it", async () => {
-    const page = await newPage({ width: 390, height: 844 }); // a phone
-    await signIn(page, '330000');
-    await showMonth(page);
-    expect(await page.textContent('#identity-jurisdiction')).toContain('浙江省');
-    const codes = await treeCodes(page);
-    expect(codes.every((code) => code?.startsWith('33'))).toBe(true);
-    expect(await page.locator('#report-tree li[data-code^="44"]').count()).toBe(0);
-    // Asking for Guangdong's report with this token anyway: 403.
-    const status = await page.evaluate(async (period) => {
-      const token = sessionStorage.getItem('smefin.regulatorToken') ?? '';
-      const response = await fetch(`/v1/reports/${period}/440000?format=csv`, {
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      });
-      return response.status;
-    }, month);
-    expect(status).toBe(403);
-    expect(await seriousAccessibilityIssues(page)).toEqual([]);
-    await page.context().close();
-  });
-
-  it('asks to sign in again when the token was tampered with, and rejects what is not a token', async () => {
-    const demo = (await (await fetch(`${baseUrl}/_local/demo-token/330000`, { method: 'POST' })).json()) as { token: string };
-    const [header, payload, signature] = demo.token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const tampered = [header, Buffer.from(JSON.stringify({ ...claims, 'custom:jurisdiction': '000000' })).toString('base64url'), signature].join('.');
-
-    const page = await newPage();
-    const requests: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().includes('/v1/reports')) requests.push(request.url());
+    // A reload forgets the tokens and signs in again without the form (the provider's session).
+    const logins: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && frame.url().includes('/oidc/interaction/')) logins.push(frame.url());
     });
-    await page.goto(`${baseUrl}/regulator.html`);
-    await page.fill('#token-input', 'not-a-token');
-    await page.click('#token-submit');
-    await page.locator('#token-input-error').waitFor({ state: 'visible' });
-    expect(await page.getAttribute('#token-input', 'aria-invalid')).toBe('true');
-    expect(requests).toEqual([]);
+    await page.reload();
+    await page.locator('#reports').waitFor({ state: 'visible' });
+    expect(await page.textContent('#identity-jurisdiction')).toContain('浙江省');
+    expect(logins).toEqual([]);
 
-    await page.fill('#token-input', `Bearer ${tampered}\n`);
-    await page.click('#token-submit');
-    await page.waitForSelector('#reg-alert[data-problem="unauthorized"]');
-    expect(await page.textContent('#reg-alert')).toContain('请重新登录');
-    expect(await page.locator('#signin').isVisible()).toBe(true);
+    // Sign out: the provider's confirmation, then back on the page, signed out for good.
+    await page.click('#signout');
+    await page.waitForURL((url) => url.pathname.startsWith('/oidc/session/end'));
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.click('button[name="logout"][value="yes"]');
+    await page.waitForURL((url) => url.pathname === '/regulator.html');
+    await page.locator('#signin-button').waitFor({ state: 'visible' });
     expect(await page.locator('#reports').isVisible()).toBe(false);
-    expect(await page.evaluate(() => sessionStorage.getItem('smefin.regulatorToken'))).toBeNull();
-    expect(requests.length).toBeGreaterThan(0);
+    await page.reload();
+    await page.locator('#signin-button').waitFor({ state: 'visible' });
+    expect(await page.locator('#identity').isVisible()).toBe(false);
+    // The provider's session is gone: a new sign-in asks for the password again.
+    await page.click('#signin-button');
+    await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+    expect(await page.locator('#password').isVisible()).toBe(true);
+    await page.context().close();
+  });
+
+  it("shows the Xihu county regulator only their county, and the API refuses them the province's report", async () => {
+    const page = await newPage({ width: 390, height: 844 }); // a phone
+    const token = bearerSent(page);
+    await signIn(page, 'xihu');
+    expect(await page.textContent('#identity-jurisdiction')).toContain('浙江省 › 杭州市 › 西湖区（330106，县级）');
+    await showMonth(page);
+    expect(await treeCodes(page)).toEqual(['330106']);
+    // Asking for the province's report with this official's token anyway: 403.
+    const status = await page.evaluate(
+      async ({ period, bearer }) => {
+        const response = await fetch(`/v1/reports/${period}/330000?format=csv`, { headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' } });
+        return response.status;
+      },
+      { period: month, bearer: token() ?? '' },
+    );
+    expect(status).toBe(403);
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
     await page.context().close();
   });
 
   it('switches to English without reloading, and says when a period has no reports yet', async () => {
     const page = await newPage();
-    await signIn(page, '440000', '440100');
-    expect(await page.textContent('#identity-jurisdiction')).toContain('广东省 › 广州市（440100，地市级）');
+    await signIn(page, 'hangzhou');
+    expect(await page.textContent('#identity-jurisdiction')).toContain('浙江省 › 杭州市（330100，地市级）');
     await showMonth(page);
-    expect(await treeCodes(page)).toEqual(expect.arrayContaining(['440100', '440105']));
-    expect(await treeCodes(page)).not.toContain('440000');
+    expect(await treeCodes(page)).toEqual(expect.arrayContaining(['330100', '330106']));
+    expect(await treeCodes(page)).not.toContain('330000');
     await page.click('#lang-switch');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toContain('regulator reports');
-    expect(await page.textContent('button[data-code="440105"][data-format="csv"]')).toContain('Download CSV');
+    expect(await page.textContent('#identity-role')).toBe('Regulator');
+    expect(await page.textContent('button[data-code="330106"][data-format="csv"]')).toContain('Download CSV');
 
     await page.fill('#period-value', '2001-01');
     await page.click('#period-submit');

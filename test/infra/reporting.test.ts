@@ -60,11 +60,11 @@ describe('regulators', () => {
     });
   });
 
-  it('every report route needs the Cognito authorizer; no other route does', () => {
+  it('every report route needs the Lambda authorizer; no other route does (test/infra/authorizer.test.ts)', () => {
     const authorized = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
-      (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
+      (m) => m.Properties.AuthorizationType === 'CUSTOM',
     );
-    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'regulator').length);
+    expect(authorized).toHaveLength(ROUTES.filter((r) => r.auth === 'official').length);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
   });
 });

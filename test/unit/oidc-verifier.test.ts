@@ -106,6 +106,16 @@ describe('oidcVerifier', () => {
     }
   });
 
+  it('refuses a malformed token, a forbidden alg and another issuer even while the issuer is unreachable', async () => {
+    const { verifier } = authorizer();
+    issuer.mode = 'down';
+    const forged = await issuer.forged();
+    for (const how of ['not a JWT', 'alg none', 'HS256 signed with the public key', 'wrong issuer']) {
+      await expect(verifier.verify(forged[how]!), how).rejects.toThrow(InvalidToken);
+    }
+    await expect(verifier.verify(forged['tampered payload']!)).rejects.toThrow(IdentityUnavailable);
+  });
+
   it('keeps the keys cached: many verifications, one JWKS request', async () => {
     const { verifier } = authorizer();
     const before = issuer.jwksRequests;
@@ -114,8 +124,9 @@ describe('oidcVerifier', () => {
   });
 
   it('refuses a discovery document of another issuer as unavailable (a configuration problem)', async () => {
-    const verifier = oidcVerifier({ issuer: `${issuer.issuer}/`, audiences: [issuer.audience] });
-    await expect(verifier.verify(await issuer.token())).rejects.toThrow(IdentityUnavailable);
+    const configured = `${issuer.issuer}/`;
+    const verifier = oidcVerifier({ issuer: configured, audiences: [issuer.audience] });
+    await expect(verifier.verify(await issuer.token({ issuer: configured }))).rejects.toThrow(IdentityUnavailable);
   });
 });
 

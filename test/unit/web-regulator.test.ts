@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isMessageKey } from '../../web/src/i18n';
+import { isLoopback, oidcConfigFrom, refreshDelayMs } from '../../web/src/oidc';
 import { parseReportList, reportDownloadUrl, reportListUrl, type ReportEntry } from '../../web/src/regulator-api';
-import { demoGroups, demoJurisdiction, demoProvinces, jurisdictionPath } from '../../web/src/regulator-divisions';
+import { jurisdictionPath } from '../../web/src/regulator-divisions';
 import { choiceFor, defaultValue, periodDefaults, periodIdFrom, previousMonth } from '../../web/src/regulator-period';
-import { decodeJwtPayload, isExpired, normalizeToken, tokenClaims } from '../../web/src/regulator-token';
+import { decodeJwtPayload, isExpired, tokenClaims } from '../../web/src/regulator-token';
 import { buildReportTree, englishName, flattenTree, levelOfEntry, type TreeNode } from '../../web/src/regulator-tree';
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -39,6 +40,12 @@ describe('regulator token (display only)', () => {
       account: 'li@gd.example',
     });
     expect(tokenClaims(jwt({ sub: 'abc', 'cognito:username': 'wang' }))?.account).toBe('wang');
+  });
+
+  it("reads the local provider's ID token: name, role, user name as the account", () => {
+    expect(
+      tokenClaims(jwt({ sub: 'demo-xihu', name: '西湖区监管员', preferred_username: 'xihu', 'custom:role': 'regulator', 'custom:jurisdiction': '330106' })),
+    ).toEqual({ name: '西湖区监管员', role: 'regulator', jurisdiction: '330106', account: 'xihu' });
   });
 
   it('decodes UTF-8 payloads (names in Chinese)', () => {
@@ -74,12 +81,45 @@ describe('regulator token (display only)', () => {
       expect(tokenClaims(bad), bad).toBeUndefined();
     }
   });
+});
 
-  it('cleans up what was pasted', () => {
-    const token = jwt({ sub: 'x' });
-    expect(normalizeToken(`  Bearer ${token}\n`)).toBe(token);
-    expect(normalizeToken(`"${token.slice(0, 20)}\n${token.slice(20)}"`)).toBe(token);
-    expect(normalizeToken('   ')).toBe('');
+describe('sign-in configuration (config.json)', () => {
+  it('takes an https issuer and a client id', () => {
+    expect(oidcConfigFrom({ apiBaseUrl: '', oidcIssuer: 'https://id.zj.gov.example/realms/smefin', oidcClientId: 'smefin-web' })).toEqual({
+      issuer: 'https://id.zj.gov.example/realms/smefin',
+      clientId: 'smefin-web',
+    });
+  });
+
+  it('takes plain http for the local provider only', () => {
+    expect(oidcConfigFrom({ oidcIssuer: 'http://127.0.0.1:3000/oidc', oidcClientId: 'smefin-web' })?.issuer).toBe('http://127.0.0.1:3000/oidc');
+    expect(oidcConfigFrom({ oidcIssuer: 'http://localhost:3000/oidc', oidcClientId: 'smefin-web' })).toBeDefined();
+    expect(oidcConfigFrom({ oidcIssuer: 'http://id.example.cn/oidc', oidcClientId: 'smefin-web' })).toBeUndefined();
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('127.0.0.1.example.cn')).toBe(false);
+  });
+
+  it('refuses what is missing or not an issuer', () => {
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      { apiBaseUrl: '' },
+      { oidcIssuer: 'https://id.example.cn', oidcClientId: '' },
+      { oidcIssuer: 'https://id.example.cn', oidcClientId: 3 },
+      { oidcIssuer: 'not a url', oidcClientId: 'smefin-web' },
+      { oidcIssuer: 'https://id.example.cn/?realm=x', oidcClientId: 'smefin-web' },
+      { oidcIssuer: 'javascript:alert(1)', oidcClientId: 'smefin-web' },
+    ]) {
+      expect(oidcConfigFrom(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('refreshes a minute before the ID token expires, at once when that has passed', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(refreshDelayMs(new Date('2026-12-01T10:10:00Z'), now)).toBe(9 * 60_000);
+    expect(refreshDelayMs(new Date('2026-12-01T10:00:30Z'), now)).toBe(0);
+    expect(refreshDelayMs(new Date('2026-12-01T09:00:00Z'), now)).toBe(0);
   });
 });
 
@@ -257,35 +297,7 @@ describe('report list and links', () => {
   });
 });
 
-describe('demo jurisdictions', () => {
-  it('offers national first, then the provinces', () => {
-    const provinces = demoProvinces();
-    expect(provinces[0]).toEqual({ code: '000000', name: '全国', nameEn: 'National' });
-    expect(provinces).toContainEqual({ code: '440000', name: '广东省', nameEn: 'Guangdong' });
-    expect(provinces).toHaveLength(32);
-    expect(demoGroups('000000')).toEqual([]);
-  });
-
-  it('makes the jurisdiction from the deepest real choice', () => {
-    const guangzhou = demoGroups('440000').find((group) => group.code === '440100')!;
-    expect(guangzhou.prefecture).toBe(true);
-    expect(guangzhou.counties).toContainEqual({ code: '440105', name: '海珠区' });
-    expect(demoJurisdiction('440000', '', '')).toBe('440000');
-    expect(demoJurisdiction('440000', '440100', '')).toBe('440100');
-    expect(demoJurisdiction('440000', '440100', '440105')).toBe('440105');
-    expect(demoJurisdiction('440000', '440100', '330106')).toBe('440100'); // not in that group
-    expect(demoJurisdiction('000000', '', '')).toBe('000000');
-    // 东莞市 is a prefecture without counties.
-    expect(demoGroups('440000').find((group) => group.code === '441900')).toMatchObject({ prefecture: true, counties: [] });
-    expect(demoJurisdiction('440000', '441900', '')).toBe('441900');
-    // Municipalities and province-administered units have no prefecture: the province, or a county.
-    expect(demoGroups('110000')).toEqual([expect.objectContaining({ code: '110000', prefecture: false })]);
-    expect(demoJurisdiction('110000', '110000', '')).toBe('110000');
-    expect(demoJurisdiction('110000', '110000', '110101')).toBe('110101');
-    expect(demoJurisdiction('410000', '419000', '')).toBe('410000');
-    expect(demoJurisdiction('410000', '419000', '419001')).toBe('419001');
-  });
-
+describe('jurisdictions', () => {
   it('reads a jurisdiction as its path from the province down', () => {
     expect(jurisdictionPath('440105')?.map((division) => division.name)).toEqual(['广东省', '广州市', '海珠区']);
     expect(jurisdictionPath('110101')?.map((division) => division.name)).toEqual(['北京市', '东城区']);

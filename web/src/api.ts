@@ -1,4 +1,4 @@
-// Talking to the smefin API from the pages: where it is (`/config.json`), the two calls the
+// Talking to the smefin API from the pages: where it is (`/config.json`, which also names the officials' OpenID issuer), the two calls the
 // enterprise makes, and reading problem+json answers (RFC 9457) defensively.
 import type { FieldError, Language, LocalizedText, Problem } from '../../shared/domain/problem';
 import type { NeedStatusResponse, SubmitNeedResponse } from '../../shared/domain/need-record';
@@ -33,14 +33,19 @@ export function apiBaseUrlFrom(config: unknown): string {
   }
 }
 
-let configPromise: Promise<string> | undefined;
+let configPromise: Promise<unknown> | undefined;
 
-/** Fetches `/config.json` once per page; a missing or broken file means "same origin". */
-export function apiBaseUrl(): Promise<string> {
+/** The deployed `/config.json`, fetched once per page; undefined when it is missing or broken. */
+export function apiConfig(): Promise<unknown> {
   configPromise ??= fetch('/config.json', { cache: 'no-store', headers: { Accept: 'application/json' } })
-    .then(async (response) => (response.ok ? apiBaseUrlFrom(await response.json()) : ''))
-    .catch(() => '');
+    .then(async (response) => (response.ok ? ((await response.json()) as unknown) : undefined))
+    .catch(() => undefined);
   return configPromise;
+}
+
+/** The API's base URL from `/config.json`; a missing or broken file means "same origin". */
+export async function apiBaseUrl(): Promise<string> {
+  return apiBaseUrlFrom(await apiConfig());
 }
 
 export function needsUrl(base: string): string {

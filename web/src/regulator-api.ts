@@ -1,5 +1,4 @@
-// The regulator page's calls: the list of reports for a period, a short-lived link to one report,
-// and (locally only) a demo token. Answers are checked member by member, as in api.ts.
+// The regulator page's calls: the list of reports for a period and a short-lived link to one report. Answers are checked member by member, as in api.ts.
 import { apiBaseUrl, parseProblem, type ApiOutcome } from './api';
 import type { Language } from './i18n';
 import type { ReportDivisionRef } from './regulator-tree';
@@ -135,27 +134,4 @@ export async function fetchReportLink(
   const base = await apiBaseUrl();
   const url = reportDownloadUrl(base, period, entry, format, edition, location.origin);
   return getJson(url, { method: 'GET', headers: authorized(token, language) }, parseReportLink);
-}
-
-/**
- * A demo token for a jurisdiction from the local issuer (`POST /_local/demo-token/{code}`), or
- * undefined where there is none: in AWS the path does not exist (or is refused cross-origin).
- */
-export async function fetchDemoToken(code: string): Promise<string | undefined> {
-  if (!/^\d{6}$/.test(code)) return undefined;
-  try {
-    const base = await apiBaseUrl();
-    const response = await fetch(`${base}/_local/demo-token/${code}`, {
-      method: 'POST',
-      cache: 'no-store',
-      headers: { Accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) return undefined;
-    const body: unknown = await response.json();
-    const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
-    return isText(token) && token.split('.').length === 3 ? token : undefined;
-  } catch {
-    return undefined;
-  }
 }

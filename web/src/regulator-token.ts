@@ -1,6 +1,6 @@
-// The regulator's token on the page: cleaned up from what was pasted, and its payload decoded for
-// display only (jurisdiction, account, expiry). Nothing here is verified: the API Gateway authorizer
-// checks the signature, issuer and expiry, and the server decides what the caller may see.
+// The official's ID token on the page: its payload decoded for display only (name, role,
+// jurisdiction, account, expiry). The API's authorizer verifies the token (signature, issuer,
+// audience, expiry), and the server decides what the caller may see.
 // Pure functions (atob and TextDecoder exist in browsers and in Node).
 import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../../shared/domain/claims';
 
@@ -8,25 +8,15 @@ export interface TokenClaims {
   /** The `custom:jurisdiction` claim (or `jurisdiction`), when it is a string. */
   jurisdiction?: string;
   role?: string;
-  /** `email` or `cognito:username`, else `sub`: what to show as the account. */
+  /** The official's name (`name`). */
+  name?: string;
+  /** `email`, `preferred_username` or `cognito:username`, else `sub`: what to show as the account. */
   account?: string;
   /** From `exp` (seconds since the epoch). */
   expiresAt?: Date;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
-
-/**
- * What was pasted, as a token: surrounding white space, line breaks inside (from wrapped copies),
- * a leading `Bearer ` and surrounding quotes removed.
- */
-export function normalizeToken(input: string): string {
-  return input
-    .trim()
-    .replace(/^Bearer\s+/i, '')
-    .replace(/^["']|["']$/g, '')
-    .replace(/\s+/g, '');
-}
 
 /** Base64url (no padding needed) to UTF-8 text; undefined when it is not. */
 function base64UrlText(segment: string): string | undefined {
@@ -74,7 +64,9 @@ export function tokenClaims(token: string): TokenClaims | undefined {
   if (jurisdiction !== undefined) claims.jurisdiction = jurisdiction;
   const role = text(payload[ROLE_CLAIM]) ?? text(payload.role);
   if (role !== undefined) claims.role = role;
-  const account = text(payload.email) ?? text(payload['cognito:username']) ?? text(payload.sub);
+  const name = text(payload.name);
+  if (name !== undefined) claims.name = name;
+  const account = text(payload.email) ?? text(payload.preferred_username) ?? text(payload['cognito:username']) ?? text(payload.sub);
   if (account !== undefined) claims.account = account;
   if (typeof payload.exp === 'number' && Number.isFinite(payload.exp)) {
     const expiresAt = new Date(payload.exp * 1000);

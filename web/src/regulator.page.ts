@@ -1,14 +1,15 @@
-// The regulator page (regulator.html): sign in with a token (pasted, or locally a demo token for a
-// chosen jurisdiction), pick a period, see the reports of the caller's jurisdiction as the division
-// tree, open the HTML report in a new window and download CSV/XLSX through short-lived links.
-// The token stays in sessionStorage; its payload is decoded for display only.
-import type { ApiOutcome } from './api';
+// The regulator page (regulator.html): sign in at the officials' OpenID Provider (./oidc.ts:
+// Authorization Code + PKCE, tokens in memory only, refreshed before they expire, sign-out through
+// end-session), pick a period, see the reports of the caller's jurisdiction as the division tree,
+// open the HTML report in a new window and download CSV/XLSX through short-lived links. The ID
+// token's claims are shown (who, role, jurisdiction); the server decides what the caller may see.
+import { apiConfig, type ApiOutcome } from './api';
 import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
 import { formatChinaTime } from './format';
 import { t, type Language, type MessageKey } from './i18n';
 import { setupLanguage } from './language';
+import { isLoopback, OidcClient, oidcConfigFrom, refreshDelayMs, type SignedIn } from './oidc';
 import {
-  fetchDemoToken,
   fetchReportLink,
   fetchReportList,
   type DownloadFormat,
@@ -16,16 +17,15 @@ import {
   type ReportEntry,
   type ReportList,
 } from './regulator-api';
-import { demoGroups, demoJurisdiction, demoProvinces, jurisdictionPath, type DemoChoice } from './regulator-divisions';
+import { jurisdictionPath } from './regulator-divisions';
 import { defaultValue, isPeriodChoice, periodDefaults, periodIdFrom, type PeriodChoice } from './regulator-period';
-import { isExpired, normalizeToken, tokenClaims, type TokenClaims } from './regulator-token';
+import { isExpired, tokenClaims, type TokenClaims } from './regulator-token';
 import { buildReportTree, englishName, levelOfEntry, type TreeNode } from './regulator-tree';
-
-const TOKEN_KEY = 'smefin.regulatorToken';
 
 interface Session {
   token: string;
   claims: TokenClaims;
+  signedIn: SignedIn;
 }
 
 /** A message whose text is made in the current language (so a language switch redraws it). */
@@ -39,11 +39,13 @@ interface Notice {
 type StatusView = (language: Language) => (Node | string)[];
 
 let session: Session | undefined;
-let demoAvailable = false;
+let oidc: OidcClient | undefined;
+/** The local provider (its issuer on this machine): the page may mention npm commands. */
+let local = false;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let listing: ReportList | undefined;
 let notice: Notice | undefined;
 let status: StatusView | undefined;
-let tokenError: MessageKey | undefined;
 let generation = 0;
 const busy = new Set<string>();
 
@@ -60,14 +62,7 @@ const alertBox = byId('reg-alert');
 const signinSection = byId('signin');
 const identitySection = byId('identity');
 const reportsSection = byId('reports');
-const demoForm = byId<HTMLFormElement>('demo-form');
-const demoProvinceSelect = byId<HTMLSelectElement>('demo-province');
-const demoPrefectureSelect = byId<HTMLSelectElement>('demo-prefecture');
-const demoCountySelect = byId<HTMLSelectElement>('demo-county');
-const signinOr = byId('signin-or');
-const tokenForm = byId<HTMLFormElement>('token-form');
-const tokenInput = byId<HTMLTextAreaElement>('token-input');
-const tokenErrorBox = byId('token-input-error');
+const signinButton = byId<HTMLButtonElement>('signin-button');
 const periodForm = byId<HTMLFormElement>('period-form');
 const periodInput = byId<HTMLInputElement>('period-value');
 const periodErrorBox = byId('period-value-error');
@@ -77,35 +72,43 @@ const tree = byId<HTMLUListElement>('report-tree');
 
 // ------------------------------------------------------------------------------------ session
 
-function storedToken(): string | undefined {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
+function sessionFor(signedIn: SignedIn): Session | undefined {
+  const claims = tokenClaims(signedIn.idToken);
+  return claims ? { token: signedIn.idToken, claims, signedIn } : undefined;
 }
 
-function storeToken(token: string | undefined): void {
-  try {
-    if (token === undefined) sessionStorage.removeItem(TOKEN_KEY);
-    else sessionStorage.setItem(TOKEN_KEY, token);
-  } catch {
-    // not kept beyond this page view; signing in still works
-  }
-}
-
-function sessionFor(token: string): Session | undefined {
-  const claims = tokenClaims(token);
-  return claims ? { token, claims } : undefined;
-}
-
-function signOut(): void {
+/** Forgets the session on this page (tokens were only in memory). */
+function endSession(): void {
   generation++;
   session = undefined;
   listing = undefined;
   status = undefined;
   busy.clear();
-  storeToken(undefined);
+  clearTimeout(refreshTimer);
+}
+
+/** Renews the tokens a minute before the ID token expires; when that fails, asks to sign in again. */
+function scheduleRefresh(): void {
+  clearTimeout(refreshTimer);
+  if (!session || !oidc) return;
+  const current = session;
+  refreshTimer = setTimeout(() => {
+    void oidc!
+      .refresh(current.signedIn)
+      .then((next) => {
+        if (session !== current) return;
+        const renewed = sessionFor(next);
+        if (!renewed) throw new Error('no claims');
+        session = renewed;
+        scheduleRefresh();
+        render(page.current());
+      })
+      .catch(() => {
+        if (session !== current) return;
+        endSession();
+        fail({ kind: 'expired', title: fixed('reg.error.expired.title'), detail: fixed('reg.error.expired.detail') });
+      });
+  }, refreshDelayMs(current.signedIn.expiresAt, new Date()));
 }
 
 function currentEdition(): Edition {
@@ -144,7 +147,7 @@ function failureNotice(outcome: Exclude<ApiOutcome<unknown>, { kind: 'ok' }>, co
             title: fixed('reg.error.notFound.title'),
             detail: (language) =>
               t(language, 'reg.error.notFound.detail', { period }) +
-              (demoAvailable ? (language === 'zh' ? '' : ' ') + t(language, 'reg.error.notFound.local', { period }) : ''),
+              (local ? (language === 'zh' ? '' : ' ') + t(language, 'reg.error.notFound.local', { period }) : ''),
           }
         : { kind: 'report-missing', title: fixed('reg.error.reportMissing.title'), detail: fixed('reg.error.reportMissing.detail') };
     case 400:
@@ -161,7 +164,7 @@ function failureNotice(outcome: Exclude<ApiOutcome<unknown>, { kind: 'ok' }>, co
 
 /** Shows a failure; a refused token ends the session (the page asks to sign in again). */
 function fail(failure: Notice): void {
-  if (failure.kind === 'unauthorized') signOut();
+  if (failure.kind === 'unauthorized') endSession();
   notice = failure;
   if (failure.kind !== 'unauthorized') status = undefined;
   render(page.current());
@@ -196,6 +199,8 @@ function jurisdictionText(code: string | undefined, language: Language): string 
 function renderIdentity(language: Language): void {
   if (!session) return;
   const { claims } = session;
+  byId('identity-name').textContent = claims.name ?? '—';
+  byId('identity-role').textContent = claims.role ? roleLabel(claims.role, language) : '—';
   byId('identity-jurisdiction').textContent = jurisdictionText(claims.jurisdiction, language);
   byId('identity-account').textContent = claims.account ?? '—';
   byId('identity-expires').textContent = claims.expiresAt
@@ -205,63 +210,8 @@ function renderIdentity(language: Language): void {
     : '—';
 }
 
-let demoProvince = '440000';
-let demoGroupCode = '';
-let demoCounty = '';
-/** What the three selects were last filled for: they are refilled only when that changes. */
-let demoFilledFor = '';
-
-function choiceLabel(choice: DemoChoice, language: Language): string {
-  const english = language === 'en' && choice.nameEn && choice.nameEn !== choice.name ? `${choice.nameEn} ` : '';
-  return `${english}${choice.name} ${choice.code}`;
-}
-
-function fillSelect(select: HTMLSelectElement, options: readonly { value: string; label: string }[], value: string): void {
-  select.replaceChildren(...options.map((option) => h('option', { value: option.value }, option.label)));
-  select.value = value;
-}
-
-function renderDemo(language: Language): void {
-  if (!demoAvailable) return;
-  const groups = demoGroups(demoProvince);
-  const group = groups.find((candidate) => candidate.code === demoGroupCode);
-  const filledFor = `${language}|${demoProvince}|${demoGroupCode}|${demoCounty}`;
-  if (filledFor !== demoFilledFor) {
-    demoFilledFor = filledFor;
-    const none = (key: MessageKey) => ({ value: '', label: t(language, key) });
-    fillSelect(
-      demoProvinceSelect,
-      demoProvinces().map((choice) => ({ value: choice.code, label: choiceLabel(choice, language) })),
-      demoProvince,
-    );
-    fillSelect(
-      demoPrefectureSelect,
-      groups.length === 0
-        ? [none('reg.demo.notApplicable')]
-        : [
-            none('reg.demo.wholeProvince'),
-            ...groups.map((candidate) => ({
-              value: candidate.code,
-              label: candidate.prefecture ? `${candidate.name} ${candidate.code}` : candidate.name,
-            })),
-          ],
-      demoGroupCode,
-    );
-    demoPrefectureSelect.disabled = groups.length === 0;
-    const counties = group?.counties ?? [];
-    fillSelect(
-      demoCountySelect,
-      [
-        none(groups.length === 0 ? 'reg.demo.notApplicable' : group?.prefecture ? 'reg.demo.wholePrefecture' : 'reg.demo.noCounty'),
-        ...counties.map((county) => ({ value: county.code, label: choiceLabel(county, language) })),
-      ],
-      demoCounty,
-    );
-    demoCountySelect.disabled = counties.length === 0;
-  }
-  byId('demo-choice').textContent = t(language, 'reg.demo.choice', {
-    jurisdiction: jurisdictionText(demoJurisdiction(demoProvince, demoGroupCode, demoCounty), language),
-  });
+function roleLabel(role: string, language: Language): string {
+  return role === 'regulator' || role === 'task_force' || role === 'admin' ? t(language, `reg.role.${role}`) : role;
 }
 
 const PERIOD_TEXT: Readonly<Record<PeriodChoice, { label: MessageKey; hint: MessageKey }>> = {
@@ -347,15 +297,8 @@ function render(language: Language): void {
   signinSection.hidden = signedIn;
   identitySection.hidden = !signedIn;
   reportsSection.hidden = !signedIn;
-  demoForm.hidden = !demoAvailable;
-  signinOr.hidden = !demoAvailable;
-  renderDemo(language);
-
-  tokenErrorBox.textContent = tokenError ? t(language, tokenError) : '';
-  tokenErrorBox.hidden = tokenError === undefined;
-  if (tokenError) tokenInput.setAttribute('aria-invalid', 'true');
-  else tokenInput.removeAttribute('aria-invalid');
-  setDescribedBy(tokenInput, 'token-input-error', tokenError !== undefined);
+  if (!oidc) signinButton.setAttribute('aria-disabled', 'true');
+  else signinButton.removeAttribute('aria-disabled');
 
   renderIdentity(language);
   renderPeriod(language);
@@ -397,14 +340,12 @@ async function loadList(period: string): Promise<void> {
   render(page.current());
 }
 
-function signIn(token: string): void {
-  const next = sessionFor(token);
+function signedIn(signedIn: SignedIn): void {
+  const next = sessionFor(signedIn);
   if (!next) return;
   session = next;
-  storeToken(token);
   notice = undefined;
-  tokenError = undefined;
-  tokenInput.value = '';
+  scheduleRefresh();
   render(page.current());
   byId('reports-heading').focus();
   const period = currentPeriodId();
@@ -513,57 +454,25 @@ periodForm.addEventListener('submit', (event) => {
   void loadList(period);
 });
 
-tokenForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const token = normalizeToken(tokenInput.value);
-  tokenError = token === '' ? 'reg.token.empty' : sessionFor(token) ? undefined : 'reg.token.malformed';
-  if (tokenError) {
-    render(page.current());
-    tokenInput.focus();
-    return;
-  }
-  signIn(token);
-});
-
-demoForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const code = demoJurisdiction(demoProvince, demoGroupCode, demoCounty);
-  const button = byId<HTMLButtonElement>('demo-submit');
-  if (button.getAttribute('aria-disabled') === 'true') return;
-  button.setAttribute('aria-disabled', 'true');
-  void fetchDemoToken(code).then((token) => {
-    button.removeAttribute('aria-disabled');
-    if (token && sessionFor(token)) {
-      signIn(token);
-      return;
-    }
-    notice = { kind: 'demo-failed', title: fixed('reg.error.demo.title'), detail: fixed('reg.error.demo.detail') };
-    render(page.current());
-    alertBox.focus();
+signinButton.addEventListener('click', () => {
+  if (!oidc || signinButton.getAttribute('aria-disabled') === 'true') return;
+  signinButton.setAttribute('aria-disabled', 'true');
+  signinButton.textContent = t(page.current(), 'reg.signin.busy');
+  void oidc.signIn({ language: page.current() }).catch(() => {
+    signinButton.removeAttribute('aria-disabled');
+    signinButton.textContent = t(page.current(), 'reg.signin.submit');
+    fail({ kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') });
   });
 });
 
-demoProvinceSelect.addEventListener('change', () => {
-  demoProvince = demoProvinceSelect.value;
-  demoGroupCode = '';
-  demoCounty = '';
-  render(page.current());
-});
-demoPrefectureSelect.addEventListener('change', () => {
-  demoGroupCode = demoPrefectureSelect.value;
-  demoCounty = '';
-  render(page.current());
-});
-demoCountySelect.addEventListener('change', () => {
-  demoCounty = demoCountySelect.value;
-  render(page.current());
-});
-
 byId('signout').addEventListener('click', () => {
-  signOut();
+  const ending = session?.signedIn;
+  endSession();
   notice = undefined;
   render(page.current());
   byId('signin-heading').focus();
+  // The provider's end-session page confirms, ends its session and comes back here.
+  void oidc?.signOut(ending, page.current()).catch(() => undefined);
 });
 
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="edition"]')) {
@@ -584,19 +493,32 @@ tree.addEventListener('click', (event) => {
   void runAction(entry, level, format);
 });
 
-// Start: the form's defaults, a token kept from earlier in this tab, and whether demo tokens exist.
+// Start: the form's defaults; the provider's answer when coming back from it; else, if this tab was
+// signed in before the reload, a silent sign-in; else the sign-in button.
 setPeriodChoice('month', false);
-const kept = storedToken();
-if (kept && sessionFor(kept)) {
-  session = sessionFor(kept);
+render(page.current());
+void (async () => {
+  const config = oidcConfigFrom(await apiConfig());
+  if (!config) {
+    fail({ kind: 'not-configured', title: fixed('reg.error.config.title'), detail: fixed('reg.error.config.detail') });
+    return;
+  }
+  local = isLoopback(new URL(config.issuer).hostname);
+  oidc = new OidcClient(config, new URL(location.pathname, location.origin).href);
   render(page.current());
-  const period = currentPeriodId();
-  if (period) void loadList(period);
-} else {
-  storeToken(undefined);
-  render(page.current());
-}
-void fetchDemoToken('000000').then((token) => {
-  demoAvailable = token !== undefined;
-  render(page.current());
-});
+  let outcome: Awaited<ReturnType<OidcClient['handleCallback']>>;
+  try {
+    outcome = await oidc.handleCallback(new URL(location.href));
+  } catch {
+    fail({ kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') });
+    return;
+  }
+  if (outcome.kind === 'signed-in') {
+    signedIn(outcome.session);
+  } else if (outcome.kind === 'error' && outcome.error !== 'login_required') {
+    const error = outcome.error;
+    fail({ kind: 'signin-failed', title: fixed('reg.error.signin.title'), detail: fixed('reg.error.signin.detail', { error }) });
+  } else if (outcome.kind === 'none' && oidc.wasSignedIn()) {
+    await oidc.signIn({ silent: true, language: page.current() }).catch(() => render(page.current()));
+  }
+})();
