@@ -97,12 +97,12 @@ export class SmefinStack extends Stack {
     });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
-      // The stage's Cognito pool as the officials' OpenID Connect issuer (any issuer, per stage: next).
+      // The stage's issuer, else its Cognito pool as the officials' OpenID Connect issuer.
       identity: {
-        issuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.regulators.userPool.userPoolId}`,
-        audience: this.regulators.client.userPoolClientId,
-        roleClaim: ROLE_CLAIM,
-        jurisdictionClaim: JURISDICTION_CLAIM,
+        issuer: config.identity?.oidcIssuer ?? `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.regulators.userPool.userPoolId}`,
+        audience: config.identity?.oidcAudience ?? this.regulators.client.userPoolClientId,
+        roleClaim: config.identity?.roleClaim ?? ROLE_CLAIM,
+        jurisdictionClaim: config.identity?.jurisdictionClaim ?? JURISDICTION_CLAIM,
       },
       webOrigin: this.web.origin,
       throttle: config.throttle,
