@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { REGULATOR_ROLE } from '../shared/domain/claims';
 import { accountClaims } from './oidc-accounts';
 
@@ -96,17 +96,4 @@ export async function mintToken(keys: ProviderKeys, issuer: string, claims: Mint
     .setIssuedAt(now)
     .setExpirationTime(now + (claims.expiresInSeconds ?? 3600))
     .sign(key);
-}
-
-/** Verifies a token of the local provider (signature, issuer, audience, expiry); the claims, or undefined. */
-export function tokenVerifier(keys: ProviderKeys, issuer: string): (token: string) => Promise<JWTPayload | undefined> {
-  const keySet = createLocalJWKSet({ keys: [publicJwk(keys)] });
-  return async (token) => {
-    try {
-      const { payload } = await jwtVerify(token, keySet, { issuer, audience: WEB_CLIENT_ID, algorithms: [SIGNING_ALG] });
-      return payload;
-    } catch {
-      return undefined;
-    }
-  };
 }
