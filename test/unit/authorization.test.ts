@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ACTIONS, authorize, permittedTargets, type Action } from '../../shared/domain/authorization';
-import { divisionPicker, parentOf } from '../../shared/domain/divisions';
+import { chainOf, countyCodes } from '../support/division-tree';
 
 /** Levels as an official would write them down; `city` = a prefecture-level city without counties. */
 const LEVELS: Record<string, 'national' | 'province' | 'prefecture' | 'county' | 'city'> = {
@@ -131,12 +131,7 @@ describe('permittedTargets', () => {
 });
 
 describe('authorize over the real division tree', () => {
-  const counties = divisionPicker().flatMap((p) => p.prefectures.flatMap((g) => g.counties.map((c) => c.code)));
-  const chainOf = (code: string): string[] => {
-    const chain = [code];
-    for (let d = parentOf(code); d; d = parentOf(d.code)) chain.push(d.code);
-    return chain;
-  };
+  const counties = countyCodes();
 
   it('a county task force writes in its own county only; wider task forces read their whole area', () => {
     fc.assert(

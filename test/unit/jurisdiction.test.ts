@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { divisionPicker, parentOf } from '../../shared/domain/divisions';
+import { chainOf, countyCodes } from '../support/division-tree';
 import { ancestry, isJurisdiction, isWithin } from '../../shared/domain/jurisdiction';
 import { UNKNOWN_DIVISION } from '../../shared/domain/rollup';
 
@@ -119,12 +119,7 @@ describe('isJurisdiction', () => {
 });
 
 describe('isWithin properties over the real division tree', () => {
-  const counties = divisionPicker().flatMap((p) => p.prefectures.flatMap((g) => g.counties.map((c) => c.code)));
-  const chainOf = (code: string): string[] => {
-    const chain = [code];
-    for (let d = parentOf(code); d; d = parentOf(d.code)) chain.push(d.code);
-    return chain;
-  };
+  const counties = countyCodes();
 
   it('every division sees itself and is seen by exactly its ancestors', () => {
     fc.assert(
