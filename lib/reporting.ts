@@ -1,13 +1,14 @@
-// Regulator reports: the private, versioned report bucket; the regulators' user pool (their
-// jurisdiction is a custom attribute, so a claim of their ID token); the 01:00 CST schedule of the
-// roll-up.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+// Regulator reports: the private, versioned report bucket; the officials' optional Cognito user pool
+// (aws partition only; their role and jurisdiction are custom attributes, so claims of their ID token);
+// the 01:00 CST schedule of the roll-up.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Mfa, StringAttribute, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Schedule, type Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { StorageClass, type Bucket } from 'aws-cdk-lib/aws-s3';
 import { accessLogsBucket, privateBucket } from './buckets';
 import { scheduleInvocation } from './dead-letter';
+import { inChina } from './partition';
 import { Construct } from 'constructs';
 
 /** Key prefixes: the full edition for regulators, the suppressed edition for publication. */
@@ -30,12 +31,27 @@ export class ReportStorage extends Construct {
   }
 }
 
+/**
+ * A Cognito user pool as the officials' OpenID Connect issuer (opt-in per stage, aws partition only:
+ * Cognito user pools are not offered in the AWS China regions). The stack passes `issuer` and
+ * `clientId` to the API's authorizer as any other issuer and audience.
+ */
 export class Regulators extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** The pool's issuer (`iss` of its tokens): https://cognito-idp.<region>.<urlSuffix>/<poolId>. */
+  readonly issuer: string;
+  /** The pages' app client id: `aud` of ID tokens, `client_id` of access tokens. */
+  readonly clientId: string;
 
   constructor(scope: Construct, id: string, props: { retain: boolean }) {
     super(scope, id);
+    const stack = Stack.of(this);
+    if (inChina(this)) {
+      throw new Error(
+        `Cognito user pools are not offered in the AWS China regions (${stack.region}): leave identity.cognitoUserPool off and set identity.oidcIssuer to an external OpenID Connect issuer.`,
+      );
+    }
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -60,6 +76,8 @@ export class Regulators extends Construct {
       // Only administrators set a regulator's jurisdiction and role.
       writeAttributes: undefined,
     });
+    this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;
+    this.clientId = this.client.userPoolClientId;
   }
 }
 

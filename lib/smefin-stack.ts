@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from './lambda-defaults';
 import { Observability } from './observability';
 import { scheduleRoutingSweeper } from './routing-sweeper';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
+import { partitionOf } from './partition';
 import { Web, type WebDomain } from './web';
 
 export interface StageConfig {
@@ -60,10 +61,108 @@ export interface IdentityConfig {
   cognitoUserPool?: boolean;
 }
 
+/** The issuer as the API's authorizer sees it (values may be tokens where the stack's Cognito pool provides them). */
+export interface ResolvedIdentity {
+  issuer: string;
+  audience: string;
+  roleClaim: string;
+  jurisdictionClaim: string;
+}
+
+// dev uses its own Cognito user pool in the aws partition; elsewhere (aws-cn, prod) the issuer is given.
 export const STAGES: Record<string, StageConfig> = {
-  dev: { stage: 'dev', retain: false, throttle: { rateLimit: 20, burstLimit: 40 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180 },
+  dev: {
+    stage: 'dev',
+    retain: false,
+    throttle: { rateLimit: 20, burstLimit: 40 },
+    maxOffers: 5,
+    suppressionThreshold: 5,
+    personalDataRetentionDays: 180,
+    identity: { cognitoUserPool: true },
+  },
   prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180 },
 };
+
+/** Context keys (`-c key=value`) that set a stage's identity and web domain (bin/smefin.ts, docs/deploy-china.md). */
+export const CONTEXT_KEYS = [
+  'oidcIssuer',
+  'oidcAudience',
+  'oidcRoleClaim',
+  'oidcJurisdictionClaim',
+  'cognitoUserPool',
+  'webDomain',
+  'webCertificateArn',
+  'webIamCertificateId',
+] as const;
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+/**
+ * A stage's config with the identity and web domain settings given as context. An issuer given this
+ * way replaces the stage's own Cognito pool unless `cognitoUserPool` is given too.
+ */
+export function withContext(base: StageConfig, context: (key: ContextKey) => unknown): StageConfig {
+  const text = (key: ContextKey): string | undefined => {
+    const value = context(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const identity: IdentityConfig = { ...base.identity };
+  const issuer = text('oidcIssuer');
+  if (issuer) {
+    identity.oidcIssuer = issuer;
+    delete identity.cognitoUserPool;
+  }
+  const audience = text('oidcAudience');
+  if (audience) identity.oidcAudience = audience;
+  const roleClaim = text('oidcRoleClaim');
+  if (roleClaim) identity.roleClaim = roleClaim;
+  const jurisdictionClaim = text('oidcJurisdictionClaim');
+  if (jurisdictionClaim) identity.jurisdictionClaim = jurisdictionClaim;
+  const cognito = text('cognitoUserPool');
+  if (cognito !== undefined) {
+    if (cognito !== 'true' && cognito !== 'false') throw new Error(`-c cognitoUserPool must be true or false, not ${cognito}`);
+    identity.cognitoUserPool = cognito === 'true';
+  }
+  const config: StageConfig = { ...base, identity };
+  const domainName = text('webDomain');
+  const certificateArn = text('webCertificateArn');
+  const iamCertificateId = text('webIamCertificateId');
+  if (domainName) {
+    config.webDomain = { domainName, ...(certificateArn ? { certificateArn } : {}), ...(iamCertificateId ? { iamCertificateId } : {}) };
+  } else if (certificateArn || iamCertificateId) {
+    throw new Error('-c webCertificateArn / -c webIamCertificateId need -c webDomain=<the domain name>');
+  }
+  return config;
+}
+
+/** The stage's issuer settings, checked against what the partition offers (synth fails with the reason). */
+function checkIdentity(identity: IdentityConfig | undefined, stage: string, region: string, partition: string): IdentityConfig {
+  const given = identity ?? {};
+  const hint = 'set identity.oidcIssuer and identity.oidcAudience in the stage, or -c oidcIssuer=https://… -c oidcAudience=<client id>';
+  if (given.cognitoUserPool && partition === 'aws-cn') {
+    throw new Error(
+      `Stage ${stage} asks for a Cognito user pool (identity.cognitoUserPool), but Cognito user pools are not offered in the AWS China regions (${region}): ${hint} (an external OpenID Connect issuer); see docs/deploy-china.md.`,
+    );
+  }
+  if (given.cognitoUserPool && given.oidcIssuer) {
+    throw new Error(`Stage ${stage}: identity.cognitoUserPool and identity.oidcIssuer are exclusive (the pool is the issuer).`);
+  }
+  if (!given.cognitoUserPool) {
+    if (!given.oidcIssuer) {
+      throw new Error(
+        `Stage ${stage} in ${partition === 'aws-cn' ? `the AWS China region ${region}` : region} has no OpenID Connect issuer for officials' sign-in: ${hint}${partition === 'aws-cn' ? '' : ', or identity.cognitoUserPool: true'}; see docs/deploy-china.md.`,
+      );
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(given.oidcIssuer);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:') throw new Error(`Stage ${stage}: oidcIssuer must be an https URL, not ${JSON.stringify(given.oidcIssuer)}.`);
+    if (!given.oidcAudience) throw new Error(`Stage ${stage}: oidcIssuer ${given.oidcIssuer} needs oidcAudience (the pages' client id at that issuer): ${hint}.`);
+  }
+  return given;
+}
 
 export class SmefinStack extends Stack {
   readonly data: Data;
@@ -71,12 +170,16 @@ export class SmefinStack extends Stack {
   readonly api: Api;
   readonly workflow: ReferralWorkflow;
   readonly reports: ReportStorage;
-  readonly regulators: Regulators;
+  /** The stage's own Cognito user pool, where it has one (aws partition, identity.cognitoUserPool). */
+  readonly regulators?: Regulators;
+  /** The officials' OpenID Connect issuer, audience and claim names, for the API's authorizer. */
+  readonly identity: ResolvedIdentity;
   readonly web: Web;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
     super(scope, id, { description: `smefin (${config.stage}): small and micro enterprise financing`, ...props });
+    const identity = checkIdentity(config.identity, config.stage, this.region, partitionOf(this));
     this.data = new Data(this, 'Data', { retain: config.retain });
     // The pages call the API directly; the API's origin is known only once the API exists, hence lazy.
     const apiOrigin = Lazy.string({
@@ -84,7 +187,13 @@ export class SmefinStack extends Stack {
     });
     this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin, ...(config.webDomain ? { domain: config.webDomain } : {}) });
     this.reports = new ReportStorage(this, 'ReportStorage', { retain: config.retain });
-    this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
+    if (identity.cognitoUserPool) this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
+    this.identity = {
+      issuer: this.regulators?.issuer ?? identity.oidcIssuer!,
+      audience: this.regulators?.clientId ?? identity.oidcAudience!,
+      roleClaim: identity.roleClaim ?? ROLE_CLAIM,
+      jurisdictionClaim: identity.jurisdictionClaim ?? JURISDICTION_CLAIM,
+    };
     this.functions = new Functions(this, 'Functions', {
       reportsBucket: this.reports.bucket,
       suppressionThreshold: config.suppressionThreshold,
@@ -97,13 +206,7 @@ export class SmefinStack extends Stack {
     });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
-      // The stage's issuer, else its Cognito pool as the officials' OpenID Connect issuer.
-      identity: {
-        issuer: config.identity?.oidcIssuer ?? `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.regulators.userPool.userPoolId}`,
-        audience: config.identity?.oidcAudience ?? this.regulators.client.userPoolClientId,
-        roleClaim: config.identity?.roleClaim ?? ROLE_CLAIM,
-        jurisdictionClaim: config.identity?.jurisdictionClaim ?? JURISDICTION_CLAIM,
-      },
+      identity: this.identity,
       webOrigin: this.web.origin,
       throttle: config.throttle,
     });
@@ -152,8 +255,12 @@ export class SmefinStack extends Stack {
 
     new CfnOutput(this, 'WebUrl', { value: this.web.origin });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
-    new CfnOutput(this, 'RegulatorsUserPoolId', { value: this.regulators.userPool.userPoolId });
-    new CfnOutput(this, 'RegulatorsClientId', { value: this.regulators.client.userPoolClientId });
+    new CfnOutput(this, 'OidcIssuer', { value: this.identity.issuer });
+    new CfnOutput(this, 'OidcAudience', { value: this.identity.audience });
+    if (this.regulators) {
+      new CfnOutput(this, 'RegulatorsUserPoolId', { value: this.regulators.userPool.userPoolId });
+      new CfnOutput(this, 'RegulatorsClientId', { value: this.regulators.client.userPoolClientId });
+    }
     // For `npm run redrive -- --aws --state-machine <arn>` and the runbook.
     new CfnOutput(this, 'RoutingStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OperatorAlarmsTopicArn', { value: this.observability.topic.topicArn });

@@ -14,7 +14,14 @@ const { template, functionIds } = synthesizeLocal(outdir);
 
 describe('function environments', () => {
   it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s loads with only its own settings', (name) => {
-    const own = functionEnvironment(template, functionIds[name], { WEB_ORIGIN: 'https://web.example', ALLOWED_ORIGIN: 'https://web.example' }, (id) => id);
+    // Values that exist only in AWS: the CloudFront origin, and the dev stage's Cognito issuer and client.
+    const awsOnly = {
+      WEB_ORIGIN: 'https://web.example',
+      ALLOWED_ORIGIN: 'https://web.example',
+      OIDC_ISSUER: 'https://idp.example/realms/smefin',
+      OIDC_AUDIENCE: 'smefin-web',
+    };
+    const own = functionEnvironment(template, functionIds[name], awsOnly, (id) => id);
     delete own.NODE_OPTIONS;
     const entry = path.resolve(FUNCTIONS[name].entry);
     const run = () =>

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/routes';
-import { SmefinStack } from '../../lib/smefin-stack';
+import { SmefinStack, STAGES } from '../../lib/smefin-stack';
 import { chinaStage } from './stages';
 
 let template: Template;
@@ -52,8 +52,11 @@ describe('report bucket', () => {
 });
 
 describe('regulators', () => {
-  it('have a user pool without self sign-up, with MFA, and a jurisdiction attribute', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPool', {
+  it('have a user pool without self sign-up, with MFA, and a jurisdiction attribute where a stage opts in (aws partition only)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const aws = Template.fromStack(new SmefinStack(app, 'smefin-rep-aws', STAGES.dev!, { env: { account: '123456789012', region: 'us-east-1' } }));
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    aws.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'ON',
       Schema: Match.arrayWith([Match.objectLike({ Name: 'jurisdiction', Mutable: true })]),
