@@ -1,6 +1,6 @@
 // One stack per stage: data, API (with its functions) and the web pages.
 import * as path from 'node:path';
-import { Aws, CfnOutput, DockerImage, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, DockerImage, Fn, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { buildWebSync } from '../web/build';
@@ -185,7 +185,14 @@ export class SmefinStack extends Stack {
     const apiOrigin = Lazy.string({
       produce: () => `https://${this.api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     });
-    this.web = new Web(this, 'Web', { retain: config.retain, apiOrigin, ...(config.webDomain ? { domain: config.webDomain } : {}) });
+    // The pages' sign-in talks to the issuer from the browser (token and refresh requests): allowed by the CSP.
+    const issuerOrigin = identity.oidcIssuer ? new URL(identity.oidcIssuer).origin : undefined;
+    this.web = new Web(this, 'Web', {
+      retain: config.retain,
+      apiOrigin,
+      ...(issuerOrigin ? { issuerOrigin } : {}),
+      ...(config.webDomain ? { domain: config.webDomain } : {}),
+    });
     this.reports = new ReportStorage(this, 'ReportStorage', { retain: config.retain });
     if (identity.cognitoUserPool) this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
     this.identity = {
@@ -235,7 +242,12 @@ export class SmefinStack extends Stack {
             local: { tryBundle: (outputDir) => (buildWebSync(outputDir), true) },
           },
         }),
-        Source.jsonData('config.json', { apiBaseUrl: this.api.restApi.urlForPath('/').replace(/\/$/, '') }),
+        Source.jsonData('config.json', {
+          apiBaseUrl: this.api.restApi.urlForPath('/').replace(/\/$/, ''),
+          // The pages' sign-in (web/src/oidc.ts): the issuer, and the first accepted audience as their client id.
+          oidcIssuer: this.identity.issuer,
+          oidcClientId: Fn.select(0, Fn.split(',', this.identity.audience)),
+        }),
       ],
     });
 

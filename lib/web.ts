@@ -31,11 +31,15 @@ export interface WebDomain {
 
 const MINIMUM_TLS = SecurityPolicyProtocol.TLS_V1_2_2021;
 
-/** The pages' Content-Security-Policy: only our own scripts and styles; API calls to `apiOrigin` too. */
-export function contentSecurityPolicy(apiOrigin?: string): string {
+/**
+ * The pages' Content-Security-Policy: only our own scripts and styles; calls to the API's origin and
+ * to the officials' OpenID Connect issuer (discovery, token and refresh requests of the sign-in) too.
+ */
+export function contentSecurityPolicy(...connectOrigins: string[]): string {
+  const connect = connectOrigins.filter((origin) => origin !== '').map((origin) => ` ${origin}`).join('');
   return (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-    `connect-src 'self'${apiOrigin ? ` ${apiOrigin}` : ''}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`
+    `connect-src 'self'${connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`
   );
 }
 
@@ -44,7 +48,7 @@ export class Web extends Construct {
   readonly distribution: Distribution;
   readonly origin: string;
 
-  constructor(scope: Construct, id: string, props: { retain: boolean; apiOrigin?: string; domain?: WebDomain }) {
+  constructor(scope: Construct, id: string, props: { retain: boolean; apiOrigin?: string; issuerOrigin?: string; domain?: WebDomain }) {
     super(scope, id);
     const china = inChina(this);
     const domain = props.domain;
@@ -60,7 +64,7 @@ export class Web extends Construct {
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
-        contentSecurityPolicy: { override: true, contentSecurityPolicy: contentSecurityPolicy(props.apiOrigin) },
+        contentSecurityPolicy: { override: true, contentSecurityPolicy: contentSecurityPolicy(props.apiOrigin ?? '', props.issuerOrigin ?? '') },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },

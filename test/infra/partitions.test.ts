@@ -103,6 +103,13 @@ describe('aws-cn (cn-north-1)', () => {
     china.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
   });
 
+  it("lets the pages' sign-in reach the external issuer (CSP connect-src)", () => {
+    const policies = resources(china).filter((r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy');
+    const csp = JSON.stringify(policies.map((p) => p.Properties));
+    expect(csp).toContain(`connect-src 'self'`);
+    expect(csp).toContain(new URL(CHINA_IDENTITY.oidcIssuer).origin);
+  });
+
   it('names service principals in the form aws-cn takes: <service>.amazonaws.com', () => {
     // The CDK renders every service principal as <service>.amazonaws.com (also in aws-cn, where the old
     // regional .amazonaws.com.cn forms are not needed): the workflow, the pipe, API Gateway's logging
