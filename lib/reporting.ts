@@ -2,7 +2,7 @@
 // (aws partition only; their role and jurisdiction are custom attributes, so claims of their ID token);
 // the 01:00 CST schedule of the roll-up.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Mfa, StringAttribute, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Mfa, OAuthScope, StringAttribute, UserPool, UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { Schedule, type Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { StorageClass, type Bucket } from 'aws-cdk-lib/aws-s3';
@@ -44,7 +44,12 @@ export class Regulators extends Construct {
   /** The pages' app client id: `aud` of ID tokens, `client_id` of access tokens. */
   readonly clientId: string;
 
-  constructor(scope: Construct, id: string, props: { retain: boolean }) {
+  /** The hosted sign-in domain (authorization, token and logout endpoints): `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domain: UserPoolDomain;
+  /** Origins the pages' sign-in calls from the browser: discovery and JWKS (the issuer), token and refresh (the hosted domain). */
+  readonly browserOrigins: string[];
+
+  constructor(scope: Construct, id: string, props: { retain: boolean; stage: string; webOrigin: string }) {
     super(scope, id);
     const stack = Stack.of(this);
     if (inChina(this)) {
@@ -69,14 +74,25 @@ export class Regulators extends Construct {
       reason:
         'Cognito threat protection (the Plus feature plan) is not offered in the AWS China regions where production runs; MFA (TOTP) is required and self sign-up is off: administrators create regulator accounts.',
     });
+    // The pages sign in with Authorization Code + PKCE (a public client: no secret) on the hosted domain.
+    this.domain = this.userPool.addDomain('Hosted', { cognitoDomain: { domainPrefix: `smefin-${props.stage}-${stack.account}` } });
+    const page = `${props.webOrigin}/regulator.html`;
     this.client = this.userPool.addClient('Web', {
       authFlows: { userSrp: true },
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.PROFILE],
+        callbackUrls: [page],
+        logoutUrls: [page],
+      },
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       // Only administrators set a regulator's jurisdiction and role.
       writeAttributes: undefined,
     });
     this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;
+    this.browserOrigins = [`https://cognito-idp.${stack.region}.${stack.urlSuffix}`, this.domain.baseUrl()];
     this.clientId = this.client.userPoolClientId;
   }
 }

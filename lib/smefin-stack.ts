@@ -194,7 +194,10 @@ export class SmefinStack extends Stack {
       ...(config.webDomain ? { domain: config.webDomain } : {}),
     });
     this.reports = new ReportStorage(this, 'ReportStorage', { retain: config.retain });
-    if (identity.cognitoUserPool) this.regulators = new Regulators(this, 'Regulators', { retain: config.retain });
+    if (identity.cognitoUserPool) {
+      this.regulators = new Regulators(this, 'Regulators', { retain: config.retain, stage: config.stage, webOrigin: this.web.origin });
+      this.web.allowConnections(...this.regulators.browserOrigins);
+    }
     this.identity = {
       issuer: this.regulators?.issuer ?? identity.oidcIssuer!,
       audience: this.regulators?.clientId ?? identity.oidcAudience!,

@@ -1,7 +1,7 @@
 // The web pages on S3 behind CloudFront (origin access control, security headers, access logs), on a
 // custom domain where one is set; in the AWS China regions the domain (ICP-registered) and its IAM
 // server certificate are required, and the bucket is reached through an origin access identity.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   CfnDistribution,
@@ -47,9 +47,12 @@ export class Web extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly origin: string;
+  /** Origins besides our own that the pages may call (the API; the sign-in's issuer). */
+  private readonly connectOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: { retain: boolean; apiOrigin?: string; issuerOrigin?: string; domain?: WebDomain }) {
     super(scope, id);
+    this.allowConnections(...[props.apiOrigin, props.issuerOrigin].filter((origin): origin is string => origin !== undefined));
     const china = inChina(this);
     const domain = props.domain;
     checkDomain(domain, china);
@@ -64,7 +67,11 @@ export class Web extends Construct {
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
-        contentSecurityPolicy: { override: true, contentSecurityPolicy: contentSecurityPolicy(props.apiOrigin ?? '', props.issuerOrigin ?? '') },
+        contentSecurityPolicy: {
+          override: true,
+          // Lazy: the sign-in's origins may be added after the pages exist (a Cognito pool needs their origin first).
+          contentSecurityPolicy: Lazy.string({ produce: () => contentSecurityPolicy(...this.connectOrigins) }),
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -121,6 +128,11 @@ export class Web extends Construct {
       });
     }
     this.origin = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+  }
+
+  /** Lets the pages call these origins too (Content-Security-Policy connect-src). */
+  allowConnections(...origins: string[]): void {
+    for (const origin of origins) if (!this.connectOrigins.includes(origin)) this.connectOrigins.push(origin);
   }
 }
 

@@ -134,6 +134,21 @@ describe('aws-cn (cn-north-1)', () => {
 });
 
 describe('aws (us-east-1)', () => {
+  it("lets the pages sign in on the Cognito pool: hosted domain, a public code + PKCE client back to the regulator page, both origins in the CSP", () => {
+    aws.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    aws.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'profile'],
+    });
+    const client = resources(aws).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!;
+    expect(JSON.stringify(client.Properties)).toContain('/regulator.html');
+    const csp = JSON.stringify(resources(aws).filter((r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy').map((p) => p.Properties));
+    expect(csp).toContain('cognito-idp.');
+    expect(csp).toContain('.auth.');
+  });
+
   it("has the dev stage's Cognito user pool as the issuer, with conditional outputs", () => {
     aws.resourceCountIs('AWS::Cognito::UserPool', 1);
     const outputs = aws.toJSON().Outputs as Record<string, { Value: unknown }>;
