@@ -19,7 +19,7 @@ import {
 import { recomputeProvisionalDeadlines } from '../shared/domain/routing';
 import { BUNDLED_ARRANGEMENTS, calendarOf, loadedArrangements, putArrangement } from '../shared/adapters/calendar';
 import { lunarDates } from '../shared/adapters/lunar';
-import { RoutingStore } from '../shared/adapters/routing-store';
+import { ProvisionalDeadlinesStore } from '../shared/adapters/provisional-deadlines-store';
 import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npm run calendar -- <command> [options]
@@ -103,7 +103,7 @@ async function load(target: CliTarget, arrangements: HolidayArrangement[], timeS
   for (const arrangement of arrangements) await putArrangement(target.clients.documentClient, target.tables.needs, arrangement, now);
   console.log(`已载入 / Loaded into ${target.description}: ${arrangements.map((a) => `${a.year} (${a.source.title})`).join(', ')}`);
   const loaded = await loadedArrangements(target.clients.documentClient, target.tables.needs);
-  const store = new RoutingStore(target.clients.documentClient, { needs: target.tables.needs, counters: target.tables.counters ?? '' });
+  const store = new ProvisionalDeadlinesStore(target.clients.documentClient, target.tables.needs);
   const result = await recomputeProvisionalDeadlines(store, calendarOf(loaded.arrangements), timeScale, now);
   for (const change of result.changed) {
     console.log(`  ${change.referralId}: ${change.from} → ${change.to}${change.provisional ? ' (still provisional)' : ''}`);

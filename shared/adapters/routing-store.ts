@@ -35,11 +35,31 @@ const negativeKey = (entry: NegativeListEntry) => ({
 });
 /** Open referrals whose deadline is provisional (a year without an official holiday arrangement). */
 export const PROVISIONAL_DEADLINES_PARTITION = 'PROVISIONAL_DEADLINES';
-const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
+export const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
+}
+
+/** Every item of one partition of a table, page by page. */
+export async function queryPartition(client: DynamoDBDocumentClient, table: string, pk: string, consistent: boolean): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: consistent,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
 
 export function isConditionFailure(error: unknown): boolean {
@@ -81,31 +101,11 @@ export class RoutingStore {
   }
 
   async listBanks(): Promise<BankState[]> {
-    return (await this.queryPartition('BANKS', true)).map((item) => ({
+    return (await queryPartition(this.client, this.tables.needs, 'BANKS', true)).map((item) => ({
       bank: item.bank as Bank,
       openReferrals: Number(item.openReferrals ?? 0),
       lastOfferedAt: item.lastOfferedAt as string | undefined,
     }));
-  }
-
-  /** Every item of a partition of the needs table, page by page. */
-  private async queryPartition(pk: string, consistent: boolean): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.needs,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: consistent,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
   }
 
   async getBank(bankId: string): Promise<Bank | undefined> {
@@ -453,37 +453,6 @@ export class RoutingStore {
       ...(reason === 'bank_not_in_registry' ? [] : [this.bankLoad(referral.bankId, -1, now, false)]),
       ...(referral.deadlineProvisional ? [this.dropProvisional(referral.referralId)] : []),
     ]);
-  }
-
-  // ---- holiday calendar (operator CLI) ------------------------------------------------------
-
-  /** Open referrals whose deadline is provisional. */
-  async provisionalReferralIds(): Promise<string[]> {
-    return (await this.queryPartition(PROVISIONAL_DEADLINES_PARTITION, false)).map((item) => String(item.referralId));
-  }
-
-  /** A recomputed offer deadline, while the referral still waits for the offer's answer. */
-  async moveDeadline(referralId: string, deadline: string, provisional: boolean, now: Date): Promise<'written' | 'condition_failed'> {
-    return this.write([
-      {
-        Update: {
-          TableName: this.tables.needs,
-          Key: referralKey(referralId),
-          UpdateExpression: provisional
-            ? 'SET deadline = :d, deadlineProvisional = :true, deadlineRecomputedAt = :now'
-            : 'SET deadline = :d, deadlineRecomputedAt = :now REMOVE deadlineProvisional',
-          ConditionExpression: '#stage = :offered',
-          ExpressionAttributeNames: { '#stage': 'stage' },
-          ExpressionAttributeValues: { ':d': deadline, ':now': now.toISOString(), ':offered': 'offered', ...(provisional ? { ':true': true } : {}) },
-        },
-      },
-      ...(provisional ? [] : [this.dropProvisional(referralId)]),
-    ]);
-  }
-
-  /** Forgets a referral that no longer waits for its offer's answer. */
-  async forgetProvisional(referralId: string): Promise<void> {
-    await this.write([this.dropProvisional(referralId)]);
   }
 
   private async conditionalUpdate(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<'written' | 'condition_failed'> {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../lib/routes';
 import { parseBank, type BankInput } from '../../shared/domain/bank';
 import { chinaDay } from '../../shared/domain/need-record';
+import { ProvisionalDeadlinesStore } from '../../shared/adapters/provisional-deadlines-store';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
@@ -544,7 +545,7 @@ describe('bank events endpoint', () => {
     const referralId = offer.body.data.referralId as string;
     const before = await store.getReferral(referralId);
     const later = new Date(Date.now() + 60_000).toISOString();
-    expect(await store.moveDeadline(referralId, later, false, new Date())).toBe('written');
+    expect(await new ProvisionalDeadlinesStore(db, runtime.tableNames.needs).moveDeadline(referralId, later, false, new Date())).toBe('written');
     // The original timer fires; the workflow finds the deadline not due and waits again with a new token.
     let referral = await store.getReferral(referralId);
     for (let i = 0; i < 200 && (referral?.taskToken === before?.taskToken || !referral?.taskToken); i++) {
