@@ -5,7 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { provisionalYearsOf, type Period } from '../domain/report';
 import { endOfChinaDay } from '../domain/working-days';
 import { publishableReports, reportKey, rollUp } from '../domain/rollup';
-import { publicReport } from '../domain/suppression';
+import { publicEdition } from '../domain/suppression';
 import { readCounterRows } from './counters-reader';
 import { contentTypeOf, renderCsv, renderHtml, renderJson, renderXlsx, REPORT_FORMATS, type RenderableReport } from './report-render';
 import type { ReportStore } from './report-store';
@@ -43,14 +43,21 @@ export async function publishPeriod(deps: {
   const { rows, itemsRead, lastUpdatedAt } = await readCounterRows(deps.db, deps.countersTable, deps.period.days);
   const generatedAt = lastUpdatedAt ?? endOfChinaDay(deps.period.days.at(-1)!).toISOString();
   const provisionalDeadlineYears = deps.isProvisionalYear && provisionalYearsOf(deps.period.days, deps.isProvisionalYear);
-  const reports = publishableReports(rollUp({ period: deps.period, rows, generatedAt, bankNames: deps.bankNames })).map((report) =>
-    provisionalDeadlineYears ? { ...report, provisionalDeadlineYears } : report,
+  const rolledUp = new Map(
+    [...rollUp({ period: deps.period, rows, generatedAt, bankNames: deps.bankNames })].map(
+      ([key, report]) => [key, provisionalDeadlineYears ? { ...report, provisionalDeadlineYears } : report] as const,
+    ),
   );
+  // The public edition is decided across the whole period, parents and children together: a cell
+  // hidden in one file can then not be worked back from another (suppression.ts's contract).
+  const publics = publicEdition(rolledUp, { threshold: deps.threshold });
+  const keyOf = new Map([...rolledUp].map(([key, report]) => [report, key]));
+  const reports = publishableReports(rolledUp);
   let files = 0;
   for (const report of reports) {
     const editions: [RenderableReport, 'full' | 'public'][] = [
       [report, 'full'],
-      [publicReport(report, { threshold: deps.threshold }), 'public'],
+      [publics.get(keyOf.get(report)!)!, 'public'],
     ];
     for (const [edition, name] of editions) {
       const key = reportKey(deps.period, report.division.code, name);

@@ -463,3 +463,50 @@ describe('public edition: properties', () => {
     );
   }, 60_000);
 });
+
+describe('publishPeriod: the public files of a period', () => {
+  it('hide a cell in every file that shows it, so no suppressed figure is worked back from a parent and a child file', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+    const { publishPeriod } = await import('../../shared/adapters/report-publisher');
+    const { ReportStore } = await import('../../shared/adapters/report-store');
+    // Xihu 3 (below the threshold) and Shangcheng 10 make Hangzhou 13; Ningbo's Haishu 20 makes Zhejiang 33.
+    // Suppressed report by report, Hangzhou's file hides Shangcheng (its complement), Shangcheng's own
+    // file shows 10 and Zhejiang's shows Hangzhou 13: Xihu = 13 − 10.
+    const rows = [
+      { day: '2026-11-02', countyCode: '330106', declared: 3 },
+      { day: '2026-11-02', countyCode: '330102', declared: 10 },
+      { day: '2026-11-02', countyCode: '330203', declared: 20 },
+    ];
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1' }));
+    mockClient(db).on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
+      Items: rows.filter((r) => r.day === input.ExpressionAttributeValues[':day']),
+    }));
+    const s3 = new S3Client({ region: 'cn-north-1' });
+    const files = new Map<string, string>();
+    mockClient(s3).on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer }) => void files.set(input.Key, input.Body.toString('utf8')));
+    await publishPeriod({ db, countersTable: 'counters', store: new ReportStore(s3, 'reports'), period: NOV, threshold: 5, bankNames: {} });
+
+    const published = [...files].filter(([key]) => key.startsWith('public-reports/') && key.endsWith('.json') && !key.endsWith('index.json')).map(([, body]) => JSON.parse(body) as PublicReport);
+    expect(published.length).toBeGreaterThanOrEqual(6);
+    // Every file's view of a division's `declared`: its own totals, or a row of its parent's children.
+    const views = new Map<string, Set<string>>();
+    const see = (code: string, value: number | null) => {
+      const seen = views.get(code) ?? new Set<string>();
+      seen.add(value === null ? 'hidden' : 'shown');
+      views.set(code, seen);
+    };
+    for (const report of published) {
+      see(report.division.code, report.totals.declared);
+      for (const child of report.children) see(child.division.code, child.totals.declared);
+    }
+    const inconsistent = [...views].filter(([, seen]) => seen.size > 1).map(([code]) => code);
+    expect(inconsistent).toEqual([]);
+    expect(views.get('330106')).toEqual(new Set(['hidden']));
+    // And solving every published relation together determines no suppressed cell.
+    const byKey = new Map(published.map((r) => [reportMapKey(r.division.level, r.division.code), r] as const));
+    expect(determinedBySolving(byKey)).toEqual([]);
+  });
+});
