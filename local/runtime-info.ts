@@ -251,6 +251,20 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Runs `action` on the target the flags name, and closes its clients afterwards, whatever happens. */
+export async function withTarget<T>(
+  flags: TargetFlags,
+  action: (target: CliTarget) => Promise<T>,
+  need: { counters?: boolean; secrets?: boolean } = {},
+): Promise<T> {
+  const target = resolveTarget(flags, need);
+  try {
+    return await action(target);
+  } finally {
+    target.clients.destroy();
+  }
+}
+
 /** Runs a CLI's main: a CliError prints its message and exits 1; anything else also shows its name. */
 export async function runCli(main: () => Promise<number | void>): Promise<void> {
   try {

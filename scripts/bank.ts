@@ -19,7 +19,7 @@ import {
 import { BANK_ID_PATTERN, parseBank, type Bank } from '../shared/domain/bank';
 import { RoutingStore } from '../shared/adapters/routing-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
-import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';
+import { CliError, formatTable, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npx tsx scripts/bank.ts <command> [options]
 
@@ -247,14 +247,7 @@ async function main(): Promise<number> {
     if (!BANK_ID_PATTERN.test(values.bank)) throw new CliError(`银行标识无效 / Invalid bank id: ${values.bank}`);
     return values.bank;
   };
-  const run = async (needsSecrets: boolean, action: (target: CliTarget) => Promise<number>) => {
-    const target = resolveTarget(values, { secrets: needsSecrets });
-    try {
-      return await action(target);
-    } finally {
-      target.clients.destroy();
-    }
-  };
+  const run = (needsSecrets: boolean, action: (target: CliTarget) => Promise<number>) => withTarget(values, action, { secrets: needsSecrets });
   switch (command) {
     case 'add': {
       if (!values.file) throw new CliError('add 需要 --file / add needs --file <bank.json>');

@@ -20,7 +20,7 @@ import { recomputeProvisionalDeadlines } from '../shared/domain/routing';
 import { BUNDLED_ARRANGEMENTS, calendarOf, loadedArrangements, putArrangement } from '../shared/adapters/calendar';
 import { lunarDates } from '../shared/adapters/lunar';
 import { ProvisionalDeadlinesStore } from '../shared/adapters/provisional-deadlines-store';
-import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';
+import { CliError, formatTable, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npm run calendar -- <command> [options]
 
@@ -134,14 +134,7 @@ async function main(): Promise<number> {
     return values.help ? 0 : 1;
   }
   if (extra.length > 0) throw new CliError(`多余的参数 / Unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
-  const run = async (action: (target: CliTarget) => Promise<number>) => {
-    const target = resolveTarget(values);
-    try {
-      return await action(target);
-    } finally {
-      target.clients.destroy();
-    }
-  };
+  const run = (action: (target: CliTarget) => Promise<number>) => withTarget(values, action);
   switch (command) {
     case 'show':
       return run((target) => show(target, values.json));

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { validateCreditCode } from '../shared/domain/credit-code';
 import { NEGATIVE_LIST_CSV_COLUMNS, NEGATIVE_LIST_REASONS, parseNegativeListCsv, type NegativeListEntry } from '../shared/domain/screening';
 import { RoutingStore } from '../shared/adapters/routing-store';
-import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS } from '../local/runtime-info';
+import { CliError, formatTable, runCli, TARGET_OPTIONS, withTarget, type TargetFlags } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npx tsx scripts/negative-list.ts <command> [options]
 
@@ -40,7 +40,7 @@ function entryRows(entries: readonly NegativeListEntry[]): string[][] {
 }
 const ENTRY_HEADERS = ['creditCode', 'jurisdiction', 'reasonCode', '原因', 'source', 'validFrom', 'validTo'];
 
-async function load(file: string, flags: { dryRun: boolean; strict: boolean; target: Parameters<typeof resolveTarget>[0] }): Promise<number> {
+async function load(file: string, flags: { dryRun: boolean; strict: boolean; target: TargetFlags }): Promise<number> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -70,30 +70,24 @@ async function load(file: string, flags: { dryRun: boolean; strict: boolean; tar
     console.log('没有可写入的条目 / Nothing to load.');
     return bad > 0 ? 1 : 0;
   }
-  const target = resolveTarget(flags.target);
-  try {
+  await withTarget(flags.target, async (target) => {
     await new RoutingStore(target.clients.documentClient, target.tables).putNegativeEntries(entries, new Date());
     console.log(`已写入 ${entries.length} 条 / Loaded ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} into ${target.description}.`);
-  } finally {
-    target.clients.destroy();
-  }
+  });
   return bad > 0 ? 1 : 0;
 }
 
-async function show(code: string, flags: Parameters<typeof resolveTarget>[0]): Promise<number> {
+async function show(code: string, flags: TargetFlags): Promise<number> {
   const checked = validateCreditCode(code);
   if (!checked.ok) throw new CliError(`统一社会信用代码无效 / Invalid unified social credit code (${checked.problem}): ${code}`);
-  const target = resolveTarget(flags);
-  try {
+  await withTarget(flags, async (target) => {
     const entries = await new RoutingStore(target.clients.documentClient, target.tables).negativeEntries(checked.value);
     if (entries.length === 0) {
       console.log(`${checked.value} 不在负面清单上 / ${checked.value} has no negative-list entries in ${target.description}.`);
     } else {
       console.log(formatTable(ENTRY_HEADERS, entryRows(entries)));
     }
-  } finally {
-    target.clients.destroy();
-  }
+  });
   return 0;
 }
 

@@ -9,21 +9,21 @@ import { parseBankEvent, type BankEvent } from '../../shared/domain/bank-events'
 import { disclosure } from '../../shared/domain/referral';
 import { auditLog } from '../../shared/adapters/audit-log';
 import { bankSecrets } from '../../shared/adapters/bank-secrets';
-import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { decodeUtf8Body, header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { ENV, numberEnv, requiredEnv } from '../../shared/adapters/config';
+import { decodeUtf8Body, header, invalidParameter, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError, idempotentByKey } from '../../shared/adapters/idempotency';
 import { metrics, withObservability } from '../../shared/adapters/observability';
-import { routingSettings, routingStore } from '../../shared/adapters/routing';
+import { routingStore } from '../../shared/adapters/routing';
 import { verifyWebhook, WEBHOOK_ID_PATTERN } from '../../shared/adapters/webhooks';
 import { resumeTask, sfnClient } from '../../shared/adapters/workflow';
 
 const store = routingStore({ audit: auditLog() });
-const settings = routingSettings();
 const secrets = bankSecrets();
 const deps = {
   store,
   workflow: { resume: (taskToken: string, answer: unknown) => resumeTask(sfnClient(), taskToken, answer) },
-  timeScale: settings.timeScale,
+  // Decision deadlines are calendar days: the webhook needs the time scale, not the holiday calendar.
+  timeScale: numberEnv(ENV.timeScale, 1),
 };
 
 /**
@@ -76,19 +76,11 @@ async function bankWebhookHandler(event: HttpEvent, context: Context): Promise<H
   if (!verified.ok) return unauthorized(event, verified.reason);
   const webhookId = headers['webhook-id']!;
   if (!WEBHOOK_ID_PATTERN.test(webhookId)) {
-    return problemFor(
+    return invalidParameter(
       event,
-      'validation',
       { zh: 'webhook-id 请求头格式不正确', en: 'The webhook-id header is malformed' },
-      {
-        errors: [
-          {
-            pointer: '',
-            code: 'webhook_id.invalid',
-            message: { zh: 'webhook-id 应为 1–256 个可打印 ASCII 字符', en: 'webhook-id must be 1–256 printable ASCII characters' },
-          },
-        ],
-      },
+      'webhook_id.invalid',
+      { zh: 'webhook-id 应为 1–256 个可打印 ASCII 字符', en: 'webhook-id must be 1–256 printable ASCII characters' },
     );
   }
 

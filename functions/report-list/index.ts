@@ -1,7 +1,7 @@
 // GET /v1/reports?period=2026-11 — the reports of a period that the calling regulator may see.
 import { isPeriodId } from '../../shared/domain/report';
 import { filterPermitted, requireAccess } from '../../shared/adapters/access';
-import { callerOf, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { callerOf, invalidParameter, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { REPORT_FORMATS } from '../../shared/adapters/report-render';
 import { reportStore } from '../../shared/adapters/report-store';
@@ -16,19 +16,11 @@ async function reportListHandler(event: HttpEvent): Promise<HttpResult> {
   const regulator = access.caller;
   const period = event.queryStringParameters?.period ?? '';
   if (!isPeriodId(period)) {
-    return problemFor(
+    return invalidParameter(
       event,
-      'validation',
       { zh: '请提供报告期', en: 'Give a report period' },
-      {
-        errors: [
-          {
-            pointer: '',
-            code: 'period.invalid',
-            message: { zh: 'period 应为 YYYY-MM、YYYY-MM-DD 或 YYYY-MM-mtd-DD', en: 'period must be YYYY-MM, YYYY-MM-DD or YYYY-MM-mtd-DD' },
-          },
-        ],
-      },
+      'period.invalid',
+      { zh: 'period 应为 YYYY-MM、YYYY-MM-DD 或 YYYY-MM-mtd-DD', en: 'period must be YYYY-MM, YYYY-MM-DD or YYYY-MM-mtd-DD' },
     );
   }
   const index = await store.getIndex(period);

@@ -3,7 +3,7 @@ import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
 import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
 import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { header, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { header, invalidParameter, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import {
   IDEMPOTENCY_KEY_PATTERN,
   IdempotencyAlreadyInProgressError,
@@ -54,22 +54,11 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
 
   const key = header(event, 'idempotency-key');
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    return problemFor(
+    return invalidParameter(
       event,
-      'validation',
       { zh: 'Idempotency-Key 请求头格式不正确', en: 'The Idempotency-Key header is malformed' },
-      {
-        errors: [
-          {
-            pointer: '',
-            code: 'idempotency_key.invalid',
-            message: {
-              zh: 'Idempotency-Key 应为 1–255 个可打印 ASCII 字符',
-              en: 'Idempotency-Key must be 1–255 printable ASCII characters',
-            },
-          },
-        ],
-      },
+      'idempotency_key.invalid',
+      { zh: 'Idempotency-Key 应为 1–255 个可打印 ASCII 字符', en: 'Idempotency-Key must be 1–255 printable ASCII characters' },
     );
   }
 

@@ -71,6 +71,14 @@ export function retryAfter(seconds = RETRY_AFTER_SECONDS): Record<string, string
   return { 'Retry-After': String(seconds) };
 }
 
+/**
+ * 400 problem+json for a malformed request parameter or header (not a body field): one error, the
+ * whole request as its pointer, with the parameter's own code and bilingual message.
+ */
+export function invalidParameter(event: HttpEvent, detail: LocalizedText, code: string, message: LocalizedText): HttpResult {
+  return problemFor(event, 'validation', detail, { errors: [{ pointer: '', code, message }] });
+}
+
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: HttpResult };
 export type TextBodyResult = { ok: true; text: string } | { ok: false; response: HttpResult };
 

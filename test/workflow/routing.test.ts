@@ -18,7 +18,7 @@ import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../loc
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
 import { AwsServiceError } from '../../local/aws-emulator';
 import { freshCreditCode, validSubmission } from '../support/needs';
-import { TestBanks } from '../support/test-banks';
+import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 
 let runtime: LocalRuntime;
 let banks: TestBanks;
@@ -58,17 +58,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const product = {
-  productId: 'sme-loan',
-  nameZh: '小微企业贷',
-  nameEn: 'SME loan',
-  guarantees: ['credit', 'collateral'],
-  minAmountYuan: 10_000,
-  maxAmountYuan: 5_000_000,
-  minTermMonths: 1,
-  maxTermMonths: 60,
-} satisfies BankInput['products'][number];
-
 let bankCounter = 0;
 /** A bank serving only `division`, quick to time out (1 working day). */
 function testBank(division: string, extra: Partial<BankInput> = {}): Omit<BankInput, 'webhookUrl'> {
@@ -78,7 +67,7 @@ function testBank(division: string, extra: Partial<BankInput> = {}): Omit<BankIn
     nameZh: `测试银行${bankCounter}`,
     nameEn: `Test Bank ${bankCounter}`,
     divisions: [division],
-    products: [product],
+    products: [SME_LOAN_PRODUCT],
     capacity: 10,
     deadlines: { acknowledgeWorkingDays: 1, decideCalendarDays: 2 },
     ...extra,
