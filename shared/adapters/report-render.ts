@@ -78,6 +78,29 @@ export function contentTypeOf(format: ReportFormat): string {
   return CONTENT_TYPES[format];
 }
 
+/** One file of a report: its format, bytes and Content-Type. */
+export interface RenderedFile {
+  format: ReportFormat;
+  body: Buffer;
+  contentType: string;
+}
+
+/**
+ * Every format of one report, in {@link REPORT_FORMATS} order, from one validation of the report
+ * (the per-format functions each validate their input). Throws a TypeError naming the offending
+ * fields when the report does not match its edition's schema.
+ */
+export async function renderReport(report: RenderableReport): Promise<RenderedFile[]> {
+  const valid = checked(report);
+  const bodies: Record<ReportFormat, Buffer> = {
+    json: jsonOf(valid),
+    csv: csvOf(valid),
+    xlsx: await xlsxOf(valid),
+    html: htmlOf(valid),
+  };
+  return REPORT_FORMATS.map((format) => ({ format, body: bodies[format], contentType: CONTENT_TYPES[format] }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation and cells
 
@@ -320,8 +343,10 @@ function canonical(value: unknown, shapeName: string): unknown {
 
 /** The report as JSON: keys in a fixed order, 2-space indent, trailing newline. */
 export function renderJson(report: RenderableReport): Buffer {
-  return Buffer.from(`${JSON.stringify(canonical(checked(report), 'root'), null, 2)}\n`, 'utf8');
+  return jsonOf(checked(report));
 }
+
+const jsonOf = (report: RenderableReport): Buffer => Buffer.from(`${JSON.stringify(canonical(report, 'root'), null, 2)}\n`, 'utf8');
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -342,7 +367,11 @@ function csvField(cell: Cell): string {
  * empty.
  */
 export function renderCsv(report: RenderableReport): Buffer {
-  const table = divisionTable(checked(report), { withPeriod: true, withTotalRow: true });
+  return csvOf(checked(report));
+}
+
+function csvOf(report: RenderableReport): Buffer {
+  const table = divisionTable(report, { withPeriod: true, withTotalRow: true });
   const lines = [table.columns.map((c) => csvField(bilingual(c.label))), ...table.rows.map((r) => r.map(csvField))];
   return Buffer.from(BOM + lines.map((fields) => `${fields.join(',')}\r\n`).join(''), 'utf8');
 }
@@ -422,7 +451,10 @@ function addTotalsSheet(workbook: ExcelJS.Workbook, report: RenderableReport): v
  * the same report: workbook properties and zip entry times come from `generatedAt`.
  */
 export async function renderXlsx(report: RenderableReport): Promise<Buffer> {
-  checked(report);
+  return xlsxOf(checked(report));
+}
+
+async function xlsxOf(report: RenderableReport): Promise<Buffer> {
   const at = new Date(Date.parse(report.generatedAt));
   const workbook = new ExcelJS.Workbook();
   workbook.creator = XLSX_CREATOR;
@@ -758,7 +790,10 @@ function banksTable(report: RenderableReport): string {
  * banks, and notes. Public edition: suppressed cells are `*`, with a footnote.
  */
 export function renderHtml(report: RenderableReport): Buffer {
-  checked(report);
+  return htmlOf(checked(report));
+}
+
+function htmlOf(report: RenderableReport): Buffer {
   const d = report.division;
   const title = titleOf(report);
   const period = periodText(report.period);

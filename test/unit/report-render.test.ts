@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
-import { parsePeriod, type PublicReport, type Report, type Totals } from '../../shared/domain/report';
+import { parsePeriod, publicReportSchema, reportSchema, type PublicReport, type Report, type Totals } from '../../shared/domain/report';
 import { rollUp, type CounterRow } from '../../shared/domain/rollup';
 import { publicEdition } from '../../shared/domain/suppression';
 import { DECLINE_REASONS } from '../../shared/domain/bank-events';
@@ -12,6 +12,7 @@ import {
   renderCsv,
   renderHtml,
   renderJson,
+  renderReport,
   renderXlsx,
   type RenderableReport,
 } from '../../shared/adapters/report-render';
@@ -259,6 +260,7 @@ const count = (text: string, needle: string | RegExp): number => text.split(need
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +281,28 @@ describe('formats', () => {
     for (const render of [renderJson, renderCsv, renderHtml]) expect(() => render(bad)).toThrow(/\/totals\/declared/);
     await expect(renderXlsx(bad)).rejects.toThrow(TypeError);
     expect(() => renderJson({ ...PUBLIC, suppressed: undefined } as unknown as PublicReport)).toThrow(TypeError);
+  });
+});
+
+describe('renderReport', () => {
+  it('renders the four formats from one validation, as the per-format functions do', async () => {
+    for (const [report, schema] of [[FULL, reportSchema], [PUBLIC, publicReportSchema]] as const) {
+      const parse = vi.spyOn(schema, 'safeParse');
+      const files = await renderReport(report);
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(files.map((f) => f.format)).toEqual([...REPORT_FORMATS]);
+      for (const file of files) expect(file.contentType).toBe(contentTypeOf(file.format));
+      const [json, csv, xlsx, html] = files.map((f) => f.body);
+      expect(json!.equals(renderJson(report))).toBe(true);
+      expect(csv!.equals(renderCsv(report))).toBe(true);
+      expect(xlsx!.equals(await renderXlsx(report))).toBe(true);
+      expect(html!.equals(renderHtml(report))).toBe(true);
+      expect(parse).toHaveBeenCalledTimes(5);
+    }
+  });
+
+  it('refuses an invalid report, naming the field', async () => {
+    await expect(renderReport({ ...PUBLIC, totals: { ...PUBLIC.totals, offered: 1.5 } })).rejects.toThrow(/\/totals\/offered/);
   });
 });
 
