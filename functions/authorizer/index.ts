@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DEFAULT_CLAIM_NAMES } from '../../shared/domain/claims';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { lambdaAuthorizer } from '../../shared/adapters/lambda-authorizer';
-import { logger } from '../../shared/adapters/observability';
+import { CORRELATION_IDS, logger } from '../../shared/adapters/observability';
 import { oidcVerifier } from '../../shared/adapters/oidc-verifier';
 
 const audiences = requiredEnv(ENV.oidcAudience)
@@ -23,4 +23,4 @@ export const handler = middy(
     },
     log: logger,
   }),
-).use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.api }));

@@ -10,7 +10,7 @@ import { referralOffered } from '../../shared/domain/bank-events';
 import { BankUnavailableError, skipBankStep } from '../../shared/domain/routing';
 import { bankSecrets } from '../../shared/adapters/bank-secrets';
 import { newId } from '../../shared/adapters/ids';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { CORRELATION_IDS, logger, metrics } from '../../shared/adapters/observability';
 import { routingStore } from '../../shared/adapters/routing';
 import { deliverWebhook } from '../../shared/adapters/webhooks';
 
@@ -66,4 +66,4 @@ async function referralWaitHandler(input: WaitInput): Promise<{ waiting: boolean
   return { waiting: true, delivered: result.delivered };
 }
 
-export const handler = middy(referralWaitHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(referralWaitHandler).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.workflow })).use(logMetrics(metrics));

@@ -9,7 +9,7 @@ import {
   screenStep,
 } from '../../shared/domain/routing';
 import { newId } from '../../shared/adapters/ids';
-import { logger } from '../../shared/adapters/observability';
+import { CORRELATION_IDS, logger } from '../../shared/adapters/observability';
 import { routingSettings, routingStore } from '../../shared/adapters/routing';
 
 const store = routingStore();
@@ -39,4 +39,4 @@ async function routingStepsHandler(input: RoutingStepInput) {
   }
 }
 
-export const handler = middy(routingStepsHandler).use(injectLambdaContext(logger));
+export const handler = middy(routingStepsHandler).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.workflow }));

@@ -1,10 +1,11 @@
-// Powertools for AWS Lambda: structured JSON logs with correlation ids, EMF business metrics and X-Ray
-// traces, attached to every handler through middy. Service name and namespace come from the standard
+// Powertools for AWS Lambda: structured JSON logs with correlation ids (JMESPath paths, resolved by
+// Powertools' search function), EMF business metrics and X-Ray traces, attached to every handler through middy. Service name and namespace come from the standard
 // POWERTOOLS_* environment variables that the stack sets. Where Lambda tracing is not offered (aws-cn)
 // the stack sets POWERTOOLS_TRACE_ENABLED=false and defines it so at build time: the Tracer is then
 // neither loaded nor bundled (its import below sits in a branch esbuild removes).
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { correlationPaths, search } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -12,8 +13,19 @@ import type { Context } from 'aws-lambda';
 import { problemFor, retryAfter, type HttpEvent, type HttpResult } from './http';
 import { causeChain, writeOutcomeOf } from './write-outcome';
 
-export const logger = new Logger();
+/** Correlation ids are JMESPath expressions over the event, resolved by Powertools' own search function. */
+export const logger = new Logger({ correlationIdSearchFn: search });
 export const metrics = new Metrics();
+
+/**
+ * Where each kind of event carries its correlation id: the API Gateway request id (the gateway's
+ * own problem answers carry it as `requestId`), and for the workflow's steps the need or referral
+ * they act on. Scheduled runs have none beyond the Lambda request id every line carries.
+ */
+export const CORRELATION_IDS = {
+  api: correlationPaths.API_GATEWAY_REST,
+  workflow: 'needId || referralId',
+} as const;
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 type Middleware = middy.MiddlewareObj<HttpEvent, HttpResult>;
@@ -39,7 +51,7 @@ function loaded(middleware: Promise<Middleware>): Middleware {
 export function withObservability(handler: HttpHandler, options: { metrics?: boolean } = {}) {
   const wrapped = middy(handler);
   if (tracing) wrapped.use(loaded(tracing));
-  wrapped.use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  wrapped.use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.api }));
   if (options.metrics) wrapped.use(logMetrics(metrics));
   return wrapped.use(problemOnError());
 }
