@@ -1,7 +1,8 @@
-// The referral workflow (Step Functions, Standard): screen → next bank → offer and wait for the bank's
-// signed answer with a working-day deadline → await the credit decision → granted, or on to the next
-// bank; none left → escalate to the county task force. A pipe from the needs table's stream starts
-// one execution per new need, named by the need id.
+// The referral workflow (Step Functions, Standard): route (screen and offer the best bank in one step)
+// → wait for the bank's signed answer with a working-day deadline → await the credit decision →
+// granted; a decline (task failure), a missed deadline or a bank gone → route again, to the next bank;
+// none left → escalated to the county task force. A pipe from the needs table's stream starts one
+// execution per new need, named by the need id.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -29,7 +30,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
-import { BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
+import { BANK_DECLINED_ERROR, BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
 import { DeadLetterQueue } from './dead-letter';
 import { acknowledgeWorkflowFindings } from './nag';
 import type { FunctionName } from './routes';
@@ -79,7 +80,8 @@ export class ReferralWorkflow extends Construct {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction: wait,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: TaskInput.fromObject({ action, referralId: JsonPath.stringAt('$.offer.referralId'), taskToken: JsonPath.taskToken }),
+        // `declineAs`: this definition takes a decline as the task failure BankDeclined (referral-wait keeps it with the token).
+        payload: TaskInput.fromObject({ action, referralId: JsonPath.stringAt('$.offer.referralId'), taskToken: JsonPath.taskToken, declineAs: 'failure' }),
         taskTimeout: Timeout.at(timeoutPath),
         resultPath,
         retryOnServiceExceptions: false,
@@ -94,56 +96,66 @@ export class ReferralWorkflow extends Construct {
       return task;
     };
 
-    const screen = step('Screen', steps, { action: 'screen', needId: JsonPath.stringAt('$.needId') }, '$.screening');
-    const nextBank = step('NextBank', steps, { action: 'next-bank', needId: JsonPath.stringAt('$.needId') }, '$.offer');
-    const escalate = step('Escalate', steps, { action: 'escalate', needId: JsonPath.stringAt('$.needId') }, undefined);
+    // The one routing step: screens a need still submitted and offers it to the best bank in one write,
+    // offers a need a bank declined (or let its deadline pass) to the next one, or escalates it to the
+    // county task force when none is left (routing.ts routeStep). The shortest granted path is
+    // Route → Routed? → Offer → AwaitDecision: 4 state transitions.
+    const route = step('Route', steps, { action: 'route', needId: JsonPath.stringAt('$.needId') }, '$.offer');
     // A deadline's timer decides nothing by itself: the step compares with the stored due time and
     // the referral's state (routing.ts deadlineMissedStep): expired → next bank; not due yet (the
     // holiday arrangement moved the deadline) → wait on; answered as the timer fired → go on with it.
     const deadlineMissed = (name: string, stage: 'offer' | 'decision') =>
       step(name, steps, { action: 'deadline-missed', referralId: JsonPath.stringAt('$.offer.referralId'), stage }, '$.deadline');
 
+    // The bank's answer ends the wait: acceptance and grant as the task's output, a decline as the
+    // task failure BankDeclined (bank-answers.ts), caught here: no Choice state after a wait.
     const offer = waitFor('Offer', 'offer', '$.offer.timeoutSeconds', '$.answer');
     const awaitDecision = waitFor('AwaitDecision', 'decision', '$.answer.decisionTimeoutSeconds', '$.decision');
     const offerMissed = deadlineMissed('OfferDeadlineMissed', 'offer');
     const decisionMissed = deadlineMissed('DecisionDeadlineMissed', 'decision');
     // The bank or its signing secret is gone (referral-wait ends the referral with the reason): next bank at once.
-    offer.addCatch(nextBank, { errors: [BANK_UNAVAILABLE_ERROR], resultPath: JsonPath.DISCARD });
+    offer.addCatch(route, { errors: [BANK_UNAVAILABLE_ERROR], resultPath: JsonPath.DISCARD });
     for (const [task, missed] of [
       [offer, offerMissed],
       [awaitDecision, decisionMissed],
     ] as const) {
+      task.addCatch(route, { errors: [BANK_DECLINED_ERROR], resultPath: JsonPath.DISCARD });
       task.addCatch(missed, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
       task.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
     }
-    const accepted = new Choice(this, 'Accepted?');
-    const granted = new Choice(this, 'Granted?');
-    const afterDeadline = (name: string, waitOn: IChainable, timeoutPath: string, answered: IChainable, answerPath: string) =>
+    const granted = new Succeed(this, 'Granted');
+    // After a deadline step: not due → wait again for the remaining seconds; expired → next bank;
+    // answered as the timer fired → on as the answer says (rules in this order: `answer` exists only
+    // when answered).
+    const afterDeadline = (name: string, waitOn: IChainable, timeoutPath: string, goOnWhen: string, goOn: IChainable) =>
       new Choice(this, `${name}?`)
         .when(
           Condition.stringEquals('$.deadline.outcome', 'not_due'),
           new Pass(this, `${name}WaitsOn`, { inputPath: '$.deadline.timeoutSeconds', resultPath: timeoutPath }).next(waitOn),
         )
-        .when(
-          Condition.stringEquals('$.deadline.outcome', 'answered'),
-          new Pass(this, `${name}Answered`, { inputPath: '$.deadline.answer', resultPath: answerPath }).next(answered),
-        )
-        .otherwise(nextBank);
-    offerMissed.next(afterDeadline('OfferDeadline', offer, '$.offer.timeoutSeconds', accepted, '$.answer'));
-    decisionMissed.next(afterDeadline('DecisionDeadline', awaitDecision, '$.answer.decisionTimeoutSeconds', granted, '$.decision'));
+        .when(Condition.stringEquals('$.deadline.outcome', 'expired'), route)
+        .when(Condition.stringEquals('$.deadline.answer.outcome', goOnWhen), goOn)
+        .otherwise(route);
+    offerMissed.next(
+      afterDeadline(
+        'OfferDeadline',
+        offer,
+        '$.offer.timeoutSeconds',
+        'accepted',
+        new Pass(this, 'OfferDeadlineAnswered', { inputPath: '$.deadline.answer', resultPath: '$.answer' }).next(awaitDecision),
+      ),
+    );
+    decisionMissed.next(afterDeadline('DecisionDeadline', awaitDecision, '$.answer.decisionTimeoutSeconds', 'granted', granted));
 
-    const definition = screen.next(
-      new Choice(this, 'Recommended?')
-        .when(Condition.booleanEquals('$.screening.recommended', true), nextBank)
-        .otherwise(new Succeed(this, 'NotRecommended')),
-    );
-    nextBank.next(
-      new Choice(this, 'BankFound?')
+    const definition = route.next(
+      new Choice(this, 'Routed?')
         .when(Condition.booleanEquals('$.offer.found', true), offer)
-        .otherwise(escalate.next(new Succeed(this, 'Unmatched'))),
+        .when(Condition.booleanEquals('$.offer.recommended', false), new Succeed(this, 'NotRecommended'))
+        // No bank left: the route step has escalated the need to the county task force.
+        .otherwise(new Succeed(this, 'Unmatched')),
     );
-    offer.next(accepted.when(Condition.stringEquals('$.answer.outcome', 'accepted'), awaitDecision).otherwise(nextBank));
-    awaitDecision.next(granted.when(Condition.stringEquals('$.decision.outcome', 'granted'), new Succeed(this, 'Granted')).otherwise(nextBank));
+    offer.next(awaitDecision);
+    // Only a grant ends the decision wait with output: the execution ends there, granted.
 
     const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -15,13 +15,16 @@ import { IdempotencyAlreadyInProgressError, IdempotencyValidationError, idempote
 import { metrics, withObservability } from '../../shared/adapters/observability';
 import { routingStore } from '../../shared/adapters/routing';
 import { verifyWebhook, WEBHOOK_ID_PATTERN } from '../../shared/adapters/webhooks';
-import { resumeTask, sfnClient } from '../../shared/adapters/workflow';
+import { failTask, resumeTask, sfnClient } from '../../shared/adapters/workflow';
 
 const store = routingStore({ audit: auditLog() });
 const secrets = bankSecrets();
 const deps = {
   store,
-  workflow: { resume: (taskToken: string, answer: unknown) => resumeTask(sfnClient(), taskToken, answer) },
+  workflow: {
+    succeed: (taskToken: string, answer: unknown) => resumeTask(sfnClient(), taskToken, answer),
+    fail: (taskToken: string, error: string, cause: string) => failTask(sfnClient(), taskToken, error, cause),
+  },
   // Decision deadlines are calendar days: the webhook needs the time scale, not the holiday calendar.
   timeScale: numberEnv(ENV.timeScale, 1),
 };
@@ -131,6 +134,14 @@ async function respond(event: HttpEvent, bankId: string, answer: KeptAnswer, dup
   if (!duplicate) {
     if (answer.effect === 'late') metrics.addMetric('LateBankAnswers', MetricUnit.Count, 1);
     else metrics.addMetric(`BankAnswer_${answer.body.status}`, MetricUnit.Count, 1);
+    // A decline ends the workflow's wait as a task failure it catches: counted here, by bank, so
+    // declines stay visible as business figures (the execution itself succeeds).
+    if (answer.effect === 'applied' && answer.body.status === 'declined') {
+      metrics.addMetric('BankDeclines', MetricUnit.Count, 1);
+      const perBank = metrics.singleMetric();
+      perBank.addDimension('bankId', bankId);
+      perBank.addMetric('BankDeclines', MetricUnit.Count, 1);
+    }
   }
   if (!answer.disclose) return json(answer.status, answer.body, marker);
   // The contact details are rebuilt for every answer that carries them, and every such answer is

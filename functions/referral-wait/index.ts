@@ -21,10 +21,12 @@ interface WaitInput {
   action: 'offer' | 'decision';
   referralId: string;
   taskToken: string;
+  /** `failure`: the wait takes a decline as task failure BankDeclined (absent in executions of the earlier definition). */
+  declineAs?: 'failure';
 }
 
 async function referralWaitHandler(input: WaitInput): Promise<{ waiting: boolean; delivered?: boolean }> {
-  const saved = await store.saveTaskToken(input.referralId, input.action, input.taskToken);
+  const saved = await store.saveTaskToken(input.referralId, input.action, input.taskToken, input.declineAs === 'failure');
   if (saved === 'condition_failed') {
     // The referral moved on meanwhile (e.g. the bank answered); the deadline will resume the workflow.
     logger.warn('referral no longer waiting for this step', { referralId: input.referralId, action: input.action });

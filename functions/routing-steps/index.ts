@@ -1,21 +1,26 @@
-// The referral workflow's plain steps (Step Functions Lambda tasks), one action each.
+// The referral workflow's plain steps (Step Functions Lambda tasks), one action each. `route` is the
+// workflow's one routing step (screen, offer the best bank, or escalate); `screen`, `next-bank` and
+// `escalate` serve executions started on the definition before it, until they have all ended.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   deadlineMissedStep,
   escalateStep,
   nextBankStep,
   recordFailureStep,
+  routeStep,
   screenStep,
 } from '../../shared/domain/routing';
 import { newId } from '../../shared/adapters/ids';
-import { CORRELATION_IDS, logger } from '../../shared/adapters/observability';
+import { logger, metrics } from '../../shared/adapters/observability';
 import { routingSettings, routingStore } from '../../shared/adapters/routing';
 
 const store = routingStore();
 const settings = routingSettings();
 
 export type RoutingStepInput =
+  | { action: 'route'; needId: string }
   | { action: 'screen'; needId: string }
   | { action: 'next-bank'; needId: string }
   | { action: 'deadline-missed'; referralId: string; stage: 'offer' | 'decision' }
@@ -25,12 +30,24 @@ export type RoutingStepInput =
 async function routingStepsHandler(input: RoutingStepInput) {
   const now = new Date();
   switch (input.action) {
+    case 'route':
+      return routeStep(store, settings, input.needId, now, () => newId(now));
     case 'screen':
       return screenStep(store, input.needId, now);
     case 'next-bank':
       return nextBankStep(store, settings, input.needId, now, () => newId(now));
-    case 'deadline-missed':
-      return deadlineMissedStep(store, input.referralId, input.stage, now);
+    case 'deadline-missed': {
+      const outcome = await deadlineMissedStep(store, input.referralId, input.stage, now);
+      if (outcome.outcome === 'expired' && outcome.expiredNow) {
+        // A missed deadline is a caught timeout in the workflow: counted here, in all and by bank and
+        // stage (published at once: most steps have no metric, so no flush after each).
+        metrics.singleMetric().addMetric('DeadlinesMissed', MetricUnit.Count, 1);
+        const perBank = metrics.singleMetric();
+        perBank.addDimensions({ bankId: outcome.bankId, stage: input.stage });
+        perBank.addMetric('DeadlinesMissed', MetricUnit.Count, 1);
+      }
+      return outcome;
+    }
     case 'escalate':
       return escalateStep(store, input.needId, now);
     case 'record-failure':
@@ -39,4 +56,4 @@ async function routingStepsHandler(input: RoutingStepInput) {
   }
 }
 
-export const handler = middy(routingStepsHandler).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.workflow }));
+export const handler = middy(routingStepsHandler).use(injectLambdaContext(logger));

@@ -15,6 +15,7 @@ import { counterKey } from '../domain/counters';
 import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
 import { chinaDay } from '../domain/need-record';
 import { WAITING_STEP, type Referral, type ReferralTransition, type SkipReason } from '../domain/referral';
+import type { Screening } from '../domain/routing';
 import type { NegativeListEntry } from '../domain/screening';
 import type { DynamoAuditLog } from './audit-log';
 import { countyStatusKey, needKey, openNeedClaimKey } from './need-repository';
@@ -29,6 +30,8 @@ export interface BankState {
 
 export const referralKey = (referralId: string) => ({ pk: `REFERRAL#${referralId}`, sk: 'REFERRAL' });
 export const bankKey = (bankId: string) => ({ pk: 'BANKS', sk: `BANK#${bankId}` });
+/** The bank registry's version, bumped by every change of a bank's profile: a cached registry is current while it matches. */
+export const bankRegistryVersionKey = { pk: 'BANKS', sk: 'REGISTRY' } as const;
 const negativeKey = (entry: NegativeListEntry) => ({
   pk: `NEGATIVE#${entry.creditCode}`,
   sk: `${entry.jurisdiction}#${entry.reasonCode}#${entry.validFrom}`,
@@ -70,16 +73,49 @@ export function isConditionFailure(error: unknown): boolean {
   );
 }
 
+/** The timeline of a screening: screening, then its outcome. */
+const screeningEntries = (at: string, status: NeedStatus, note: string): TimelineEntry[] => [
+  { at, status: 'screening', note: '正在审核 / Screening' },
+  { at, status, note },
+];
+
+/** The screening's attribute on the need, conditional on the need still `submitted`: counted once, a retried or racing run writes nothing. */
+const screeningSet = (screening: { recommended: boolean; reasons: { code: string }[]; at: string }) => ({
+  set: 'screening = :screening',
+  values: { ':screening': screening, ':submitted': 'submitted' },
+  condition: '#status = :submitted',
+});
+
 const waitingStage = (step: 'offer' | 'decision') =>
   (Object.entries(WAITING_STEP) as [string, string][]).find(([, waiting]) => waiting === step)![0];
 
+export interface RoutingStoreOptions {
+  /**
+   * Seconds a warm function keeps the bank registry it read (0: read it whole, consistently, every
+   * time). While cached, each use reads only the registry's version item (eventually consistent,
+   * 0.5 read units): a bank added or changed is seen at once, the banks' load figures (open referrals,
+   * last offer) are at most this old, except this function's own offers, which it counts in.
+   */
+  bankCacheSeconds?: number;
+  /** The clock of the cache (milliseconds); tests pass their own. */
+  clock?: () => number;
+}
+
 export class RoutingStore {
+  private bankCache?: { version: number; readAt: number; banks: BankState[] };
+  private readonly bankCacheMs: number;
+  private readonly clock: () => number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { needs: string; counters: string },
     /** Where disclosures are audited (the bank webhook); the other users of the store disclose nothing. */
     private readonly audit?: Pick<DynamoAuditLog, 'append' | 'transactionItem'>,
-  ) {}
+    options: RoutingStoreOptions = {},
+  ) {
+    this.bankCacheMs = Math.max(0, options.bankCacheSeconds ?? 0) * 1000;
+    this.clock = options.clock ?? Date.now;
+  }
 
   private auditLog() {
     if (!this.audit) throw new Error('this routing store has no audit log: disclosures cannot be audited');
@@ -100,12 +136,44 @@ export class RoutingStore {
     return Item ? strip(Item) : undefined;
   }
 
+  /** Every bank with its load: from the cache while it is young and the registry's version unchanged (see {@link RoutingStoreOptions}). */
   async listBanks(): Promise<BankState[]> {
-    return (await queryPartition(this.client, this.tables.needs, 'BANKS', true)).map((item) => ({
-      bank: item.bank as Bank,
-      openReferrals: Number(item.openReferrals ?? 0),
-      lastOfferedAt: item.lastOfferedAt as string | undefined,
-    }));
+    const cached = this.bankCache;
+    if (this.bankCacheMs === 0) return this.readBanks(true);
+    const version = await this.registryVersion();
+    if (cached && cached.version === version && this.clock() - cached.readAt < this.bankCacheMs) return structuredClone(cached.banks);
+    const readAt = this.clock();
+    const banks = await this.readBanks(false);
+    // The version read before the banks: a change in between makes the next use read them again.
+    this.bankCache = { version, readAt, banks };
+    return structuredClone(banks);
+  }
+
+  private async readBanks(consistent: boolean): Promise<BankState[]> {
+    return (await queryPartition(this.client, this.tables.needs, 'BANKS', consistent))
+      .filter((item) => String(item.sk).startsWith('BANK#'))
+      .map((item) => ({
+        bank: item.bank as Bank,
+        openReferrals: Number(item.openReferrals ?? 0),
+        lastOfferedAt: item.lastOfferedAt as string | undefined,
+      }));
+  }
+
+  private async registryVersion(): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: bankRegistryVersionKey }));
+    return Number(Item?.version ?? 0);
+  }
+
+  /** This function's own offer, counted into its cached load figures; a failed write forgets the cache. */
+  private noteOffer(bankId: string, written: 'written' | 'condition_failed', now: Date): void {
+    if (written === 'condition_failed') {
+      this.bankCache = undefined;
+      return;
+    }
+    const state = this.bankCache?.banks.find((b) => b.bank.bankId === bankId);
+    if (!state) return;
+    state.openReferrals += 1;
+    state.lastOfferedAt = now.toISOString();
   }
 
   async getBank(bankId: string): Promise<Bank | undefined> {
@@ -130,14 +198,28 @@ export class RoutingStore {
 
   // ---- registry (CLI) ---------------------------------------------------------------------------
 
-  /** Adds or replaces a bank's profile, keeping its load. */
+  /** Adds or replaces a bank's profile, keeping its load; the registry's version moves with it (cached registries read it again). */
   async putBank(bank: Bank, now: Date): Promise<void> {
     await this.client.send(
-      new UpdateCommand({
-        TableName: this.tables.needs,
-        Key: bankKey(bank.bankId),
-        UpdateExpression: 'SET bank = :bank, itemType = :type, updatedAt = :now, openReferrals = if_not_exists(openReferrals, :zero)',
-        ExpressionAttributeValues: { ':bank': bank, ':type': 'bank', ':now': now.toISOString(), ':zero': 0 },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tables.needs,
+              Key: bankKey(bank.bankId),
+              UpdateExpression: 'SET bank = :bank, itemType = :type, updatedAt = :now, openReferrals = if_not_exists(openReferrals, :zero)',
+              ExpressionAttributeValues: { ':bank': bank, ':type': 'bank', ':now': now.toISOString(), ':zero': 0 },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tables.needs,
+              Key: bankRegistryVersionKey,
+              UpdateExpression: 'ADD version :one SET itemType = :type, updatedAt = :now',
+              ExpressionAttributeValues: { ':one': 1, ':type': 'bank-registry-version', ':now': now.toISOString() },
+            },
+          },
+        ],
       }),
     );
   }
@@ -164,14 +246,14 @@ export class RoutingStore {
     status: NeedStatus,
     entries: TimelineEntry[],
     now: Date,
-    extra: { set?: string; values?: Record<string, unknown> } = {},
+    extra: { set?: string; values?: Record<string, unknown>; condition?: string } = {},
   ): TransactItem {
     return {
       Update: {
         TableName: this.tables.needs,
         Key: needKey(need.needId),
         UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1sk = :gsi, timeline = list_append(timeline, :entries)${extra.set ? `, ${extra.set}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: extra.condition ?? 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': status,
@@ -248,12 +330,7 @@ export class RoutingStore {
     const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
     const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
     for (const reason of reasons) counters[counterKey('notRecommended', reason.code)] = 1;
-    const screened = this.needUpdate(need, status, [{ at, status: 'screening', note: '正在审核 / Screening' }, { at, status, note }], now, {
-      set: 'screening = :screening',
-      values: { ':screening': { recommended, reasons, at }, ':submitted': 'submitted' },
-    });
-    // Counted once: a racing or retried run finds the need screened already and writes nothing.
-    screened.Update!.ConditionExpression = '#status = :submitted';
+    const screened = this.needUpdate(need, status, screeningEntries(at, status, note), now, screeningSet({ recommended, reasons, at }));
     await this.write([
       screened,
       this.counterUpdate(need, now, counters),
@@ -261,8 +338,17 @@ export class RoutingStore {
     ]);
   }
 
-  async createReferral(need: NeedRecord, referral: Referral, counters: Record<string, number>, now: Date): Promise<'written' | 'condition_failed'> {
-    return this.write([
+  async createReferral(
+    need: NeedRecord,
+    referral: Referral,
+    counters: Record<string, number>,
+    now: Date,
+    screening?: Screening,
+  ): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    const screened = screening && screeningSet({ recommended: screening.recommended, reasons: screening.reasons, at });
+    const offered = { at, status: 'offered' as const, note: '已推荐给服务本地区的银行，等待银行答复 / Referred to a bank serving your area; waiting for its answer' };
+    const written = await this.write([
       {
         Put: {
           TableName: this.tables.needs,
@@ -270,31 +356,46 @@ export class RoutingStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      this.needUpdate(
-        need,
-        'offered',
-        [{ at: now.toISOString(), status: 'offered', note: '已推荐给服务本地区的银行，等待银行答复 / Referred to a bank serving your area; waiting for its answer' }],
-        now,
-        { set: 'referralIds = list_append(if_not_exists(referralIds, :none), :ref)', values: { ':none': [], ':ref': [referral.referralId] } },
-      ),
+      this.needUpdate(need, 'offered', [...(screening ? screeningEntries(at, 'recommended', screening.note) : []), offered], now, {
+        set: ['referralIds = list_append(if_not_exists(referralIds, :none), :ref)', ...(screened ? [screened.set] : [])].join(', '),
+        values: { ':none': [], ':ref': [referral.referralId], ...screened?.values },
+        condition: screened?.condition,
+      }),
       this.bankLoad(referral.bankId, 1, now, true),
       this.counterUpdate(need, now, counters),
       ...(referral.deadlineProvisional
         ? [{ Put: { TableName: this.tables.needs, Item: { ...provisionalKey(referral.referralId), itemType: 'provisional-deadline', referralId: referral.referralId } } }]
         : []),
     ]);
+    this.noteOffer(referral.bankId, written, now);
+    return written;
   }
 
-  /** Keeps the task token the workflow waits on, while the referral is in the expected stage. */
-  async saveTaskToken(referralId: string, waitingFor: 'offer' | 'decision', taskToken: string): Promise<'written' | 'condition_failed'> {
+  /**
+   * Keeps the task token the workflow waits on, while the referral is in the expected stage, and how
+   * that wait takes a decline (as task failure, or as its output in executions of the earlier definition).
+   */
+  async saveTaskToken(
+    referralId: string,
+    waitingFor: 'offer' | 'decision',
+    taskToken: string,
+    declineAsFailure = false,
+  ): Promise<'written' | 'condition_failed'> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tables.needs,
           Key: referralKey(referralId),
-          UpdateExpression: 'SET waitingFor = :w, taskToken = :t REMOVE resumePending',
+          UpdateExpression: declineAsFailure
+            ? 'SET waitingFor = :w, taskToken = :t, declineAsFailure = :f REMOVE resumePending'
+            : 'SET waitingFor = :w, taskToken = :t REMOVE resumePending, declineAsFailure',
           ConditionExpression: 'stage = :stage',
-          ExpressionAttributeValues: { ':w': waitingFor, ':t': taskToken, ':stage': waitingFor === 'offer' ? 'offered' : 'accepted' },
+          ExpressionAttributeValues: {
+            ':w': waitingFor,
+            ':t': taskToken,
+            ':stage': waitingFor === 'offer' ? 'offered' : 'accepted',
+            ...(declineAsFailure ? { ':f': true } : {}),
+          },
         }),
       );
       return 'written';

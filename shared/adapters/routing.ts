@@ -14,6 +14,7 @@ export function routingStore(options: { audit?: ConstructorParameters<typeof Rou
       counters: requiredEnv(ENV.countersTable),
     },
     options.audit,
+    { bankCacheSeconds: numberEnv(ENV.bankCacheSeconds, 30) },
   );
 }
 

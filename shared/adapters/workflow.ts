@@ -5,6 +5,7 @@ import {
   ExecutionDoesNotExist,
   InvalidToken,
   SFNClient,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   TaskTimedOut,
@@ -27,10 +28,19 @@ export async function startRouting(sfn: SFNClient, stateMachineArn: string, need
   }
 }
 
-/** Resumes the waiting task; `expired` when the task is no longer waiting (deadline passed). */
-export async function resumeTask(sfn: SFNClient, taskToken: string, output: unknown): Promise<'resumed' | 'expired'> {
+/** Resumes the waiting task with its output; `expired` when the task is no longer waiting (deadline passed). */
+export function resumeTask(sfn: SFNClient, taskToken: string, output: unknown): Promise<'resumed' | 'expired'> {
+  return answerTask(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+}
+
+/** Fails the waiting task with a named error (the workflow's Catch takes it); `expired` as for {@link resumeTask}. */
+export function failTask(sfn: SFNClient, taskToken: string, error: string, cause: string): Promise<'resumed' | 'expired'> {
+  return answerTask(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+}
+
+async function answerTask(send: () => Promise<unknown>): Promise<'resumed' | 'expired'> {
   try {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    await send();
     return 'resumed';
   } catch (error) {
     if (error instanceof TaskTimedOut || error instanceof InvalidToken) return 'expired';

@@ -15,7 +15,9 @@
  * 5. The transition is written in one transaction conditional on the stage, the token and no answer
  *    pending, so of two concurrent answers exactly one is written; the other re-reads and follows
  *    what happened (rule 2, 3 or 4).
- * 6. The workflow is resumed with the token the write was conditioned on. If the token has just
+ * 6. The workflow is resumed with the token the write was conditioned on: task success with the
+ *    answer (accepted, granted), or task failure `BankDeclined` for a decline, which the workflow
+ *    catches to route the need on (no Choice state after a wait). If the token has just
  *    timed out, nothing is lost: the deadline step finds the applied answer and continues with it
  *    (routing.ts `deadlineMissedStep`), so an answer in time is never counted late.
  *
@@ -27,7 +29,7 @@ import type { BankEvent } from './bank-events';
 import type { NeedRecord } from './need-record';
 import type { LocalizedText } from './problem';
 import { applyBankEvent, STAGE_AFTER, type Referral, type ReferralTransition, type WorkflowAnswer } from './referral';
-import { scaledDeadline } from './routing';
+import { BANK_DECLINED_ERROR, scaledDeadline } from './routing';
 import { addCalendarDays } from './working-days';
 
 export interface BankAnswerStore {
@@ -46,9 +48,19 @@ export interface BankAnswerStore {
   completeResume(referralId: string, taskToken: string): Promise<void>;
 }
 
+/** The waiting task's two ways to end (Step Functions' SendTaskSuccess and SendTaskFailure). */
 export interface WorkflowResumer {
   /** `expired` when the task no longer waits (its token timed out or was used). */
-  resume(taskToken: string, answer: WorkflowAnswer): Promise<'resumed' | 'expired'>;
+  succeed(taskToken: string, output: WorkflowAnswer): Promise<'resumed' | 'expired'>;
+  /** Fails the waiting task with a named error the workflow catches; `expired` as for `succeed`. */
+  fail(taskToken: string, error: string, cause: string): Promise<'resumed' | 'expired'>;
+}
+
+/** Ends the wait with the bank's answer: a decline fails the task (where the wait takes it so), the rest is its output. */
+export function endWait(workflow: WorkflowResumer, taskToken: string, answer: WorkflowAnswer, declineAsFailure: boolean): Promise<'resumed' | 'expired'> {
+  return answer.outcome === 'declined' && declineAsFailure
+    ? workflow.fail(taskToken, BANK_DECLINED_ERROR, JSON.stringify(answer))
+    : workflow.succeed(taskToken, answer);
 }
 
 export interface BankAnswerDeps {
@@ -104,7 +116,7 @@ export async function answerBankEvent(deps: BankAnswerDeps, bankId: string, even
 
     // Rule 2: the same answer, applied already, not yet taken by the workflow.
     if (referral.resumePending && referral.workflowAnswer && referral.stage === STAGE_AFTER[event.type]) {
-      if (referral.taskToken) await resume(deps, referral.referralId, referral.taskToken, referral.workflowAnswer);
+      if (referral.taskToken) await resume(deps, referral, referral.taskToken, referral.workflowAnswer);
       return answered('resumed', referral.stage, referral.stage === 'accepted');
     }
 
@@ -140,15 +152,16 @@ export async function answerBankEvent(deps: BankAnswerDeps, bankId: string, even
     if (written === 'condition_failed') continue;
 
     // Rule 6.
-    if (token && transition.answer) await resume(deps, referral.referralId, token, transition.answer);
+    if (token && transition.answer) await resume(deps, referral, token, transition.answer);
     return answered('applied', transition.toStage, transition.disclose);
   }
   return NOT_READY;
 }
 
-async function resume(deps: BankAnswerDeps, referralId: string, taskToken: string, answer: WorkflowAnswer): Promise<void> {
+async function resume(deps: BankAnswerDeps, referral: Referral, taskToken: string, answer: WorkflowAnswer): Promise<void> {
   // `expired`: the timer fired meanwhile; the deadline step takes the stored answer and clears the token.
-  if ((await deps.workflow.resume(taskToken, answer)) === 'resumed') await deps.store.completeResume(referralId, taskToken);
+  const ended = await endWait(deps.workflow, taskToken, answer, referral.declineAsFailure === true);
+  if (ended === 'resumed') await deps.store.completeResume(referral.referralId, taskToken);
 }
 
 /** The audit record of contact details disclosed to a bank: which fields, never their values. */

@@ -29,6 +29,8 @@ export const ENV = {
   suppressionThreshold: 'SUPPRESSION_THRESHOLD',
   /** Seconds the functions cache the operator-loaded holiday arrangements (default 300). */
   calendarCacheSeconds: 'CALENDAR_CACHE_SECONDS',
+  /** Seconds a warm routing function keeps the bank registry's load figures (default 30; 0: read every time). */
+  bankCacheSeconds: 'BANK_REGISTRY_CACHE_SECONDS',
   /** The officials' OpenID Connect issuer (`iss`); the Lambda authorizer fetches its JWKS through discovery. */
   oidcIssuer: 'OIDC_ISSUER',
   /** Accepted token audiences, comma-separated (the pages' client id). */

@@ -40,6 +40,12 @@ export interface Referral {
   /** The step the workflow is waiting on, and its token. Never leaves the server. */
   waitingFor?: 'offer' | 'decision';
   taskToken?: string;
+  /**
+   * The waiting task takes a decline as a task failure (BankDeclined) and only acceptances and grants
+   * as its output: set with the token by workflows whose waits end that way (all since the route step;
+   * an execution started on the earlier definition takes every answer as output).
+   */
+  declineAsFailure?: boolean;
   /** An answer was applied but the workflow has not confirmed taking it yet; this is what it gets. */
   resumePending?: boolean;
   workflowAnswer?: WorkflowAnswer;
@@ -56,7 +62,7 @@ export type SkipReason = 'bank_not_in_registry' | 'bank_secret_missing';
 /** The step of the workflow that waits for an answer, for each stage that waits. */
 export const WAITING_STEP: Partial<Record<ReferralStage, 'offer' | 'decision'>> = { offered: 'offer', accepted: 'decision' };
 
-/** What the workflow receives when a bank answers (SendTaskSuccess output). */
+/** What the workflow receives when a bank answers (SendTaskSuccess output; a decline is SendTaskFailure where `declineAsFailure`). */
 export type WorkflowAnswer =
   | { outcome: 'accepted'; decisionTimeoutSeconds: number }
   | { outcome: 'declined'; reasonCode: string }

@@ -17,7 +17,18 @@ export interface RoutingPort {
   listBanks(): Promise<{ bank: Bank; openReferrals: number; lastOfferedAt?: string }[]>;
   negativeEntries(creditCode: string): Promise<NegativeListEntry[]>;
   recordScreening(need: NeedRecord, recommended: boolean, reasons: { code: string }[], note: string, now: Date): Promise<void>;
-  createReferral(need: NeedRecord, referral: Referral, counters: Record<string, number>, now: Date): Promise<'written' | 'condition_failed'>;
+  /**
+   * Opens the referral: the referral, the need's status (offered), the bank's load and the counters in
+   * one write. With `screening`, the need was still `submitted`: its screening is written in the same
+   * write (conditional on the need still being `submitted`), so a need screened and offered costs one write.
+   */
+  createReferral(
+    need: NeedRecord,
+    referral: Referral,
+    counters: Record<string, number>,
+    now: Date,
+    screening?: Screening,
+  ): Promise<'written' | 'condition_failed'>;
   /** Expires the referral, conditional on it still waiting in the stage of `step` with no answer applied. */
   expireReferral(referral: Referral, need: NeedRecord, step: 'offer' | 'decision', now: Date): Promise<'written' | 'condition_failed'>;
   /** The timer fired before the stored deadline: drop the dead task token (conditional on the stage). */
@@ -41,6 +52,19 @@ export interface RoutingSettings {
 /** The error referral-wait fails the offer task with when the bank or its secret is gone (the workflow catches it by name). */
 export const BANK_UNAVAILABLE_ERROR = 'BankUnavailable';
 
+/**
+ * The error a bank's decline fails the waiting task with (SendTaskFailure): the workflow catches it by
+ * name and routes the need on, so no Choice state sits between a wait and its answer.
+ */
+export const BANK_DECLINED_ERROR = 'BankDeclined';
+
+/** A need's screening, as the route step writes it. */
+export interface Screening {
+  recommended: boolean;
+  reasons: { code: string; criterion?: string }[];
+  note: string;
+}
+
 export class BankUnavailableError extends Error {
   override name = BANK_UNAVAILABLE_ERROR;
 }
@@ -61,6 +85,17 @@ export function scaledDeadline(now: Date, deadline: Date, timeScale: number): { 
   return { deadline: new Date(now.getTime() + timeoutSeconds * 1000), timeoutSeconds };
 }
 
+/** The screening of a need still `submitted`: the outcome, its reason codes and the timeline note. */
+function screening(need: NeedRecord, negative: NegativeListEntry[], now: Date): Screening {
+  const result = screenNeed(need, negative, now);
+  const recommended = result.outcome === 'recommended';
+  const note = recommended
+    ? '已列入推荐清单，正在匹配银行 / On the recommendation list; matching a bank'
+    : `未列入推荐清单：${result.reasons.map((r) => r.message.zh).join('；')} / Not recommended: ${result.reasons.map((r) => r.message.en).join('; ')}`;
+  return { recommended, reasons: result.reasons.map((r) => ({ code: r.code, criterion: r.criterion })), note };
+}
+
+/** The screening step of workflows started before the route step (kept for executions still running). */
 export async function screenStep(store: RoutingPort, needId: string, now: Date) {
   const need = await needOrThrow(store, needId);
   if (need.status !== 'submitted') {
@@ -68,19 +103,16 @@ export async function screenStep(store: RoutingPort, needId: string, now: Date) 
     const recommended = need.status !== 'not_recommended';
     return { recommended, reasons: [] as string[] };
   }
-  const result = screenNeed(need, await store.negativeEntries(need.enterprise.creditCode), now);
-  const recommended = result.outcome === 'recommended';
-  const note = recommended
-    ? '已列入推荐清单，正在匹配银行 / On the recommendation list; matching a bank'
-    : `未列入推荐清单：${result.reasons.map((r) => r.message.zh).join('；')} / Not recommended: ${result.reasons.map((r) => r.message.en).join('; ')}`;
-  await store.recordScreening(need, recommended, result.reasons.map((r) => ({ code: r.code, criterion: r.criterion })), note, now);
-  return { recommended, reasons: result.reasons.map((r) => r.code) };
+  const result = screening(need, await store.negativeEntries(need.enterprise.creditCode), now);
+  await store.recordScreening(need, result.recommended, result.reasons, result.note, now);
+  return { recommended: result.recommended, reasons: result.reasons.map((r) => r.code) };
 }
 
 export type NextBankResult =
   | { found: true; referralId: string; bankId: string; timeoutSeconds: number }
   | { found: false; reason: 'no_bank_fits' | 'offer_limit_reached' };
 
+/** The next bank of workflows started before the route step (kept for executions still running). */
 export async function nextBankStep(
   store: RoutingPort,
   settings: RoutingSettings,
@@ -88,7 +120,22 @@ export async function nextBankStep(
   now: Date,
   newReferralId: () => string,
 ): Promise<NextBankResult> {
-  const need = await needOrThrow(store, needId);
+  return offerNextBank(store, settings, await needOrThrow(store, needId), undefined, now, newReferralId);
+}
+
+/**
+ * Picks the best bank that has not had the need yet and opens the referral (with the screening, when
+ * given: one write). A retried step finds the referral it opened and continues with it.
+ */
+async function offerNextBank(
+  store: RoutingPort,
+  settings: RoutingSettings,
+  need: NeedRecord & { referralIds?: string[] },
+  screened: Screening | undefined,
+  now: Date,
+  newReferralId: () => string,
+): Promise<NextBankResult> {
+  const needId = need.needId;
   const previous = await Promise.all((need.referralIds ?? []).map((id) => store.getReferral(id)));
   const open = previous.find((r) => r && (r.stage === 'offered' || r.stage === 'accepted'));
   if (open) {
@@ -128,9 +175,55 @@ export async function nextBankStep(
     decideWithinDays: deadlines.decideCalendarDays,
     explanation: [...best.explanation, `ranked 1 of ${ranked.length}`],
   };
-  const written = await store.createReferral(need, referral, { offers: 1, [counterKey('offers', bank.bankId)]: 1 }, now);
+  const counters = { offers: 1, [counterKey('offers', bank.bankId)]: 1, ...(screened ? { recommended: 1 } : {}) };
+  const written = await store.createReferral(need, referral, counters, now, screened);
   if (written === 'condition_failed') throw new Error(`referral for ${needId} could not be written`);
   return { found: true, referralId: referral.referralId, bankId: bank.bankId, timeoutSeconds };
+}
+
+/**
+ * What the route step tells the workflow: not recommended (done), offered to a bank (wait for its
+ * answer), or no bank left (escalated to the county task force already: done).
+ */
+export type RouteResult =
+  | { recommended: false; found: false }
+  | { recommended: true; found: true; referralId: string; bankId: string; timeoutSeconds: number }
+  | { recommended: true; found: false; reason: 'no_bank_fits' | 'offer_limit_reached'; escalated: true };
+
+/**
+ * The one routing step of the workflow, run first and after every bank that declined, missed its
+ * deadline or was unavailable: screens a need still `submitted` (recommended and offered to the best
+ * bank in one write), offers a routed need to the next bank, and escalates a need no bank is left
+ * for. Retried safely: each part finds what an earlier attempt wrote.
+ */
+export async function routeStep(
+  store: RoutingPort,
+  settings: RoutingSettings,
+  needId: string,
+  now: Date,
+  newReferralId: () => string,
+): Promise<RouteResult> {
+  const need = await needOrThrow(store, needId);
+  if (need.status === 'not_recommended') return { recommended: false, found: false };
+  if (need.status === 'unmatched') return { recommended: true, found: false, reason: 'no_bank_fits', escalated: true };
+  let screened: Screening | undefined;
+  if (need.status === 'submitted') {
+    screened = screening(need, await store.negativeEntries(need.enterprise.creditCode), now);
+    if (!screened.recommended) {
+      await store.recordScreening(need, false, screened.reasons, screened.note, now);
+      return { recommended: false, found: false };
+    }
+  }
+  const next = await offerNextBank(store, settings, need, screened, now, newReferralId);
+  if (next.found) return { recommended: true, ...next };
+  if (screened) {
+    // Recommended, and no bank serves it: on the recommendation list first, then to the task force.
+    await store.recordScreening(need, true, screened.reasons, screened.note, now);
+    await store.escalate({ ...need, status: 'recommended' }, now);
+  } else {
+    await store.escalate(need, now);
+  }
+  return { recommended: true, found: false, reason: next.reason, escalated: true };
 }
 
 /**
@@ -144,7 +237,7 @@ export async function nextBankStep(
  * loser re-reads and follows it.
  */
 export type DeadlineOutcome =
-  | { outcome: 'expired' }
+  | { outcome: 'expired'; bankId: string; expiredNow: boolean }
   | { outcome: 'not_due'; timeoutSeconds: number }
   | { outcome: 'answered'; answer: WorkflowAnswer };
 
@@ -156,14 +249,14 @@ export async function deadlineMissedStep(store: RoutingPort, referralId: string,
       if (referral.taskToken) await store.completeResume(referralId, referral.taskToken);
       return { outcome: 'answered', answer: referral.workflowAnswer };
     }
-    if (WAITING_STEP[referral.stage] !== step) return { outcome: 'expired' }; // expired already: a retried step
+    if (WAITING_STEP[referral.stage] !== step) return { outcome: 'expired', bankId: referral.bankId, expiredNow: false }; // expired already: a retried step
     const due = step === 'offer' ? referral.deadline : referral.decisionDeadline;
     if (due !== undefined && Date.parse(due) > now.getTime()) {
       if ((await store.releaseWait(referralId, step)) === 'condition_failed') continue;
       return { outcome: 'not_due', timeoutSeconds: deadlineSeconds(now, new Date(due), 1) };
     }
     const need = await needOrThrow(store, referral.needId);
-    if ((await store.expireReferral(referral, need, step, now)) === 'written') return { outcome: 'expired' };
+    if ((await store.expireReferral(referral, need, step, now)) === 'written') return { outcome: 'expired', bankId: referral.bankId, expiredNow: true };
   }
   throw new Error(`referral ${referralId} kept changing while its deadline was handled`);
 }

@@ -55,33 +55,55 @@ describe('referral state machine', () => {
   });
 
   it('waits for the bank with a task token and a deadline from the state; on timeout, re-routes, waits on or takes the answer by the stored deadline', () => {
-    for (const [name, prefix, answered] of [
-      ['Offer', 'OfferDeadline', 'Accepted?'],
-      ['AwaitDecision', 'DecisionDeadline', 'Granted?'],
+    for (const [name, prefix, answeredWhen, answered] of [
+      ['Offer', 'OfferDeadline', 'accepted', 'OfferDeadlineAnswered'],
+      ['AwaitDecision', 'DecisionDeadline', 'granted', 'Granted'],
     ] as const) {
       const state = definition.States[name]!;
       expect(state.Resource).toContain(':states:::lambda:invoke.waitForTaskToken');
       expect(state.TimeoutSecondsPath).toMatch(/^\$\./);
       expect(state.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+      // referral-wait keeps with the token that this definition takes a decline as a task failure.
+      expect(state.Parameters.Payload.declineAs).toBe('failure');
       const onTimeout = state.Catch.find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout'));
       const deadlineStep = definition.States[onTimeout.Next]!;
       expect(deadlineStep.ResultPath).toBe('$.deadline');
       const choice = definition.States[deadlineStep.Next]!;
       expect(deadlineStep.Next).toBe(`${prefix}?`);
-      expect(choice.Default).toBe('NextBank');
-      const branch = (outcome: string) => choice.Choices.find((c: { StringEquals?: string }) => c.StringEquals === outcome).Next as string;
+      expect(choice.Default).toBe('Route');
+      const outcomes = choice.Choices.map((c: { Variable: string; StringEquals: string }) => `${c.Variable}=${c.StringEquals}`);
+      // `answer` exists only when answered: the outcome rules come first.
+      expect(outcomes).toEqual(['$.deadline.outcome=not_due', '$.deadline.outcome=expired', `$.deadline.answer.outcome=${answeredWhen}`]);
+      const next = choice.Choices.map((c: { Next: string }) => c.Next);
       // Not due yet: the remaining seconds become the wait's timeout, and it waits again.
-      const waitsOn = definition.States[branch('not_due')]!;
+      const waitsOn = definition.States[next[0]]!;
       expect(waitsOn).toMatchObject({ Type: 'Pass', InputPath: '$.deadline.timeoutSeconds', ResultPath: state.TimeoutSecondsPath, Next: name });
-      // Answered as the timer fired: the answer goes where the resumed task would have put it.
-      expect(definition.States[branch('answered')]).toMatchObject({ Type: 'Pass', InputPath: '$.deadline.answer', ResultPath: state.ResultPath, Next: answered });
+      expect(next[1]).toBe('Route');
+      expect(next[2]).toBe(answered);
+      // A decline ends the wait as the task failure BankDeclined: routed on to the next bank.
+      expect(state.Catch.find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('BankDeclined'))).toMatchObject({ Next: 'Route', ResultPath: null });
     }
+    // Answered as the offer's timer fired: the answer goes where the resumed task would have put it.
+    expect(definition.States.OfferDeadlineAnswered).toMatchObject({ Type: 'Pass', InputPath: '$.deadline.answer', ResultPath: '$.answer', Next: 'AwaitDecision' });
     // A bank or secret that is gone: next bank at once.
-    expect(definition.States.Offer!.Catch[0]).toMatchObject({ ErrorEquals: ['BankUnavailable'], Next: 'NextBank' });
+    expect(definition.States.Offer!.Catch[0]).toMatchObject({ ErrorEquals: ['BankUnavailable'], Next: 'Route' });
+  });
+
+  it('has no Choice state between a wait and its answer: the shortest granted path is Route → Routed? → Offer → AwaitDecision', () => {
+    expect(definition.StartAt).toBe('Route');
+    expect(definition.States.Route!.Next).toBe('Routed?');
+    const routed = definition.States['Routed?']!;
+    expect(routed.Choices).toEqual([
+      expect.objectContaining({ Variable: '$.offer.found', BooleanEquals: true, Next: 'Offer' }),
+      expect.objectContaining({ Variable: '$.offer.recommended', BooleanEquals: false, Next: 'NotRecommended' }),
+    ]);
+    expect(routed.Default).toBe('Unmatched');
+    expect(definition.States.Offer!.Next).toBe('AwaitDecision');
+    expect(definition.States.AwaitDecision!.End).toBe(true);
   });
 
   it('retries plain steps with backoff and jitter, and records a failure instead of leaving the execution stuck', () => {
-    for (const name of ['Screen', 'NextBank', 'Escalate', 'OfferDeadlineMissed', 'DecisionDeadlineMissed']) {
+    for (const name of ['Route', 'OfferDeadlineMissed', 'DecisionDeadlineMissed']) {
       const state = definition.States[name]!;
       expect(state.Retry[0]).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2, JitterStrategy: 'FULL' });
       expect(state.Catch.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' });

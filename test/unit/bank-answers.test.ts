@@ -8,7 +8,7 @@ import { answerBankEvent, type BankAnswer, type BankAnswerDeps } from '../../sha
 import type { BankEvent } from '../../shared/domain/bank-events';
 import type { NeedRecord } from '../../shared/domain/need-record';
 import { LATE_ANSWER_COUNTERS, type Referral, type ReferralTransition, type WorkflowAnswer } from '../../shared/domain/referral';
-import { deadlineMissedStep, type DeadlineOutcome, type RoutingPort } from '../../shared/domain/routing';
+import { BANK_DECLINED_ERROR, deadlineMissedStep, type DeadlineOutcome, type RoutingPort } from '../../shared/domain/routing';
 
 const NOW = new Date('2026-12-02T02:00:00.000Z');
 const BANK = 'bank-a';
@@ -30,6 +30,7 @@ function referral(overrides: Partial<Referral> = {}): Referral {
     explanation: [],
     waitingFor: 'offer',
     taskToken: 'T1',
+    declineAsFailure: true,
     ...overrides,
   };
 }
@@ -50,8 +51,8 @@ const granted: BankEvent = {
 
 /**
  * The store (conditional writes as DynamoDB makes them, one item at a time) and the workflow (a
- * token resumes once; resuming with `accepted` moves it to the decision wait, which saves a new
- * token as referral-wait does; a timed-out token is gone).
+ * token ends once, by task success or task failure; success with `accepted` moves it to the decision
+ * wait, which saves a new token as referral-wait does; a timed-out token is gone).
  */
 class World {
   referral: Referral;
@@ -60,8 +61,10 @@ class World {
   lateAnswers = 0;
   /** Live task tokens the workflow waits on, by step. */
   live = new Map<string, 'offer' | 'decision'>();
-  /** Answers the workflow took, in order. */
-  taken: { token: string; answer: WorkflowAnswer | { outcome: 'deadline'; result: DeadlineOutcome } }[] = [];
+  /** Answers the workflow took, in order, and how each ended its task. */
+  taken: { token: string; answer: WorkflowAnswer | { outcome: 'deadline'; result: DeadlineOutcome }; ended?: 'success' | 'failure' }[] = [];
+  /** Runs just before a task is ended (a test's hook: the timer firing in between). */
+  beforeEnd: (token: string) => Promise<void> = async () => undefined;
   private tokens = 1;
 
   constructor(initial: Referral = referral()) {
@@ -81,16 +84,24 @@ class World {
   enterDecisionWait() {
     const token = `T${++this.tokens}`;
     this.live.set(token, 'decision');
-    if (this.referral.stage === 'accepted') this.apply({ waitingFor: 'decision', taskToken: token }, ['resumePending']);
+    if (this.referral.stage === 'accepted') this.apply({ waitingFor: 'decision', taskToken: token, declineAsFailure: true }, ['resumePending']);
     return token;
   }
 
+  private async end(token: string, answer: WorkflowAnswer, ended: 'success' | 'failure'): Promise<'resumed' | 'expired'> {
+    await this.beforeEnd(token);
+    if (!this.live.has(token)) return 'expired';
+    this.live.delete(token);
+    this.taken.push({ token, answer, ended });
+    return 'resumed';
+  }
+
   workflow: BankAnswerDeps['workflow'] = {
-    resume: async (token, answer) => {
-      if (!this.live.has(token)) return 'expired';
-      this.live.delete(token);
-      this.taken.push({ token, answer });
-      return 'resumed';
+    succeed: (token, output) => this.end(token, output, 'success'),
+    fail: async (token, error, cause) => {
+      // The definition catches only this error name to route the need on.
+      expect(error).toBe(BANK_DECLINED_ERROR);
+      return this.end(token, JSON.parse(cause) as WorkflowAnswer, 'failure');
     },
   };
 
@@ -177,14 +188,31 @@ const VALID_PATHS = [
 ];
 
 describe('answerBankEvent', () => {
-  it('applies an acceptance, resumes the offer task once, and answers with disclosure', async () => {
+  it('applies an acceptance, resumes the offer task once (task success), and answers with disclosure', async () => {
     const world = new World();
     const answer = await answerBankEvent(deps(world), BANK, accepted, NOW);
     expect(answer).toMatchObject({ kind: 'answered', status: 200, body: { status: 'accepted' }, disclose: true, effect: 'applied' });
-    expect(world.taken).toEqual([{ token: 'T1', answer: expect.objectContaining({ outcome: 'accepted' }) }]);
+    expect(world.taken).toEqual([{ token: 'T1', answer: expect.objectContaining({ outcome: 'accepted' }), ended: 'success' }]);
     expect(world.referral).toMatchObject({ stage: 'accepted' });
     expect(world.referral.taskToken).toBeUndefined();
     expect(world.referral.decisionDeadline).toBe('2027-01-01T16:00:00.000Z');
+  });
+
+  it('ends the wait of a decline as the task failure BankDeclined, and a grant as task success', async () => {
+    const offered = new World();
+    expect(await answerBankEvent(deps(offered), BANK, declined, NOW)).toMatchObject({ kind: 'answered', body: { status: 'declined' } });
+    expect(offered.taken).toEqual([{ token: 'T1', answer: { outcome: 'declined', reasonCode: 'tax_arrears' }, ended: 'failure' }]);
+    expect(offered.referral.taskToken).toBeUndefined();
+
+    const deciding = new World(referral({ stage: 'accepted', waitingFor: 'decision', taskToken: 'T2' }));
+    expect(await answerBankEvent(deps(deciding), BANK, granted, NOW)).toMatchObject({ kind: 'answered', body: { status: 'granted' } });
+    expect(deciding.taken).toEqual([{ token: 'T2', answer: { outcome: 'granted' }, ended: 'success' }]);
+  });
+
+  it('a wait of the earlier definition (no declineAsFailure) takes a decline as its output, as that definition expects', async () => {
+    const world = new World(referral({ declineAsFailure: undefined }));
+    await answerBankEvent(deps(world), BANK, declined, NOW);
+    expect(world.taken).toEqual([{ token: 'T1', answer: { outcome: 'declined', reasonCode: 'tax_arrears' }, ended: 'success' }]);
   });
 
   it("answers 404 for another bank's referral and for a missing one", async () => {
@@ -216,11 +244,7 @@ describe('answerBankEvent', () => {
   it('an answer written just as the timer fired is taken by the deadline step, not counted late', async () => {
     const world = new World(referral({ deadline: '2026-12-02T01:00:00.000Z' }));
     // The webhook writes the acceptance; before it resumes, the token times out.
-    const resume = world.workflow.resume;
-    world.workflow.resume = async (token, answer) => {
-      await world.timeout(token, 'offer', NOW);
-      return resume(token, answer);
-    };
+    world.beforeEnd = async (token) => void (await world.timeout(token, 'offer', NOW));
     const answer = await answerBankEvent(deps(world), BANK, accepted, NOW);
     expect(answer).toMatchObject({ kind: 'answered', status: 200, body: { status: 'accepted' } });
     expect(world.taken).toEqual([{ token: 'T1', answer: { outcome: 'deadline', result: { outcome: 'answered', answer: expect.objectContaining({ outcome: 'accepted' }) } } }]);
@@ -240,13 +264,13 @@ describe('deadlineMissedStep', () => {
 
   it('expires a referral whose deadline has passed', async () => {
     const world = new World(referral({ deadline: '2026-12-02T01:59:59.000Z' }));
-    expect(await world.timeout('T1', 'offer', NOW)).toEqual({ outcome: 'expired' });
+    expect(await world.timeout('T1', 'offer', NOW)).toEqual({ outcome: 'expired', bankId: BANK, expiredNow: true });
     expect(world.history).toEqual(['offered', 'expired']);
   });
 
   it('expires a decision whose deadline passed; waits on for one not due', async () => {
     const due = new World(referral({ stage: 'accepted', waitingFor: 'decision', taskToken: 'T2', decisionDeadline: '2026-12-01T00:00:00.000Z' }));
-    expect(await due.timeout('T2', 'decision', NOW)).toEqual({ outcome: 'expired' });
+    expect(await due.timeout('T2', 'decision', NOW)).toEqual({ outcome: 'expired', bankId: BANK, expiredNow: true });
     const notDue = new World(referral({ stage: 'accepted', waitingFor: 'decision', taskToken: 'T2', decisionDeadline: '2026-12-02T02:00:10.000Z' }));
     expect(await notDue.timeout('T2', 'decision', NOW)).toEqual({ outcome: 'not_due', timeoutSeconds: 10 });
   });
@@ -262,13 +286,17 @@ describe('concurrent answers under every interleaving', () => {
         const original = store[name]!;
         store[name] = (...args: unknown[]) => s.schedule(Promise.resolve(), name).then(() => original(...args));
       }
-      const resume = world.workflow.resume;
-      world.workflow.resume = async (token, answer) => {
-        await s.schedule(Promise.resolve(), 'resume');
-        const result = await resume(token, answer);
+      const { succeed, fail } = world.workflow;
+      world.workflow.succeed = async (token, answer) => {
+        await s.schedule(Promise.resolve(), 'task success');
+        const result = await succeed(token, answer);
         // The workflow goes on: after an accepted offer it waits for the decision.
         if (result === 'resumed' && answer.outcome === 'accepted') s.schedule(Promise.resolve(), 'decision-wait').then(() => world.enterDecisionWait());
         return result;
+      };
+      world.workflow.fail = async (token, error, cause) => {
+        await s.schedule(Promise.resolve(), 'task failure');
+        return fail(token, error, cause);
       };
       const yieldToOthers = () => s.schedule(Promise.resolve(), 'bank retries');
       const answers = Promise.all(events.map((event) => deliver(world, event, yieldToOthers)));
@@ -293,6 +321,8 @@ describe('concurrent answers under every interleaving', () => {
       expect(VALID_PATHS).toContainEqual(world.history);
       // No token was taken twice.
       expect(new Set(world.taken.map((t) => t.token)).size).toBe(world.taken.length);
+      // A decline always ends its wait as the task failure the definition catches, everything else as success.
+      for (const t of world.taken) if (t.ended) expect(t.ended).toBe(t.answer.outcome === 'declined' ? 'failure' : 'success');
       // Not stuck: a referral that ended leaves the workflow waiting on nothing.
       if (['declined', 'expired', 'granted'].includes(world.referral.stage)) expect([...world.live.values()]).toEqual([]);
       // An accepted referral has the workflow at the decision wait with that token.
