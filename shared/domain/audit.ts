@@ -3,7 +3,7 @@
 // defined here once; the audit log is append-only: records are added, never read by the functions
 // that write them, never changed. They hold who, what and when — never the personal data itself
 // (a disclosure names the fields disclosed, not their values).
-import { z } from 'zod';
+import * as z from 'zod';
 import { chinaDay } from './need-record';
 
 const instant = z.iso.datetime({ offset: true });

@@ -25,7 +25,7 @@
  *
  * Pure module: no I/O, no environment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENTITY_TYPES, GUARANTEES, NEED_LIMITS, PURPOSES } from './need';
 import type { NeedRecord } from './need-record';
 import { normalizeCountyCode } from './divisions';

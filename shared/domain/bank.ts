@@ -28,7 +28,7 @@
  *
  * Pure module: no I/O, no environment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PURPOSES, type Guarantee } from './need';
 import { countyChain, findDivision, NATIONAL } from './divisions';
 import { INDUSTRIES, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, normalizeIndustryCode } from './industry';

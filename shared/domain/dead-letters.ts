@@ -11,7 +11,7 @@
 //   responsePayload }`;
 // - EventBridge, for an event it could not deliver to a rule's target, writes the event itself as
 //   the body with the message attributes RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const pipeBatchSchema = z.object({
   context: z.object({ partnerResourceArn: z.string().optional(), condition: z.string().optional() }).optional(),

@@ -17,7 +17,7 @@
  *
  * Pure module: no I/O, no clock (pass `now`), lunar conversion through the port.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { chinaDay } from './need-record';
 import { addWorkingDays, isCalendarDay, shiftDay, type WorkdayCalendar } from './working-days';
 

@@ -1,6 +1,6 @@
 // The financing need an enterprise declares: one zod schema for the server's validation, the web
 // form's client-side validation and the OpenAPI document.
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateCreditCode } from './credit-code';
 import { normalizeCountyCode } from './divisions';
 import { findIndustry } from './industry';

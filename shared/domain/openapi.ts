@@ -1,7 +1,7 @@
 // The API contract as OpenAPI 3.1, generated from the same zod schemas the server validates with.
 // `npm run openapi` writes it to shared/openapi.json (committed; a test keeps the two equal), and
 // GET /v1/openapi.json serves it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema } from './bank-events';
 import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';

@@ -35,7 +35,7 @@
  *
  * Pure module: no I/O, no environment, no clock.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DivisionLevel } from './divisions';
 import { isCalendarDay, shiftDay } from './working-days';
 

@@ -9,7 +9,7 @@
 //   execution is never lost; the local runtime keeps executions in memory and runs this sweep when
 //   it starts, so routing resumes after `npm start` restarts (the steps are idempotent: screening
 //   answers as before, picking the next bank continues an open referral).
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPEN_STATUSES, type NeedStatus } from './need-record';
 
 export const DEFAULT_SWEEP_AFTER_MINUTES = 15;

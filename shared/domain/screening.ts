@@ -30,7 +30,7 @@
  *
  * Pure module: no I/O, no environment, no clock (pass `now`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PURPOSES } from './need';
 import { chinaDay, type NeedRecord } from './need-record';
 import { validateCreditCode } from './credit-code';
