@@ -4,6 +4,9 @@ import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryption
 import { Construct } from 'constructs';
 import type { TableName } from './routes';
 
+/** What `byCountyStatus` carries besides the keys: the columns a list sorts and filters on, all small. */
+export const COUNTY_LIST_ATTRIBUTES = ['needId', 'submittedAt', 'status', 'sizeClass', 'updatedAt'] as const;
+
 export interface DataProps {
   /** Keep the data when the stack is deleted, and protect the tables from deletion (production). */
   retain: boolean;
@@ -31,9 +34,16 @@ export class Data extends Construct {
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [
         {
+          // A county's needs by status and time (the task force's lists). Small fields only: every
+          // status change moves the need in this index (gsi1sk holds the status), and a projection of
+          // the whole need rewrote it twice on each (delete + put, 1 write unit per KB each). The rows'
+          // details (enterprise name, amount) are read from the table for the rows shown.
+          // Changing an index's projection means replacing the index: see docs/data-model.md.
           indexName: 'byCountyStatus',
           partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...COUNTY_LIST_ATTRIBUTES],
         },
         {
           // Sparse: needs that still hold personal data (`pdShard`, removed by the erasure), by

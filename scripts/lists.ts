@@ -5,11 +5,14 @@
 // - declared (申报清单): every need of the county, whatever its status;
 // - recommended (推荐清单): those in recommended, offered, accepted, granted, disbursed or unmatched.
 // `--status` narrows either list to one status. Reads the GSI byCountyStatus (gsi1pk = COUNTY#<code>,
-// gsi1sk = <status>#<submittedAt>#<needId>) and only the columns shown: no contact details.
+// gsi1sk = <status>#<submittedAt>#<needId>; it carries needId, submittedAt, status, sizeClass and
+// updatedAt), then the enterprise's name and the amount of each row from the table (BatchGetItem,
+// those two fields only): no contact details.
 import { parseArgs } from 'node:util';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countyChain, normalizeCountyCode } from '../shared/domain/divisions';
 import { NEED_STATUSES, type NeedStatus } from '../shared/domain/need-record';
+import { needKey } from '../shared/adapters/need-repository';
 import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS } from '../local/runtime-info';
 
 const LISTS = ['declared', 'recommended'] as const;
@@ -51,7 +54,7 @@ function statusesFor(list: ListName, status: string | undefined): readonly NeedS
 }
 
 async function query(client: DynamoDBDocumentClient, table: string, county: string, status: NeedStatus | undefined): Promise<ListRow[]> {
-  const rows: ListRow[] = [];
+  const rows: Omit<ListRow, 'enterpriseName' | 'amountYuan'>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
@@ -65,14 +68,10 @@ async function query(client: DynamoDBDocumentClient, table: string, county: stri
           '#needId': 'needId',
           '#submittedAt': 'submittedAt',
           '#status': 'status',
-          '#enterprise': 'enterprise',
-          '#name': 'name',
-          '#need': 'need',
-          '#amount': 'amountYuan',
           '#size': 'sizeClass',
         },
         ExpressionAttributeValues: { ':pk': `COUNTY#${county}`, ...(status ? { ':status': `${status}#` } : {}) },
-        ProjectionExpression: '#needId, #submittedAt, #status, #enterprise.#name, #need.#amount, #size',
+        ProjectionExpression: '#needId, #submittedAt, #status, #size',
         ExclusiveStartKey: startKey,
       }),
     );
@@ -81,14 +80,44 @@ async function query(client: DynamoDBDocumentClient, table: string, county: stri
         needId: String(item.needId),
         submittedAt: String(item.submittedAt),
         status: item.status as NeedStatus,
-        enterpriseName: String((item.enterprise as { name?: unknown } | undefined)?.name ?? ''),
-        amountYuan: Number((item.need as { amountYuan?: unknown } | undefined)?.amountYuan ?? 0),
         sizeClass: String(item.sizeClass ?? ''),
       });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return rows;
+  const details = await needDetails(client, table, rows.map((row) => row.needId));
+  return rows.map((row) => ({ ...row, enterpriseName: details.get(row.needId)?.enterpriseName ?? '', amountYuan: details.get(row.needId)?.amountYuan ?? 0 }));
+}
+
+/** The enterprise's name and the amount of each need, 100 needs a request, unprocessed keys asked again. */
+async function needDetails(client: DynamoDBDocumentClient, table: string, needIds: string[]) {
+  const details = new Map<string, { enterpriseName: string; amountYuan: number }>();
+  for (let i = 0; i < needIds.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = needIds.slice(i, i + 100).map(needKey);
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round >= 10) throw new CliError('DynamoDB kept some reads unprocessed (throttled); try again shortly');
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+      const answer = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: keys,
+              ProjectionExpression: '#needId, #enterprise.#name, #need.#amount',
+              ExpressionAttributeNames: { '#needId': 'needId', '#enterprise': 'enterprise', '#name': 'name', '#need': 'need', '#amount': 'amountYuan' },
+            },
+          },
+        }),
+      );
+      for (const item of answer.Responses?.[table] ?? []) {
+        details.set(String(item.needId), {
+          enterpriseName: String((item.enterprise as { name?: unknown } | undefined)?.name ?? ''),
+          amountYuan: Number((item.need as { amountYuan?: unknown } | undefined)?.amountYuan ?? 0),
+        });
+      }
+      keys = answer.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return details;
 }
 
 async function main(): Promise<number> {
