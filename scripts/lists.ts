@@ -9,7 +9,7 @@
 // updatedAt), then the enterprise's name and the amount of each row from the table (BatchGetItem,
 // those two fields only): no contact details.
 import { parseArgs } from 'node:util';
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countyChain, normalizeCountyCode } from '../shared/domain/divisions';
 import { NEED_STATUSES, type NeedStatus } from '../shared/domain/need-record';
 import { needKey } from '../shared/adapters/need-repository';
@@ -97,7 +97,7 @@ async function needDetails(client: DynamoDBDocumentClient, table: string, needId
     for (let round = 0; keys && keys.length > 0; round++) {
       if (round >= 10) throw new CliError('DynamoDB kept some reads unprocessed (throttled); try again shortly');
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-      const answer = await client.send(
+      const answer: BatchGetCommandOutput = await client.send(
         new BatchGetCommand({
           RequestItems: {
             [table]: {
