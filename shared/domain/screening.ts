@@ -34,7 +34,7 @@ import * as z from 'zod';
 import { PURPOSES } from './need';
 import { chinaDay, type NeedRecord } from './need-record';
 import { validateCreditCode } from './credit-code';
-import { findDivision } from './divisions';
+import { canonicalDivisionCode } from './divisions';
 import { MESSAGES } from './validation-messages';
 import type { LocalizedText } from './problem';
 import { fieldErrorsWithMessages } from './bank';
@@ -102,8 +102,8 @@ export const negativeListEntrySchema = z
       return z.NEVER;
     }),
     jurisdiction: z.string(err('negative_list.jurisdiction')).transform((raw, ctx) => {
-      const division = findDivision(raw);
-      if (division) return division.code;
+      const division = canonicalDivisionCode(raw);
+      if (division) return division;
       ctx.addIssue({ code: 'custom', message: 'negative_list.jurisdiction', input: raw });
       return z.NEVER;
     }),
