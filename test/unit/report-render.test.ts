@@ -553,7 +553,7 @@ describe('renderXlsx', () => {
 });
 
 describe('determinism', () => {
-  /** Renders with the clock at `now` (JSZip and exceljs read `new Date()`). */
+  /** Renders with the clock at `now` (no renderer may read it). */
   async function renderAt(now: string, report: RenderableReport): Promise<Buffer[]> {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date(now));
