@@ -58,6 +58,7 @@ export const MESSAGES = {
     zh: '同意书版本未知，请刷新页面后重新确认',
     en: 'Unknown consent text version; reload the page and confirm again',
   },
+  'status_link.code': { zh: '请输入短信中的 6 位数字验证码', en: 'Enter the 6-digit code from the text message' },
   // Characters a person cannot have meant (shared/domain/text.ts), in any text field.
   'text.lone_surrogate': {
     zh: '含有无效字符（不成对的 UTF-16 代理项），请重新输入此项',

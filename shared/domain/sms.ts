@@ -1,0 +1,44 @@
+// Text messages to enterprises: templates with parameters, never free text. A licensed Chinese SMS
+// provider sends only templates it approved, under a registered signature (签名), so each template
+// here has a stable id that maps to the provider's template code (docs/sms.md). Parameters carry no
+// personal data beyond a one-time code or a status link.
+
+export const SMS_TEMPLATES = {
+  /** A one-time code to open the status page again (POST /v1/status-links). */
+  status_code: {
+    params: ['code', 'minutes'],
+    zh: '您查看融资需求进度的验证码为 {code}，{minutes} 分钟内有效。请勿告知他人。',
+    en: 'Your code to see your financing need is {code}, valid {minutes} minutes. Do not share it.',
+  },
+} as const satisfies Record<string, { params: readonly string[]; zh: string; en: string }>;
+
+export type SmsTemplateId = keyof typeof SMS_TEMPLATES;
+
+export interface SmsMessage {
+  /** A mainland China mobile number, 11 digits (normalised as on the form). */
+  to: string;
+  template: SmsTemplateId;
+  params: Record<string, string>;
+}
+
+/** The port every provider implements (Amazon SNS, a licensed Chinese provider, the local outbox). */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}
+
+/** The message's text as the provider's approved template renders it: Chinese, then English. */
+export function renderSms(message: Pick<SmsMessage, 'template' | 'params'>): string {
+  const template = SMS_TEMPLATES[message.template];
+  const fill = (text: string) =>
+    text.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = message.params[name];
+      if (value === undefined) throw new Error(`SMS template ${message.template} needs ${name}`);
+      return value;
+    });
+  return `${fill(template.zh)} ${fill(template.en)}`;
+}
+
+/** A mobile number as logs may show it: the first three and last four digits. */
+export function maskMobile(mobile: string): string {
+  return mobile.length === 11 ? `${mobile.slice(0, 3)}****${mobile.slice(7)}` : '***';
+}
