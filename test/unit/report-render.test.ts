@@ -572,6 +572,22 @@ describe('determinism', () => {
     }
   });
 
+  it('gives the same XLSX bytes in any time zone (fflate converts an mtime in local time; the entries carry China time)', async () => {
+    const before = process.env.TZ;
+    try {
+      const files: Buffer[] = [];
+      for (const tz of ['UTC', 'Asia/Shanghai', 'America/New_York', 'Pacific/Kiritimati']) {
+        process.env.TZ = tz;
+        files.push(await renderXlsx(PUBLIC));
+      }
+      for (const file of files) expect(file.equals(files[0]!)).toBe(true);
+      for (const t of zipTimes(files[0]!)) expect(t).toEqual({ time: 1 << 11, date: (46 << 9) | (12 << 5) | 1 });
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
   it('renders every report of a roll-up, both editions, with a * for each suppressed division cell', async () => {
     const rows: CounterRow[] = [
       { day: '2026-11-03', countyCode: '440106', counters: { declared: 30, recommended: 25, offers: 20, offersBy_icbc: 12, offersBy_ccb: 8, accepted: 15, acceptedBy_icbc: 10, acceptedBy_ccb: 5, granted: 12, grantedAtBankBy_icbc: 8, grantedAtBankBy_ccb: 4, grantedAmountYuan: 6_000_000, grantedAmountYuanAtBankBy_icbc: 4_000_000, grantedAmountYuanAtBankBy_ccb: 2_000_000 } },

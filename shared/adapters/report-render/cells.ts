@@ -89,9 +89,18 @@ export function valueAt(source: unknown, path: readonly string[]): unknown {
 /** Suppressed pointers of the report (empty for the full edition). */
 export const suppressedOf = (report: RenderableReport): ReadonlySet<string> => new Set(report.edition === 'public' ? report.suppressed : []);
 
+/** JSON Pointers of paths, memoised per path array (a row's cells share their base, a column's cells their measure). */
+const POINTERS = new WeakMap<readonly (string | number)[], string>();
+function pointerOf(path: readonly (string | number)[]): string {
+  let pointer = POINTERS.get(path);
+  if (pointer === undefined) POINTERS.set(path, (pointer = jsonPointer(path)));
+  return pointer;
+}
+
 /** The cell of `measure` in `source`, which sits at `base` in the report. */
 export function measureCell(source: unknown, base: readonly (string | number)[], measure: Measure, suppressed: ReadonlySet<string>): Cell {
-  if (suppressed.has(jsonPointer([...base, ...measure.path]))) return SUPPRESSED;
+  // The pointer of base + path is the concatenation of theirs.
+  if (suppressed.size > 0 && suppressed.has(pointerOf(base) + pointerOf(measure.path))) return SUPPRESSED;
   const value = valueAt(source, measure.path);
   if (value === undefined) return measure.reason ? 0 : null;
   return typeof value === 'number' ? value : null;

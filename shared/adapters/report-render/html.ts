@@ -38,12 +38,23 @@ import {
 import type { RenderableReport } from './formats';
 import type { ReportDivision } from '../../domain/report';
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/;
+const escapeHtml = (text: string): string => (HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : text);
+
+/** `1234567` → `1,234,567` (an optional minus sign before plain digits; anything else as it is). */
+function groupDigits(int: string): string {
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  if (digits.length <= 3 || !/^\d+$/.test(digits)) return int;
+  let out = digits.slice(0, digits.length % 3 || 3);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return sign + out;
+}
 
 function grouped(n: number, decimals = 0): string {
   const [int, frac] = n.toFixed(decimals).split('.');
-  const digits = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const digits = groupDigits(int!);
   return frac ? `${digits}.${frac}` : digits;
 }
 

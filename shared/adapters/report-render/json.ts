@@ -38,15 +38,16 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   text: { order: ['zh', 'en'] },
 };
 
+/** Each shape's keys with their positions. */
+const RANKS = new Map(Object.values(SHAPES).map((shape) => [shape, new Map(shape.order.map((key, i) => [key, i]))]));
+
 /** A copy of `value` with the keys of every object in the order of its shape (unknown keys last, sorted). */
 function canonical(value: unknown, shapeName: string): unknown {
   if (Array.isArray(value)) return value.map((item) => canonical(item, shapeName));
   if (value === null || typeof value !== 'object') return value;
   const shape = SHAPES[shapeName] ?? SHAPES.sorted!;
-  const rank = (key: string): number => {
-    const i = shape.order.indexOf(key);
-    return i === -1 ? shape.order.length : i;
-  };
+  const ranks = RANKS.get(shape)!;
+  const rank = (key: string): number => ranks.get(key) ?? shape.order.length;
   const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = canonical((value as Record<string, unknown>)[key], shape.nested?.[key] ?? 'sorted');
