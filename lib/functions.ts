@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
 import { smefinFunction } from './lambda-defaults';
 import { acknowledgeBankSecretFindings, acknowledgeFunctionFindings, acknowledgeReportFindings } from './nag';
-import { REPORT_PREFIXES } from './reporting';
+import { REPORT_AREAS } from '../shared/domain/report-publication';
 import { FUNCTIONS, TABLE_ENV, type Access, type FunctionDefinition, type FunctionName, type TableName } from './routes';
 
 export interface FunctionsProps {
@@ -69,13 +69,15 @@ export class Functions extends Construct {
         );
       }
       if ('reports' in definition && definition.reports) {
-        // Objects under the report prefixes only: writers put, readers get (presigned links too).
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: [definition.reports === 'write' ? 's3:PutObject' : 's3:GetObject'],
-            resources: REPORT_PREFIXES.map((prefix) => props.reportsBucket.arnForObjects(`${prefix}*`)),
-          }),
-        );
+        // Objects under the function's report areas only (presigned links too); list for 404s.
+        const areas: NonNullable<FunctionDefinition['reports']> = definition.reports;
+        for (const [action, names] of [['s3:GetObject', areas.get], ['s3:PutObject', areas.put]] as const) {
+          if (!names?.length) continue;
+          fn.addToRolePolicy(
+            new PolicyStatement({ actions: [action], resources: names.map((area) => props.reportsBucket.arnForObjects(`${REPORT_AREAS[area]}*`)) }),
+          );
+        }
+        if (areas.list) fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.reportsBucket.bucketArn] }));
       }
       byName[name] = fn;
     }

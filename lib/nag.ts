@@ -2,6 +2,7 @@
 // fails `cdk synth` and the infra test.
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { REPORT_AREAS } from '../shared/domain/report-publication';
 
 const ACKNOWLEDGED: { id: string; reason: string }[] = [
   {
@@ -131,10 +132,11 @@ export function acknowledgeBankSecretFindings(scope: IConstruct, prefix: string)
 /** Report objects: keys are made per period and division, so the grants name the prefixes. */
 export function acknowledgeReportFindings(scope: IConstruct, bucket: IConstruct): void {
   const logicalId = Stack.of(scope).getLogicalId(bucket.node.defaultChild as CfnElement);
-  for (const prefix of ['reports/', 'public-reports/']) {
+  for (const prefix of Object.values(REPORT_AREAS)) {
     Validations.of(scope).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
-      reason: 'Report keys are reports/{period}/{division}.{format} (and the public edition): one action (put or get) on that prefix only.',
+      reason:
+        'Report keys are per area (shared/domain/report-publication.ts): files reports/{period}/{version}/{division}.{format} (and the public edition), manifests report-manifests/{period}.json, the roll-up staging rollup-staging/{period}/{version}/…; each function gets one action (put or get) on the areas it needs only.',
     });
   }
 }
@@ -148,5 +150,21 @@ export function acknowledgeSweeperFindings(scope: IConstruct, stateMachine: ICon
   Validations.of(scope).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${machineId}.Name>:*]`,
     reason: 'Executions are named by need id: the sweeper may describe any execution of the routing state machine (DescribeExecution only), nothing else.',
+  });
+}
+
+/** The roll-up workflow's role: invoke its three functions (any version, CDK grant) and X-Ray. */
+export function acknowledgeRollupWorkflowFindings(scope: IConstruct, functions: readonly IConstruct[]): void {
+  const stack = Stack.of(scope);
+  for (const fn of functions) {
+    const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      reason: 'Step Functions may invoke any version of the roll-up functions (CDK grant), and nothing else.',
+    });
+  }
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray tracing of the state machine: xray:PutTraceSegments and related actions support no resource-level permissions.',
   });
 }

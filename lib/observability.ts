@@ -14,7 +14,6 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -43,7 +42,8 @@ export const DEAD_LETTER_ANCHOR = 'dead-letters';
 export interface ObservabilityProps {
   api: RestApi;
   stateMachine: StateMachine;
-  rollup: IFunction;
+  /** The roll-up workflow. */
+  rollup: StateMachine;
   /** E-mail address or HTTPS URL subscribed to the operators' topic (optional: subscribe later). */
   operatorsEndpoint?: string;
 }
@@ -130,10 +130,16 @@ export class Observability extends Construct {
       threshold: 1,
       what: 'A bank answered after its deadline had passed',
     });
+    const hour = { period: Duration.hours(1), statistic: 'Sum' } as const;
     this.alarm('RollupErrors', {
-      metric: props.rollup.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      metric: new MathExpression({
+        expression: 'failed + timedOut + aborted',
+        usingMetrics: { failed: props.rollup.metricFailed(hour), timedOut: props.rollup.metricTimedOut(hour), aborted: props.rollup.metricAborted(hour) },
+        period: Duration.hours(1),
+        label: 'Roll-up executions failed, timed out or aborted',
+      }),
       threshold: 1,
-      what: 'The roll-up of the regulator reports failed',
+      what: 'The roll-up workflow of the regulator reports failed, timed out or was aborted (its periods keep their previous version)',
     });
     this.alarm('CalendarCoverage', {
       metric: serviceMetric('CalendarCoverageDaysLeft', 'Minimum', Duration.days(1)),

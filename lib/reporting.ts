@@ -1,18 +1,17 @@
 // Regulator reports: the private, versioned report bucket; the officials' optional Cognito user pool
 // (aws partition only; their role and jurisdiction are custom attributes, so claims of their ID token);
-// the 01:00 CST schedule of the roll-up.
+// the 01:00 CST schedule of the roll-up workflow (lib/rollup-workflow.ts).
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Mfa, OAuthScope, StringAttribute, UserPool, UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
-import { Schedule, type Rule } from 'aws-cdk-lib/aws-events';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { StorageClass, type Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { REPORT_AREAS, STAGING_RETENTION_DAYS } from '../shared/domain/report-publication';
 import { accessLogsBucket, privateBucket } from './buckets';
-import { scheduleInvocation } from './dead-letter';
+import { ASYNC_MAX_EVENT_AGE, ASYNC_RETRY_ATTEMPTS, DeadLetterQueue } from './dead-letter';
 import { inChina } from './partition';
 import { Construct } from 'constructs';
-
-/** Key prefixes: the full edition for regulators, the suppressed edition for publication. */
-export const REPORT_PREFIXES = ['reports/', 'public-reports/'] as const;
 
 export class ReportStorage extends Construct {
   readonly bucket: Bucket;
@@ -26,6 +25,8 @@ export class ReportStorage extends Construct {
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90) },
         { transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }] },
+        // The roll-up's hand-over from Plan to the workers: needed only while a run lasts (and its re-run).
+        { prefix: REPORT_AREAS.staging, expiration: Duration.days(STAGING_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(1) },
       ],
     });
   }
@@ -100,12 +101,29 @@ export class Regulators extends Construct {
 /** Daily at 01:00 China Standard Time (17:00 UTC): the previous day, its month-to-date, and on the 1st the previous month. */
 export const ROLLUP_SCHEDULE = { minute: '0', hour: '17' };
 
-/** The daily schedule, with its dead-letter queue for a roll-up that failed after its retries. */
-export function scheduleRollup(scope: Construct, rollup: NodejsFunction): Rule {
-  return scheduleInvocation(scope, 'DailyRollup', rollup, {
+/**
+ * The daily schedule: an EventBridge rule starting the roll-up workflow with `{ source, time }` (the
+ * scheduled time, so a re-run of the event rolls up the same periods), retried as a scheduled
+ * invocation is, and a dead-letter queue for the event when EventBridge could not start the
+ * execution (the queue policy admits events.amazonaws.com from this rule only). An execution that
+ * fails is alarmed (lib/observability.ts) and re-run by hand (docs/operations.md).
+ */
+export function scheduleRollup(scope: Construct, workflow: IStateMachine): { rule: Rule; dlq: DeadLetterQueue } {
+  const dlq = new DeadLetterQueue(scope, 'DailyRollupDeadLetters', {
+    purpose:
+      'the daily roll-up: a scheduled event EventBridge could not start the roll-up workflow with after its retries (the reports of that day are missing); redrive starts the workflow with the same event',
+  });
+  const rule = new Rule(scope, 'DailyRollup', {
     description: 'Roll up coverage statistics at 01:00 China Standard Time',
     schedule: Schedule.cron(ROLLUP_SCHEDULE),
-    input: { source: 'schedule' },
-    purpose: 'the daily roll-up: a scheduled run that failed after its retries (the reports of that day are missing); redrive re-runs it with the same event',
-  }).rule;
+    targets: [
+      new SfnStateMachine(workflow, {
+        input: RuleTargetInput.fromObject({ source: 'schedule', time: EventField.time }),
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        deadLetterQueue: dlq.queue,
+      }),
+    ],
+  });
+  return { rule, dlq };
 }

@@ -2,6 +2,7 @@
 // API Gateway and the referral workflow from them; the local runtime serves the same routes and runs
 // the same workflow with the same handler files.
 import { ENV } from '../shared/domain/environment';
+import type { ReportArea } from '../shared/domain/report-publication';
 
 export type TableName = 'needs' | 'counters' | 'idempotency' | 'audit';
 /**
@@ -29,8 +30,12 @@ export interface FunctionDefinition {
   bankSecrets?: boolean;
   /** Starts routing executions ('start') or answers their waiting tasks ('respond'). */
   workflow?: 'start' | 'respond';
-  /** Access to the reports bucket. */
-  reports?: 'read' | 'write';
+  /**
+   * Access to the reports bucket, by area (shared/domain/report-publication.ts REPORT_AREAS): objects
+   * it may get and put; `list` for s3:ListBucket, without which S3 answers a missing key with 403
+   * instead of 404 (the readers ask for manifests of periods not published yet).
+   */
+  reports?: { get?: readonly ReportArea[]; put?: readonly ReportArea[]; list?: boolean };
   /** Gets the stage's personal-data retention setting. */
   dataRetention?: boolean;
 }
@@ -89,15 +94,33 @@ export const FUNCTIONS = {
     bankSecrets: true,
     timeoutSeconds: 60,
   },
-  'rollup-coverage': {
-    entry: 'functions/rollup-coverage/index.ts',
-    description: 'Scheduled (01:00 CST) and on demand: roll county-day counters up to reports in S3',
+  // The roll-up workflow (lib/rollup-workflow.ts), scheduled at 01:00 CST and started on demand.
+  // 1,769 MB is one full vCPU; timeouts are three times the national month's projection or more
+  // (bench/national-rollup.bench.ts), so no invocation gets near its limit.
+  'rollup-plan': {
+    entry: 'functions/rollup-plan/index.ts',
+    description: 'Roll-up workflow, Plan: read the counters once, roll up, decide the public edition, stage the batches',
     tables: { counters: 'read', needs: 'read' },
     // Bank names for the reports: the bank registry, no need; the holiday arrangements (calendar coverage metric).
     leadingKeys: { needs: ['BANKS', 'CALENDAR'] },
-    reports: 'write',
-    memorySize: 1024,
-    timeoutSeconds: 900,
+    reports: { put: ['staging'] },
+    memorySize: 1769,
+    timeoutSeconds: 600,
+  },
+  'rollup-worker': {
+    entry: 'functions/rollup-worker/index.ts',
+    description: 'Roll-up workflow, Map: render one staged batch of reports and write its files under the version',
+    tables: {},
+    reports: { get: ['staging'], put: ['reports', 'publicReports'] },
+    memorySize: 1769,
+    timeoutSeconds: 300,
+  },
+  'rollup-publish': {
+    entry: 'functions/rollup-publish/index.ts',
+    description: "Roll-up workflow, Publish: make each period's new version current (its manifest, written last)",
+    tables: {},
+    reports: { get: ['staging', 'manifests'], put: ['manifests'], list: true },
+    timeoutSeconds: 60,
   },
   'routing-sweeper': {
     entry: 'functions/routing-sweeper/index.ts',
@@ -113,7 +136,7 @@ export const FUNCTIONS = {
     entry: 'functions/report-list/index.ts',
     description: "GET /v1/reports: the reports of a period within the caller's jurisdiction",
     tables: {},
-    reports: 'read',
+    reports: { get: ['manifests'], list: true },
   },
   'report-download': {
     entry: 'functions/report-download/index.ts',
@@ -121,7 +144,8 @@ export const FUNCTIONS = {
     // Appends a download record; reads no table.
     tables: { audit: 'append' },
     leadingKeys: { audit: ['REPORT_DOWNLOADS#*'] },
-    reports: 'read',
+    // The manifest, and the files its presigned links point to.
+    reports: { get: ['manifests', 'reports', 'publicReports'], list: true },
   },
   authorizer: {
     entry: 'functions/authorizer/index.ts',

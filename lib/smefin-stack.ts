@@ -10,6 +10,7 @@ import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
 import { ReferralWorkflow } from './referral-workflow';
+import { RollupWorkflow } from './rollup-workflow';
 import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../shared/domain/claims';
 import { Regulators, ReportStorage, scheduleRollup } from './reporting';
 import { PROJECT_ROOT } from './lambda-defaults';
@@ -169,6 +170,7 @@ export class SmefinStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly workflow: ReferralWorkflow;
+  readonly rollup: RollupWorkflow;
   readonly reports: ReportStorage;
   /** The stage's own Cognito user pool, where it has one (aws partition, identity.cognitoUserPool). */
   readonly regulators?: Regulators;
@@ -225,7 +227,8 @@ export class SmefinStack extends Stack {
       needsTable: this.data.tables.needs,
     });
 
-    scheduleRollup(this, this.functions.byName['rollup-coverage']);
+    this.rollup = new RollupWorkflow(this, 'Rollup', { functions: this.functions.byName });
+    scheduleRollup(this, this.rollup.stateMachine);
     scheduleErasure(this, this.functions.byName['erase-personal-data']);
     scheduleRoutingSweeper(
       this,
@@ -264,7 +267,7 @@ export class SmefinStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       api: this.api.restApi,
       stateMachine: this.workflow.stateMachine,
-      rollup: this.functions.byName['rollup-coverage'],
+      rollup: this.rollup.stateMachine,
       ...(config.operatorsEndpoint ? { operatorsEndpoint: config.operatorsEndpoint } : {}),
     });
 
@@ -278,6 +281,8 @@ export class SmefinStack extends Stack {
     }
     // For `npm run redrive -- --aws --state-machine <arn>` and the runbook.
     new CfnOutput(this, 'RoutingStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    // For `npm run rollup -- --aws --state-machine <arn>` (and the local runtime, which finds it here).
+    new CfnOutput(this, 'RollupStateMachineArn', { value: this.rollup.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OperatorAlarmsTopicArn', { value: this.observability.topic.topicArn });
     acknowledgeNagFindings(this);
   }

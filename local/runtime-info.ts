@@ -29,6 +29,8 @@ export const runtimeInfoSchema = z.object({
   bankSecretsFile: z.string(),
   /** The routing state machine on the emulator (`npm run redrive` restarts routing there). */
   stateMachineArn: z.string().optional(),
+  /** The roll-up workflow on the emulator (`npm run rollup` starts it there). */
+  rollupStateMachineArn: z.string().optional(),
   /** Simulated seconds per real second of the local deadlines (TIME_SCALE): the calendar CLI scales recomputed deadlines alike. */
   timeScale: z.number().positive().optional(),
   pid: z.number().int().positive(),

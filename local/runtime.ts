@@ -18,7 +18,7 @@ import { ENV } from '../shared/domain/environment';
 import { buildWebSync } from '../web/build';
 import { createApiServer, lambdaContext, type LambdaHandler, type LocalRoute } from './api-gateway';
 import { AwsServiceError, startAwsEmulator } from './aws-emulator';
-import { asyncInvokeConfigs, invokeAsynchronously, streamBatchDeadLetter } from './dead-letters';
+import { asyncInvokeConfigs, invokeAsynchronously, referencedLogicalId, streamBatchDeadLetter } from './dead-letters';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local';
 import { LocalSecretsManager } from './secrets-manager';
 import { LocalStepFunctions } from './step-functions';
@@ -27,7 +27,7 @@ import { authorizerSettings, gatewayAuthorizer, type AuthorizerHandler } from '.
 import { createOidcProvider } from './oidc-provider';
 import { localBucketName, startS3Local } from './s3-local';
 import { LocalSqs } from './sqs';
-import { schedulesFromTemplate, startSchedules } from './schedules';
+import { deliverToStateMachine, scheduledEvent, schedulesFromTemplate, startSchedules } from './schedules';
 import { startStreamPollers, type StreamPoller } from './stream-poller';
 import { createTables } from './tables';
 import { functionEnvironment, LOCAL_CDK_OUT, synthesizeLocal } from './synth';
@@ -78,6 +78,8 @@ export interface LocalRuntime {
   sqs: LocalSqs;
   /** The routing state machine's ARN (what ROUTING_STATE_MACHINE_ARN holds). */
   stateMachineArn: string;
+  /** The roll-up workflow's ARN (the stack's RollupStateMachineArn output). */
+  rollupStateMachineArn: string;
   s3Endpoint: string;
   /** The local OpenID Provider's issuer, `<url>/oidc` (what OIDC_ISSUER holds). */
   oidcIssuer: string;
@@ -314,10 +316,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
 
     if (options.schedules ?? true) {
-      const schedules = startSchedules(schedulesFromTemplate(template), async (schedule) => {
-        const name = nameByLogicalId.get(schedule.functionLogicalId);
+      const schedules = startSchedules(schedulesFromTemplate(template), async (schedule, at) => {
+        const event = scheduledEvent(at, LOCAL_REGION, LOCAL_ACCOUNT, `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${schedule.rule}`);
+        if (schedule.target.kind === 'stateMachine') {
+          const stateMachineArn = stepFunctions.stateMachineArn(schedule.target.logicalId);
+          await deliverToStateMachine(schedule, event, {
+            start: (input) => stepFunctions.handle('StartExecution', { stateMachineArn, input: JSON.stringify(input) }),
+            deadLetter: (queue, body, attributes) => sqs.send(queue, body, attributes),
+            targetArn: stateMachineArn,
+            retryIntervalMs: options.retryIntervalMs ?? 1000,
+          });
+          return;
+        }
+        const name = nameByLogicalId.get(schedule.target.logicalId);
         // EventBridge invokes asynchronously: retries, then the function's dead-letter queue.
-        if (name) await invokeAsync(name, schedule.input);
+        if (name) await invokeAsync(name, schedule.input(event));
       });
       stoppers.push(async () => schedules.stop());
     }
@@ -345,6 +358,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       streams,
       sqs,
       stateMachineArn: merged[ENV.stateMachineArn]!,
+      rollupStateMachineArn: stepFunctions.stateMachineArn(referencedLogicalId(template.Outputs?.RollupStateMachineArn?.Value)!),
       s3Endpoint: s3.endpoint,
       oidcIssuer: issuer,
       mintToken: (claims) => mintToken(keys, issuer, claims),

@@ -14,6 +14,7 @@ export interface CfnResource {
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: CfnValue }>;
 }
 
 export interface LocalSynthesis {

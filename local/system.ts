@@ -67,6 +67,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       bankSecretPrefix: runtime.bankSecretPrefix,
       bankSecretsFile: runtime.bankSecretsFile,
       stateMachineArn: runtime.stateMachineArn,
+      rollupStateMachineArn: runtime.rollupStateMachineArn,
       timeScale: Number(process.env[ENV.timeScale] ?? 1),
       pid: process.pid,
     });

@@ -9,7 +9,8 @@
 //   arrival window are started instead;
 // - a failed asynchronous invocation (a schedule's roll-up or sweep): the function is invoked again
 //   with the original event;
-// - an event EventBridge could not deliver: the target function is invoked with it.
+// - an event EventBridge could not deliver: the target function is invoked with it, or the target
+//   state machine (the daily roll-up workflow) started with it.
 // A message is deleted only once its redrive succeeded; one that fails again stays for the next try.
 // With --to <queue> the messages are moved there unchanged instead (what StartMessageMoveTask does).
 //   --list                  the dead-letter queues and how many messages each holds
@@ -28,7 +29,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -182,6 +183,12 @@ async function invokeAgain(clients: RedriveClients, functionArn: string, event: 
   return { done: true, note: `invoked ${functionArn} again` };
 }
 
+async function startAgain(clients: RedriveClients, stateMachineArn: string, event: unknown, dryRun: boolean): Promise<Outcome> {
+  if (dryRun) return { done: false, note: `would start ${stateMachineArn} with ${JSON.stringify(event).slice(0, 200)}` };
+  const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(event ?? {}) }));
+  return { done: true, note: `started ${executionArn}` };
+}
+
 async function redriveOne(clients: RedriveClients, target: CliTarget, message: Message, dryRun: boolean): Promise<Outcome> {
   const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, value.StringValue]));
   const letter = classifyDeadLetter(message.Body ?? '', attributes);
@@ -203,6 +210,7 @@ async function redriveOne(clients: RedriveClients, target: CliTarget, message: M
     case 'async-invocation':
       return invokeAgain(clients, letter.functionArn, letter.payload, dryRun);
     case 'undelivered-event':
+      if (/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/.test(letter.targetArn)) return startAgain(clients, letter.targetArn, letter.event, dryRun);
       if (!/^arn:[^:]+:lambda:/.test(letter.targetArn)) return { done: false, note: `undelivered event for ${letter.targetArn}: not a function; use --to` };
       return invokeAgain(clients, letter.targetArn, letter.event, dryRun);
     case 'unknown':

@@ -1,7 +1,9 @@
 // GET /v1/reports/{period}/{divisionCode}?format=json|csv|xlsx|html&edition=full|public — a link to
 // the report valid five minutes (302), within the caller's jurisdiction only; every download audited.
+// The file is the one of the period's current version (its manifest): a download during a re-publish
+// gets the old complete period or the new one, never a mix.
 import { isPeriodId } from '../../shared/domain/report';
-import { reportKey } from '../../shared/domain/rollup';
+import { reportFileKey, reportName } from '../../shared/domain/report-publication';
 import { requireAccess } from '../../shared/adapters/access';
 import { auditLog } from '../../shared/adapters/audit-log';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
@@ -28,12 +30,21 @@ async function reportDownloadHandler(event: HttpEvent): Promise<HttpResult> {
   const access = requireAccess(event, 'reports.read', division, { zh: '该报告不在您的辖区范围内', en: 'This report is outside your jurisdiction' });
   if (!access.ok) return access.response;
   const regulator = access.caller;
-  const key = `${reportKey(period, division, edition as 'full' | 'public')}.${format}`;
-  if (!(await store.exists(key))) return problemFor(event, 'notFound', { zh: '该报告尚未生成', en: 'This report has not been produced' });
+  const manifest = await store.getManifest(period);
+  if (!manifest?.reports.some((entry) => entry.code === division)) {
+    return problemFor(event, 'notFound', { zh: '该报告尚未生成', en: 'This report has not been produced' });
+  }
+  const which = edition as 'full' | 'public';
   const now = new Date();
-  await audit.append({ kind: 'report-download', at: now.toISOString(), who: regulator.subject, jurisdiction: regulator.jurisdiction, what: key });
+  await audit.append({
+    kind: 'report-download',
+    at: now.toISOString(),
+    who: regulator.subject,
+    jurisdiction: regulator.jurisdiction,
+    what: reportName(period, division, which, format),
+  });
   const url = await store.presignedGet(
-    key,
+    reportFileKey(period, manifest.version, division, which, format),
     LINK_SECONDS,
     `smefin-${period}-${division}${edition === 'public' ? '-public' : ''}.${format}`,
     format === 'html' ? 'inline' : 'attachment',

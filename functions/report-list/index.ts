@@ -1,4 +1,5 @@
-// GET /v1/reports?period=2026-11 — the reports of a period that the calling regulator may see.
+// GET /v1/reports?period=2026-11 — the reports of a period that the calling regulator may see: those
+// of the period's manifest (its current published version).
 import { isPeriodId } from '../../shared/domain/report';
 import { filterPermitted, requireAccess } from '../../shared/adapters/access';
 import { callerOf, invalidParameter, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
@@ -23,7 +24,7 @@ async function reportListHandler(event: HttpEvent): Promise<HttpResult> {
       { zh: 'period 应为 YYYY-MM、YYYY-MM-DD 或 YYYY-MM-mtd-DD', en: 'period must be YYYY-MM, YYYY-MM-DD or YYYY-MM-mtd-DD' },
     );
   }
-  const index = await store.getIndex(period);
+  const index = (await store.getManifest(period))?.reports;
   if (!index) return problemFor(event, 'notFound', { zh: '该报告期尚未生成报告', en: 'No reports for this period yet' });
   const visible = new Set(filterPermitted(regulator, 'reports.read', `reports/${period}`, index.map((entry) => entry.code)));
   const reports = index

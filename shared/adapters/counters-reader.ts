@@ -1,5 +1,6 @@
 // Reads the county-day counters of given days: one Query per day, so the cost follows the number of
-// counties with activity and days, never the number of needs.
+// counties with activity and days, never the number of needs. A roll-up run reads each day once,
+// whatever the periods that share it (on the 1st, the month and its month-to-date are the same days).
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CounterRow } from '../domain/rollup';
 
@@ -31,4 +32,20 @@ export async function readCounterRows(
     } while (startKey);
   }
   return { rows, itemsRead: rows.length, ...(lastUpdatedAt ? { lastUpdatedAt } : {}) };
+}
+
+/** The counter rows of some days, as {@link readCounterRows} gives them. */
+export type CounterSource = (days: readonly string[]) => Promise<{ rows: CounterRow[]; itemsRead: number; lastUpdatedAt?: string }>;
+
+/** A {@link CounterSource} that queries each day once (for one roll-up run: the counters do not change under it). */
+export function counterSource(client: DynamoDBDocumentClient, table: string): CounterSource {
+  const days = new Map<string, ReturnType<typeof readCounterRows>>();
+  return async (wanted) => {
+    const results = await Promise.all(
+      wanted.map((day) => days.get(day) ?? days.set(day, readCounterRows(client, table, [day])).get(day)!),
+    );
+    const lastUpdatedAt = results.map((r) => r.lastUpdatedAt).reduce<string | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
+    const rows = results.flatMap((r) => r.rows);
+    return { rows, itemsRead: rows.length, ...(lastUpdatedAt ? { lastUpdatedAt } : {}) };
+  };
 }

@@ -42,4 +42,6 @@ export const ENV = {
   tracingEnabled: 'POWERTOOLS_TRACE_ENABLED',
   /** `true` where the S3 endpoint needs path-style addressing (the local S3 emulator). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** Reports per roll-up batch (one worker invocation each); default in shared/adapters/report-publisher.ts. */
+  rollupBatchReports: 'ROLLUP_BATCH_REPORTS',
 } as const;

@@ -11,6 +11,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', system.runtime.url);
   project.provide('dynamoDbEndpoint', system.runtime.dynamoDbEndpoint);
   project.provide('tables', system.runtime.tables);
+  project.provide('rollup', { awsEndpoint: system.runtime.awsEndpoint, rollupStateMachineArn: system.runtime.rollupStateMachineArn });
   return async () => {
     await system.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/domain/need-record';
 import { validSubmission } from '../support/needs';
+import { rollUp } from '../support/rollup';
 import { launchBrowser } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -32,12 +33,7 @@ beforeAll(async () => {
     body: JSON.stringify(submission),
   });
   expect(submitted.status).toBe(201);
-  const rollup = await fetch(`${baseUrl}/_local/functions/rollup-coverage/invoke`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ periods: [today, month] }),
-  });
-  expect(rollup.status).toBe(200);
+  await rollUp(inject('rollup'), [today, month]);
   mkdirSync(RESULTS, { recursive: true });
   browser = await launchBrowser();
 });

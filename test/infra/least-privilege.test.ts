@@ -100,7 +100,7 @@ describe('LeadingKeys', () => {
 
   it('narrows the functions that need only some keys', () => {
     expect(narrowed).toEqual(
-      expect.arrayContaining(['submit-need', 'need-status', 'health', 'rollup-coverage', 'report-download', 'erase-personal-data']),
+      expect.arrayContaining(['submit-need', 'need-status', 'health', 'rollup-plan', 'report-download', 'erase-personal-data']),
     );
   });
 
@@ -147,10 +147,10 @@ describe('LeadingKeys', () => {
     expect(matches(keys('health', 'needs'), needKey(id).pk)).toBe(false);
     expect(matches(keys('submit-need', 'needs'), needKey(id).pk)).toBe(true);
     expect(matches(keys('submit-need', 'needs'), openNeedClaimKey('9133010652601815X8').pk)).toBe(true);
-    expect(matches(keys('rollup-coverage', 'needs'), bankKey('any-bank').pk)).toBe(true);
-    expect(matches(keys('rollup-coverage', 'needs'), needKey(id).pk)).toBe(false);
+    expect(matches(keys('rollup-plan', 'needs'), bankKey('any-bank').pk)).toBe(true);
+    expect(matches(keys('rollup-plan', 'needs'), needKey(id).pk)).toBe(false);
     // The roll-up reads the loaded holiday arrangements for its calendar-coverage metric.
-    expect(matches(keys('rollup-coverage', 'needs'), calendarKey(2027).pk)).toBe(true);
+    expect(matches(keys('rollup-plan', 'needs'), calendarKey(2027).pk)).toBe(true);
     // The bank webhook appends disclosures to the need's audit partition, and nothing else there.
     const disclosureRecord = disclosureAudit(id, 'bank-a', 'ref-1', new Date(), 'acceptance');
     expect(matches(keys('bank-webhook', 'audit'), auditPartition(disclosureRecord))).toBe(true);

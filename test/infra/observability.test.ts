@@ -72,22 +72,27 @@ describe('dead-letter queues', () => {
     expect(pipeId).toMatch(/StartRoutingPipe/);
   });
 
-  it('catch every scheduled invocation: the rule target (delivery) and the function (on failure) both go to the same queue', () => {
+  it('catch every scheduled invocation: the rule target (delivery) and a function target (on failure) both go to the same queue', () => {
     const { resources } = prod();
     const rules = ofType(resources, 'AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
     expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const [ruleId, rule] of rules) {
-      for (const target of rule.Properties.Targets as { Arn: { 'Fn::GetAtt': string[] }; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[]) {
+      for (const target of rule.Properties.Targets as { Arn: { 'Fn::GetAtt'?: string[]; Ref?: string }; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[]) {
         expect(target.DeadLetterConfig, `${ruleId} target DLQ`).toBeDefined();
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 });
         const queueId = (target.DeadLetterConfig!.Arn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-        const functionId = target.Arn['Fn::GetAtt'][0]!;
-        const config = ofType(resources, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: functionId }));
-        expect(config, `${functionId} asynchronous settings`).toBeDefined();
-        expect(config![1].Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: getAtt(queueId, 'Arn') } } });
         // EventBridge may send to the queue from this rule only.
         const policy = ofType(resources, 'AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId))!;
         expect(JSON.stringify(policy[1].Properties.PolicyDocument)).toContain(JSON.stringify({ ArnEquals: { 'aws:SourceArn': getAtt(ruleId, 'Arn') } }));
+        // A state machine (the roll-up workflow) has no asynchronous invocation: a failed execution is alarmed instead.
+        if (target.Arn.Ref) {
+          expect(resources[target.Arn.Ref]!.Type).toBe('AWS::StepFunctions::StateMachine');
+          continue;
+        }
+        const functionId = target.Arn['Fn::GetAtt']![0]!;
+        const config = ofType(resources, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: functionId }));
+        expect(config, `${functionId} asynchronous settings`).toBeDefined();
+        expect(config![1].Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: getAtt(queueId, 'Arn') } } });
       }
     }
   });
@@ -133,7 +138,7 @@ describe('alarms', () => {
 
   it('watches failed, timed-out and aborted routing executions', () => {
     const { resources } = prod();
-    const machine = ofType(resources, 'AWS::StepFunctions::StateMachine')[0]![0];
+    const machine = ofType(resources, 'AWS::StepFunctions::StateMachine').find(([id]) => id.startsWith('Referral'))![0];
     for (const [id, metric] of [
       ['RoutingExecutionsFailed', 'ExecutionsFailed'],
       ['RoutingExecutionsTimedOut', 'ExecutionsTimedOut'],
@@ -155,15 +160,16 @@ describe('alarms', () => {
     expect(metricOf(alarmNamed('NeedsStartedBySweeper'))).toMatchObject({ Namespace: 'smefin', MetricName: 'NeedsStartedBySweeper', Dimensions: service });
   });
 
-  it('watches roll-up errors', () => {
+  it('watches the roll-up workflow: failed, timed-out and aborted executions', () => {
     const { stack } = prod();
-    const rollup = stack.getLogicalId(stack.functions.byName['rollup-coverage'].node.defaultChild as never);
-    expect(metricOf(alarmNamed('RollupErrors'))).toMatchObject({
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: rollup } }],
-      Threshold: 1,
-    });
+    const rollup = stack.getLogicalId(stack.rollup.stateMachine.node.defaultChild as never);
+    const alarm = alarmNamed('RollupErrors');
+    expect(alarm.Properties.Threshold).toBe(1);
+    const metrics = alarm.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: unknown } } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('failed + timedOut + aborted');
+    const watched = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(watched.map((m) => `${m.Namespace}/${m.MetricName}`).sort()).toEqual(['AWS/States/ExecutionsAborted', 'AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut']);
+    for (const metric of watched) expect(metric.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: rollup } }]);
   });
 
   it('alarms when the calendar’s coverage falls under 60 days over a day, and when the daily value stops coming', () => {

@@ -9,6 +9,7 @@ import { DynamoAuditLog } from '../../shared/adapters/audit-log';
 import type { AuditRecord } from '../../shared/domain/audit';
 import { chinaDay } from '../../shared/domain/need-record';
 import { validSubmission } from '../support/needs';
+import { rollUp } from '../support/rollup';
 
 const baseUrl = inject('baseUrl');
 const tables = inject('tables');
@@ -28,8 +29,7 @@ describe('audit log', () => {
     const today = chinaDay(new Date());
     const submitted = await fetch(`${baseUrl}/v1/needs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(validSubmission()) });
     expect(submitted.status).toBe(201); // today's activity in 330106, so Hangzhou (330100) has a report
-    const rollup = await fetch(`${baseUrl}/_local/functions/rollup-coverage/invoke`, { method: 'POST', body: JSON.stringify({ periods: [today] }) });
-    expect(rollup.status).toBe(200);
+    await rollUp(inject('rollup'), [today]);
     const { token } = (await (await fetch(`${baseUrl}/_local/demo-token/330000`, { method: 'POST' })).json()) as { token: string };
     // Our download is the only one of this object (the other tests download other reports).
     const response = await fetch(`${baseUrl}/v1/reports/${today}/330100?format=csv&edition=public`, {

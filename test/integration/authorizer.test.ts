@@ -21,6 +21,7 @@ import { DEFAULT_CLAIM_NAMES } from '../../shared/domain/claims';
 import { lambdaAuthorizer } from '../../shared/adapters/lambda-authorizer';
 import { oidcVerifier } from '../../shared/adapters/oidc-verifier';
 import { TestIssuer } from '../support/test-issuer';
+import { rollUp } from '../support/rollup';
 
 const MONTH = '2026-10';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-authz-'));
@@ -29,7 +30,7 @@ let runtime: LocalRuntime;
 beforeAll(async () => {
   runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false });
   // A month's reports: national always, and the divisions with counters (none here: national only).
-  await runtime.invoke('rollup-coverage', { periods: [MONTH] });
+  await rollUp(runtime, [MONTH]);
 });
 afterAll(async () => {
   await runtime?.stop();

@@ -15,7 +15,7 @@ import type { FunctionName } from '../../lib/routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
 import { writeRuntimeInfo } from '../../local/runtime-info';
-import { schedulesFromTemplate } from '../../local/schedules';
+import { deliverToStateMachine, scheduledEvent, schedulesFromTemplate } from '../../local/schedules';
 import { LOCAL_CDK_OUT, type CfnTemplate } from '../../local/synth';
 import { classifyDeadLetter } from '../../shared/domain/dead-letters';
 import { createNeedRecord } from '../../shared/domain/need-record';
@@ -29,21 +29,13 @@ import { eventually } from '../support/aws-emulator';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-dlq-'));
 const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 
-/** Fault injection: what start-routing does with the pipe's records, and whether the roll-up fails. */
-const faults = { startRouting: 'normal' as 'normal' | 'fail' | 'drop', rollupFails: false };
-const rollupEvents: unknown[] = [];
+/** Fault injection: what start-routing does with the pipe's records. */
+const faults = { startRouting: 'normal' as 'normal' | 'fail' | 'drop' };
 const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler => {
   if (name === 'start-routing') {
     return async (event, context) => {
       if (faults.startRouting === 'fail') throw new Error('injected: Step Functions unreachable');
       if (faults.startRouting === 'drop') return { started: 0, alreadyStarted: 0 };
-      return handler(event, context);
-    };
-  }
-  if (name === 'rollup-coverage') {
-    return async (event, context) => {
-      rollupEvents.push(event);
-      if (faults.rollupFails) throw Object.assign(new Error('injected: S3 did not answer'), { name: 'TimeoutError' });
       return handler(event, context);
     };
   }
@@ -158,14 +150,15 @@ describe('the routing sweeper', () => {
     faults.startRouting = 'normal';
 
     const schedule = schedulesFromTemplate(runtimeTemplate()).find((s) => s.expression.includes('0,10,20'))!;
-    const report = (await runtime.invoke('routing-sweeper', schedule.input)) as { started: string[] };
+    const input = schedule.input(scheduledEvent(new Date(), LOCAL_REGION, '000000000000', `arn:aws:events:${LOCAL_REGION}:000000000000:rule/${schedule.rule}`));
+    const report = (await runtime.invoke('routing-sweeper', input)) as { started: string[] };
     expect(report.started).toContain(lost);
     expect(report.started).not.toContain(fresh);
     // Routed: screened, recommended and offered to the county's bank.
     await eventually(async () => ((await needStatus(lost)) === 'offered' ? true : undefined), 20_000);
     expect(execution(runtime, lost)?.status).toBe('RUNNING');
 
-    const again = (await runtime.invoke('routing-sweeper', schedule.input)) as { started: string[]; alreadyStarted: number };
+    const again = (await runtime.invoke('routing-sweeper', input)) as { started: string[]; alreadyStarted: number };
     expect(again.started).not.toContain(lost);
   });
 });
@@ -227,38 +220,49 @@ describe('the pipe’s dead-letter queue', () => {
 });
 
 describe('a scheduled invocation’s dead-letter queue', () => {
-  it('gets the original event of a roll-up that failed every retry; redrive keeps it while it fails, then re-invokes with that event', async () => {
+  it('gets the scheduled event EventBridge could not start the roll-up workflow with; redrive starts the workflow with that event', async () => {
     const queue = queueNamed('DailyRollupDeadLetters');
     const schedule = schedulesFromTemplate(runtimeTemplate()).find((s) => s.expression === 'cron(0 17 * * ? *)')!;
-    faults.rollupFails = true;
-    rollupEvents.length = 0;
-    // As EventBridge invokes it: asynchronously, retried twice (the function's EventInvokeConfig).
-    expect(await runtime.invokeAsync('rollup-coverage', schedule.input)).toBe('dead-lettered');
-    expect(rollupEvents).toEqual([schedule.input, schedule.input, schedule.input]);
+    expect(schedule.target).toMatchObject({ kind: 'stateMachine' });
+    expect(schedule.deadLetterQueue).toMatch(/^DailyRollupDeadLetters/);
+    const ruleArn = `arn:aws:events:${LOCAL_REGION}:000000000000:rule/${schedule.rule}`;
+    // 01:00 CST on 3 October 2026: the roll-up of 2 October and its month-to-date.
+    const event = scheduledEvent(new Date('2026-10-02T17:00:00Z'), LOCAL_REGION, '000000000000', ruleArn);
+    expect(schedule.input(event)).toEqual({ source: 'schedule', time: '2026-10-02T17:00:00Z' });
+    // As EventBridge delivers it: StartExecution refused (throttled) on every retry of the target's policy.
+    const attempts: unknown[] = [];
+    const outcome = await deliverToStateMachine(schedule, event, {
+      start: async (input) => {
+        attempts.push(input);
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+      deadLetter: (name, body, attributes) => runtime.sqs.send(name, body, attributes),
+      targetArn: runtime.rollupStateMachineArn,
+      retryIntervalMs: 1,
+    });
+    expect(outcome).toBe('dead-lettered');
+    expect(attempts).toHaveLength(schedule.retryAttempts + 1);
     expect(runtime.sqs.depth(queue)).toBe(1);
-    const peek = (await runtime.sqs.handle('ReceiveMessage', { QueueUrl: runtime.sqs.queueUrl(queue), VisibilityTimeout: 0 })) as {
-      Messages: { Body: string }[];
+    const peek = (await runtime.sqs.handle('ReceiveMessage', { QueueUrl: runtime.sqs.queueUrl(queue), VisibilityTimeout: 0, MessageAttributeNames: ['All'] })) as {
+      Messages: { Body: string; MessageAttributes: Record<string, { StringValue: string }> }[];
     };
-    expect(classifyDeadLetter(peek.Messages[0]!.Body)).toMatchObject({
-      kind: 'async-invocation',
-      payload: schedule.input,
-      condition: 'RetriesExhausted',
-      error: 'TimeoutError: injected: S3 did not answer',
+    const attributes = Object.fromEntries(Object.entries(peek.Messages[0]!.MessageAttributes).map(([k, v]) => [k, v.StringValue]));
+    expect(classifyDeadLetter(peek.Messages[0]!.Body, attributes)).toMatchObject({
+      kind: 'undelivered-event',
+      targetArn: runtime.rollupStateMachineArn,
+      ruleArn,
+      event,
     });
 
-    rollupEvents.length = 0;
-    const stillFailing = await redrive('--queue', queue);
-    expect(stillFailing.code).toBe(1);
-    expect(stillFailing.stdout).toContain('failed again');
-    expect(rollupEvents).toEqual([schedule.input]);
-    expect(runtime.sqs.depth(queue)).toBe(1);
-
-    faults.rollupFails = false;
-    rollupEvents.length = 0;
     const run = await redrive('--queue', queue);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(rollupEvents).toEqual([schedule.input]);
     expect(runtime.sqs.depth(queue)).toBe(0);
+    const execution = await eventually(() =>
+      runtime.stepFunctions.executions().find((e) => e.stateMachineArn === runtime.rollupStateMachineArn && e.input.includes(event.id)),
+    );
+    expect(await execution.finished).toBe('SUCCEEDED');
+    const { results } = JSON.parse(runtime.stepFunctions.executions().find((e) => e.executionArn === execution.executionArn)!.output!) as { results: { period: string }[] };
+    expect(results.map((r) => r.period)).toEqual(['2026-10-02', '2026-10-mtd-02']);
   });
 
   it('leaves a message it does not understand, and moves it unchanged with --to (what StartMessageMoveTask would do)', async () => {

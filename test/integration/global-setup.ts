@@ -18,6 +18,8 @@ declare module 'vitest' {
     baseUrl: string;
     dynamoDbEndpoint: string;
     tables: string[];
+    /** The roll-up workflow (test/support/rollup.ts starts it on the AWS emulator). */
+    rollup: { awsEndpoint: string; rollupStateMachineArn: string };
   }
 }
 
@@ -50,6 +52,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', runtime.url);
   project.provide('dynamoDbEndpoint', runtime.dynamoDbEndpoint);
   project.provide('tables', runtime.tables);
+  project.provide('rollup', { awsEndpoint: runtime.awsEndpoint, rollupStateMachineArn: runtime.rollupStateMachineArn });
   return async () => {
     await banks.stop();
     secrets.destroy();

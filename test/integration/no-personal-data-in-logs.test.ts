@@ -17,6 +17,7 @@ import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-
 import { readRuntimeInfo } from '../../local/runtime-info';
 import { chinaDay } from '../../shared/domain/need-record';
 import { freshCreditCode, validSubmission } from '../support/needs';
+import { rollUp } from '../support/rollup';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-logs-'));
 let child: ChildProcess | undefined;
@@ -100,7 +101,8 @@ describe('logs of a full run', () => {
     // A regulator's day: the roll-up, a download; then the erasure run.
     const today = chinaDay(new Date());
     const invoke = (name: string, body: unknown) => fetch(`${base}/_local/functions/${name}/invoke`, { method: 'POST', body: JSON.stringify(body) });
-    expect((await invoke('rollup-coverage', { periods: [today] })).status).toBe(200);
+    const running = readRuntimeInfo(dataDir)!;
+    await rollUp({ awsEndpoint: running.awsEmulatorEndpoint, rollupStateMachineArn: running.rollupStateMachineArn! }, [today]);
     const { token } = (await (await fetch(`${base}/_local/demo-token/330000`, { method: 'POST' })).json()) as { token: string };
     const download = await fetch(`${base}/v1/reports/${today}/330106?format=csv`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
     expect(download.status).toBe(200);

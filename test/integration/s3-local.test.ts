@@ -76,9 +76,11 @@ describe('the SDK, signing with the local key pair', () => {
   it('reads and writes through the report store adapter', async () => {
     expect(await store.exists(KEY)).toBe(true);
     expect(await store.exists('reports/2026-11/000000.json')).toBe(false);
-    await store.putIndex('2026-11', [{ code: '440000', name: '广东省', level: 'province' }]);
-    expect(await store.getIndex('2026-11')).toEqual([{ code: '440000', name: '广东省', level: 'province' }]);
-    expect(await store.getIndex('2020-01')).toBeUndefined();
+    const manifest = { period: '2026-11', version: 'v0123456789abcdef', generatedAt: '2026-11-30T10:00:00.000Z', files: 8, reports: [{ code: '440000', name: '广东省', level: 'province' as const }] };
+    await store.put('report-manifests/2026-11.json', Buffer.from(JSON.stringify(manifest)), 'application/json');
+    expect(await store.getManifest('2026-11')).toEqual(manifest);
+    expect(await store.getManifest('2020-01')).toBeUndefined();
+    expect((await store.get('report-manifests/2026-11.json'))?.toString('utf8')).toBe(JSON.stringify(manifest));
   });
 
   it('refuses a wrong secret (SignatureDoesNotMatch) and an unknown key id (InvalidAccessKeyId)', async () => {

@@ -1,5 +1,6 @@
 // Regulator reports on the real local parts: county-day counters in DynamoDB Local → the roll-up
-// function → report files in the S3 emulator → the download API behind the (local) JWT authorizer →
+// workflow on the local Step Functions (Plan → Map of workers → Publish) → report files and the
+// period's manifest in the S3 emulator → the download API behind the (local) JWT authorizer →
 // presigned links.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,11 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDay } from '../../shared/domain/need-record';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
+import type { FunctionName } from '../../lib/routes';
+import { manifestKey, reportFileKey, type Manifest } from '../../shared/domain/report-publication';
 import { validSubmission } from '../support/needs';
+import { rollUp } from '../support/rollup';
 
 let runtime: LocalRuntime;
 let db: DynamoDBDocumentClient;
@@ -21,6 +25,30 @@ let bucket: string;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-rep-'));
 const DAY = '2026-10-15';
 const MONTH = '2026-10';
+const FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
+/** Small batches, so that a period is several workers of the Map. */
+const BATCH_REPORTS = 4;
+
+/** Test hooks around the real handlers: hold Publish until released; fail a worker's first attempt at a batch. */
+const hooks = { holdPublish: undefined as Promise<void> | undefined, publishReached: () => {}, failOnce: new Set<string>(), workerCalls: [] as string[] };
+const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler => {
+  if (name === 'rollup-publish') {
+    return async (event, context) => {
+      hooks.publishReached();
+      await hooks.holdPublish;
+      return handler(event, context);
+    };
+  }
+  if (name === 'rollup-worker') {
+    return async (event, context) => {
+      const { period, batch } = event as { period: string; batch: string };
+      hooks.workerCalls.push(`${period}/${batch}`);
+      if (hooks.failOnce.delete(`${period}/${batch}`)) throw Object.assign(new Error('injected: the worker ran out of time'), { name: 'TimeoutError' });
+      return handler(event, context);
+    };
+  }
+  return handler;
+};
 
 async function addCounters(day: string, countyCode: string, counters: Record<string, number>) {
   const names = Object.keys(counters);
@@ -43,6 +71,29 @@ async function objectBytes(key: string): Promise<Buffer> {
   return Buffer.from(await answer.Body!.transformToByteArray());
 }
 
+async function manifestOf(period: string): Promise<Manifest> {
+  return JSON.parse((await objectBytes(manifestKey(period))).toString('utf8')) as Manifest;
+}
+
+/** A report's file in the period's current version. */
+async function reportFile(period: string, code: string, format: string, edition: 'full' | 'public' = 'full'): Promise<Buffer> {
+  return objectBytes(reportFileKey(period, (await manifestOf(period)).version, code, edition, format));
+}
+
+/** Every object under the prefixes, key → bytes. */
+async function snapshot(prefixes: string[]): Promise<Map<string, Buffer>> {
+  const objects = new Map<string, Buffer>();
+  for (const prefix of prefixes) {
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const { Key } of page.Contents ?? []) objects.set(Key!, await objectBytes(Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+  }
+  return objects;
+}
+
 async function download(token: string | undefined, pathAndQuery: string) {
   return fetch(`${runtime.url}${pathAndQuery}`, {
     redirect: 'manual',
@@ -51,7 +102,8 @@ async function download(token: string | undefined, pathAndQuery: string) {
 }
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false });
+  process.env.ROLLUP_BATCH_REPORTS = String(BATCH_REPORTS);
+  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false, wrapHandler });
   const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: runtime.dynamoDbEndpoint }));
   s3 = new S3Client({ ...config, endpoint: runtime.s3Endpoint, forcePathStyle: true });
@@ -61,7 +113,7 @@ beforeAll(async () => {
   await addCounters(DAY, '441900', { declared: 3, recommended: 2, offers: 2, offersBy_bank_a: 2, declined: 2, declinedBy_tax_arrears: 2 });
   await addCounters(DAY, '330106', { declared: 7, recommended: 7 });
   await addCounters('2026-10-16', '330106', { declared: 1 });
-  await runtime.invoke('rollup-coverage', { periods: [DAY, MONTH] });
+  await rollUp(runtime, [DAY, MONTH]);
 }, 180_000);
 
 afterAll(async () => {
@@ -72,17 +124,21 @@ afterAll(async () => {
 });
 
 describe('roll-up', () => {
-  it('writes every division with activity at every level, in four formats and two editions', async () => {
-    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `reports/${MONTH}/` }));
+  it('writes every division with activity at every level, in four formats and two editions, under the version its manifest names', async () => {
+    const manifest = await manifestOf(MONTH);
+    expect(manifest.version).toMatch(/^v[0-9a-f]{16}$/);
+    expect(manifest.reports.map((r) => r.code)).toEqual(expect.arrayContaining(['000000', '440000', '440100', '441900', '330000', '330100']));
+    expect(manifest.files).toBe(manifest.reports.length * 2 * FORMATS.length);
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `reports/${MONTH}/${manifest.version}/` }));
     const keys = Contents.map((o) => o.Key!);
-    for (const code of ['000000', '440000', '440100', '441900', '330000', '330100']) {
-      for (const format of ['json', 'csv', 'xlsx', 'html']) expect(keys).toContain(`reports/${MONTH}/${code}.${format}`);
+    for (const { code } of manifest.reports) {
+      for (const format of FORMATS) expect(keys).toContain(`reports/${MONTH}/${manifest.version}/${code}.${format}`);
     }
-    expect(keys).toContain(`reports/${MONTH}/index.json`);
-    const publicKeys = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `public-reports/${MONTH}/` }))).Contents ?? [];
-    expect(publicKeys.map((o) => o.Key)).toContain(`public-reports/${MONTH}/000000.html`);
+    const publicKeys = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `public-reports/${MONTH}/${manifest.version}/` }))).Contents ?? [];
+    expect(publicKeys).toHaveLength(keys.length);
+    expect(publicKeys.map((o) => o.Key)).toContain(`public-reports/${MONTH}/${manifest.version}/000000.html`);
 
-    const national = JSON.parse((await objectBytes(`reports/${MONTH}/000000.json`)).toString('utf8'));
+    const national = JSON.parse((await reportFile(MONTH, '000000', 'json')).toString('utf8'));
     expect(national.totals.declared).toBe(12 + 3 + 7 + 1);
     expect(national.totals.granted).toEqual({ count: 6, amountYuan: 3_000_000 });
     expect(national.totals.weightedAnnualRateBp).toBe(350);
@@ -90,11 +146,80 @@ describe('roll-up', () => {
     expect(guangdong.totals.declared).toBe(15);
   });
 
-  it('gives byte-identical files when a period is rolled up again', async () => {
-    const before = await Promise.all(['json', 'csv', 'xlsx', 'html'].map((f) => objectBytes(`reports/${MONTH}/440000.${f}`)));
-    await runtime.invoke('rollup-coverage', { periods: [MONTH] });
-    const after = await Promise.all(['json', 'csv', 'xlsx', 'html'].map((f) => objectBytes(`reports/${MONTH}/440000.${f}`)));
-    after.forEach((bytes, i) => expect(bytes.equals(before[i]!)).toBe(true));
+  it('fans a period out to several workers of the Map, small references only between the states', async () => {
+    const execution = runtime.stepFunctions.executions().find((e) => e.stateMachineArn === runtime.rollupStateMachineArn && e.input.includes(DAY))!;
+    const [day, month] = (JSON.parse(execution.output!) as { results: { period: string; reports: number; files: number; bytes: number }[] }).results;
+    expect(month).toMatchObject({ period: MONTH, outcome: 'published' });
+    expect(day).toMatchObject({ period: DAY, outcome: 'published' });
+    // Plan, Map, Publish and one worker per batch of BATCH_REPORTS reports.
+    const batches = Math.ceil(month!.reports / BATCH_REPORTS) + Math.ceil(day!.reports / BATCH_REPORTS);
+    expect(batches).toBeGreaterThan(2);
+    expect(execution.lambdaInvocations).toBe(2 + batches);
+    expect(month!.files).toBe(month!.reports * 8);
+    expect(month!.bytes).toBeGreaterThan(0);
+  });
+
+  it('gives byte-identical objects, under the same keys, when a period is rolled up again', async () => {
+    const prefixes = [`reports/${MONTH}/`, `public-reports/${MONTH}/`, manifestKey(MONTH)];
+    const before = await snapshot(prefixes);
+    await rollUp(runtime, [MONTH]);
+    const after = await snapshot(prefixes);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [key, bytes] of after) expect(bytes.equals(before.get(key)!), key).toBe(true);
+  });
+
+  it('retries a failed worker alone: its batch again, no other', async () => {
+    const manifest = await manifestOf(MONTH);
+    hooks.failOnce.add(`${MONTH}/batch-001`);
+    hooks.workerCalls.length = 0;
+    const [result] = await rollUp(runtime, [MONTH]);
+    expect(result).toMatchObject({ period: MONTH, version: manifest.version, outcome: 'published' });
+    const batches = Math.ceil(manifest.reports.length / BATCH_REPORTS);
+    expect(hooks.workerCalls.filter((c) => c === `${MONTH}/batch-001`)).toHaveLength(2);
+    expect(hooks.workerCalls).toHaveLength(batches + 1);
+    expect(new Set(hooks.workerCalls).size).toBe(batches);
+  });
+
+  it('shows readers the old complete period while a re-publish with changed counters is under way, then the new one', async () => {
+    const token = await runtime.mintToken({ jurisdiction: '000000' });
+    const nationalDeclared = async () => {
+      const link = (await download(token, `/v1/reports/${MONTH}/000000?format=json`)).headers.get('location')!;
+      return JSON.parse(await (await fetch(link)).text()).totals.declared as number;
+    };
+    const listed = async () => ((await (await download(token, `/v1/reports?period=${MONTH}`)).json()) as { reports: { division: { code: string } }[] }).reports.map((r) => r.division.code).sort();
+    const old = await manifestOf(MONTH);
+    const oldDeclared = await nationalDeclared();
+    const oldListed = await listed();
+
+    // New activity in a county without any so far (Jiangsu, Nanjing Xuanwu): new reports, new figures.
+    await addCounters('2026-10-20', '320102', { declared: 9, recommended: 9 });
+    let release!: () => void;
+    hooks.holdPublish = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (hooks.publishReached = resolve));
+    const run = rollUp(runtime, [MONTH]);
+    try {
+      await reached;
+      // Every worker is done: the new version's files are all in the bucket...
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `reports/${MONTH}/` }));
+      const versions = new Set(Contents.map((o) => o.Key!.split('/')[2]));
+      expect(versions.size).toBe(2);
+      // ...and readers still get the old complete period: same manifest, same list, same figures.
+      expect(await manifestOf(MONTH)).toEqual(old);
+      expect(await listed()).toEqual(oldListed);
+      expect(await nationalDeclared()).toBe(oldDeclared);
+      expect((await download(token, `/v1/reports/${MONTH}/320000?format=json`)).status).toBe(404);
+    } finally {
+      release();
+      hooks.holdPublish = undefined;
+    }
+    const [published] = await run;
+    expect(published).toMatchObject({ period: MONTH, outcome: 'published' });
+    expect(published!.version).not.toBe(old.version);
+    expect((await manifestOf(MONTH)).version).toBe(published!.version);
+    expect(await nationalDeclared()).toBe(oldDeclared + 9);
+    expect(await listed()).toEqual(expect.arrayContaining([...oldListed, '320000', '320100', '320102']));
+    // The old version's files stay readable (links handed out before the switch keep working).
+    expect((await objectBytes(reportFileKey(MONTH, old.version, '000000', 'full', 'json'))).length).toBeGreaterThan(0);
   });
 
   it('counts a need submitted through the API in the next roll-up', async () => {
@@ -106,8 +231,8 @@ describe('roll-up', () => {
       body: JSON.stringify(submission),
     });
     expect(response.status).toBe(201);
-    await runtime.invoke('rollup-coverage', { periods: [today] });
-    const report = JSON.parse((await objectBytes(`reports/${today}/330106.json`)).toString('utf8'));
+    await rollUp(runtime, [today]);
+    const report = JSON.parse((await reportFile(today, '330106', 'json')).toString('utf8'));
     expect(report.totals.declared).toBeGreaterThanOrEqual(1);
   });
 });
@@ -204,7 +329,7 @@ describe('download API', () => {
   it('presigned links expire', async () => {
     const { ReportStore } = await import('../../shared/adapters/report-store');
     const store = new ReportStore(s3, bucket);
-    const link = await store.presignedGet(`reports/${MONTH}/440000.json`, 1, 'x.json');
+    const link = await store.presignedGet(reportFileKey(MONTH, (await manifestOf(MONTH)).version, '440000', 'full', 'json'), 1, 'x.json');
     expect((await fetch(link)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     expect((await fetch(link)).status).toBe(403);
