@@ -1,54 +1,122 @@
-// `npm run bench`: the submit-need handler against a minimal baseline (parse JSON, one PutItem),
-// measured in the same run on the same machine, reported as ratios:
-//   bundle size      esbuild with the stack's own settings (minified; AWS SDK bundled)
-//   cold import      requiring the bundle in a fresh Node process (median of interleaved runs)
-//   CPU per request  process CPU time per handler call against DynamoDB Local (median of batches)
+// `npm run bench` (cold starts): every function of lib/routes.ts as deployed, against a minimal
+// baseline (parse the JSON body, one PutItem) built with the best settings, measured in the same run
+// on the same machine and reported as ratios:
+//   bundle size        esbuild with the stack's own settings: lib/lambda-defaults.ts' bundlingFor(traced)
+//                      for the production partition aws-cn (no Lambda tracing there); BENCH_PARTITIONS=aws-cn,aws
+//                      adds the aws partition (tracer bundled). The baseline: ESM, main fields module,main,
+//                      minified, no source map.
+//   cold import        importing the bundle in a fresh Node process with the function's environment from the
+//                      synthesized template, NODE_OPTIONS included (as Lambda starts it); median of interleaved runs
+//   first error stack  on that cold instance, formatting the first stack that runs through the bundle (what
+//                      the first logged error costs: with --enable-source-maps it decodes the source map)
+//   CPU per request    submit-need vs baseline: process CPU per handler call against DynamoDB Local (median of batches)
+// Writes bench/last-run.md.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
-import { BUNDLING, PROJECT_ROOT } from '../lib/lambda-defaults';
-import { FUNCTIONS } from '../lib/routes';
+import { pathToFileURL } from 'node:url';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { bundlingFor, PROJECT_ROOT } from '../lib/lambda-defaults';
+import { FUNCTIONS, type FunctionName } from '../lib/routes';
+import { SmefinStack } from '../lib/smefin-stack';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb-local';
-import { functionEnvironment, LOCAL_CDK_OUT, synthesizeLocal } from '../local/synth';
+import { functionEnvironment, LOCAL_CDK_OUT, synthesizeLocal, type CfnTemplate } from '../local/synth';
 import { createTables } from '../local/tables';
 import { validSubmission } from '../test/support/needs';
+import { chinaStage } from '../test/infra/stages';
+import { bundle, contributors, type Bundle, type Bundling } from './bundle';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const BATCHES = 5;
+const PARTITIONS = (process.env.BENCH_PARTITIONS ?? 'aws-cn').split(',') as Partition[];
+type Partition = 'aws-cn' | 'aws';
+const REGION: Record<Partition, string> = { 'aws-cn': 'cn-north-1', aws: 'us-east-1' };
+
+/** The best settings esbuild offers a Node.js 22 function: the baseline is built with them. */
+const BEST: Bundling = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  target: 'node22',
+  minify: true,
+  sourceMap: false,
+  loader: { '.json': 'json' },
+};
 
 const work = mkdtempSync(path.join(tmpdir(), 'smefin-bench-'));
 
-function bundle(entry: string, name: string): string {
-  const outfile = path.join(work, name, 'index.js');
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format === 'cjs' ? 'cjs' : 'esm',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    external: BUNDLING.externalModules,
-    loader: BUNDLING.loader as Record<string, 'json'>,
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function coldImportMs(file: string, env: NodeJS.ProcessEnv): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const out = execFileSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-  return Number(out.toString());
+/** The stack of a partition, synthesized without bundling: each function's environment as deployed. */
+function synthesize(partition: Partition): { template: CfnTemplate; functionIds: Record<FunctionName, string> } {
+  const app = new App({ outdir: path.join(work, `cdk-${partition}`), context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new SmefinStack(app, 'smefin-bench', chinaStage(), { env: { account: '123456789012', region: REGION[partition] } });
+  const template = app.synth().getStackByName('smefin-bench').template as CfnTemplate;
+  const functionIds = Object.fromEntries(
+    (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
+      name,
+      Stack.of(stack).getLogicalId(stack.functions.byName[name].node.defaultChild as CfnElement),
+    ]),
+  ) as Record<FunctionName, string>;
+  return { template, functionIds };
+}
+
+/** What a cold process sees: the function's own variables (NODE_OPTIONS as deployed), no reachable AWS endpoint. */
+function coldEnvironment(own: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_OPTIONS: '',
+    ...own,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+  };
+}
+
+interface ColdSample {
+  importMs: number;
+  /** Formatting the first error stack that runs through the bundle; NaN when the handler read no event within 3 s. */
+  stackMs: number;
+}
+
+/**
+ * Imports the bundle in a fresh Node process, then calls its handler with an event whose first read
+ * (only the bundle's code reads it) creates an Error and formats its stack, the bundle's frames on it,
+ * and exits there: nothing reaches the network.
+ */
+function coldSample(file: string, env: NodeJS.ProcessEnv): ColdSample {
+  const script = `
+const t0 = process.hrtime.bigint();
+const mod = await import(${JSON.stringify(pathToFileURL(file).href)});
+const importMs = Number(process.hrtime.bigint() - t0) / 1e6;
+const report = (stackMs) => { process.stdout.write(JSON.stringify({ importMs, stackMs })); process.exit(0); };
+const probe = new Proxy({}, { get(_, key) {
+  if (key === 'then') return undefined; // awaited: read by a promise job, no frame of the bundle on the stack
+  const t = process.hrtime.bigint();
+  const stack = String(new Error('probe').stack);
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  // Only a read with the bundle's code on the stack (a frame of a file, not this script or Node's own).
+  const inFile = (line) => (line.includes('(/') || line.includes('(file:///')) && !line.includes('[eval');
+  if (stack.split('\\n').slice(2).some(inFile)) report(ms);
+  return undefined;
+} });
+setTimeout(() => report(null), 3000);
+const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 };
+try { Promise.resolve(mod.handler(probe, context)).catch(() => {}); } catch {}
+`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const sample = JSON.parse(out.toString()) as { importMs: number; stackMs: number | null };
+  return { importMs: sample.importMs, stackMs: sample.stackMs ?? Number.NaN };
 }
 
 /** Runs `requests` handler calls in a child process; returns CPU microseconds per call. */
@@ -70,60 +138,140 @@ function cpuPerRequest(file: string, env: NodeJS.ProcessEnv, requests: number): 
   });
 }
 
+interface Subject {
+  label: string;
+  partition?: Partition;
+  bundle: Bundle;
+  env: NodeJS.ProcessEnv;
+  nodeOptions: string;
+}
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+const ratio = (value: number, base: number) => (Number.isFinite(value) ? `${(value / base).toFixed(2)}×` : '—');
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '—');
+
+function topContributors(subject: Subject, count: number): string {
+  return contributors(subject.bundle.metafile)
+    .slice(0, count)
+    .map(({ name, bytes }) => `| ${name} | ${kib(bytes)} |`)
+    .join('\n');
+}
+
 async function main() {
+  process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING = '1';
   const dataDir = path.join(work, 'data');
+  // The settings every aws-cn function gets from the stack (lib/functions.ts passes no others).
+  const awsOnly = { WEB_ORIGIN: 'https://web.example', ALLOWED_ORIGIN: 'https://web.example' };
+  const subjects: Subject[] = [];
+  const synthesized = Object.fromEntries(PARTITIONS.map((p) => [p, synthesize(p)])) as Record<Partition, ReturnType<typeof synthesize>>;
+  const submitEnvironment = functionEnvironment(synthesized[PARTITIONS[0]!].template, synthesized[PARTITIONS[0]!].functionIds['submit-need'], awsOnly);
+  subjects.push({
+    label: 'baseline',
+    bundle: bundle(BEST, path.join(import.meta.dirname, 'baseline-handler.ts'), path.join(work, 'baseline')),
+    env: coldEnvironment({ ...submitEnvironment, NODE_OPTIONS: '' }),
+    nodeOptions: '',
+  });
+  for (const partition of PARTITIONS) {
+    const { template, functionIds } = synthesized[partition];
+    const bundling = bundlingFor(partition === 'aws');
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const own = functionEnvironment(template, functionIds[name], awsOnly);
+      subjects.push({
+        label: name,
+        partition,
+        bundle: bundle(bundling, path.join(PROJECT_ROOT, FUNCTIONS[name].entry), path.join(work, partition, name)),
+        env: coldEnvironment(own),
+        nodeOptions: own.NODE_OPTIONS ?? '',
+      });
+    }
+  }
+
+  // Cold starts, interleaved: one sample of every subject per round.
+  const samples = new Map<Subject, ColdSample[]>(subjects.map((s) => [s, []]));
+  for (let round = 0; round < COLD_RUNS; round++) {
+    for (const subject of subjects) samples.get(subject)!.push(coldSample(subject.bundle.file, subject.env));
+  }
+  const measured = subjects.map((subject) => ({
+    subject,
+    bytes: statSync(subject.bundle.file).size,
+    importMs: median(samples.get(subject)!.map((s) => s.importMs)),
+    stackMs: median(samples.get(subject)!.map((s) => s.stackMs)),
+  }));
+  const base = measured[0]!;
+
+  // CPU per request: submit-need (production partition) vs baseline, against DynamoDB Local.
   const synthesis = synthesizeLocal(LOCAL_CDK_OUT(dataDir));
   const dynamodb = await startDynamoDbLocal(dataDir);
+  const cpu = { baseline: [] as number[], 'submit-need': [] as number[] };
+  const submit = subjects.find((s) => s.label === 'submit-need' && s.partition === PARTITIONS[0])!;
   try {
     await createTables(dynamodb.client, synthesis.template);
-    const env: NodeJS.ProcessEnv = {
+    const localEnvironment = functionEnvironment(synthesis.template, synthesis.functionIds['submit-need'], awsOnly);
+    const env = (nodeOptions: string): NodeJS.ProcessEnv => ({
       ...process.env,
-      ...functionEnvironment(synthesis.template, synthesis.functionIds['submit-need'], {
-        WEB_ORIGIN: 'http://localhost:3000',
-        ALLOWED_ORIGIN: 'http://localhost:3000',
-      }),
-      NODE_OPTIONS: '',
+      ...localEnvironment,
+      NODE_OPTIONS: nodeOptions,
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
-    };
-
-    const subjects = {
-      baseline: bundle(path.join(import.meta.dirname, 'baseline-handler.ts'), 'baseline'),
-      'submit-need': bundle(path.join(PROJECT_ROOT, FUNCTIONS['submit-need'].entry), 'submit-need'),
-    };
-    const names = Object.keys(subjects) as (keyof typeof subjects)[];
-
-    const size = Object.fromEntries(names.map((n) => [n, statSync(subjects[n]).size]));
-
-    const cold: Record<string, number[]> = { baseline: [], 'submit-need': [] };
-    for (let i = 0; i < COLD_RUNS; i++) for (const n of names) cold[n]!.push(coldImportMs(subjects[n], env));
-
-    const cpu: Record<string, number[]> = { baseline: [], 'submit-need': [] };
+    });
     for (let b = 0; b < BATCHES; b++) {
-      for (const n of names) cpu[n]!.push(await cpuPerRequest(subjects[n], env, Math.ceil(REQUESTS / BATCHES)));
+      cpu.baseline.push(await cpuPerRequest(base.subject.bundle.file, env(''), Math.ceil(REQUESTS / BATCHES)));
+      cpu['submit-need'].push(await cpuPerRequest(submit.bundle.file, env(submit.nodeOptions), Math.ceil(REQUESTS / BATCHES)));
     }
-
-    const rows = [
-      ['bundle size (KiB)', size.baseline! / 1024, size['submit-need']! / 1024],
-      ['cold import (ms, median)', median(cold.baseline!), median(cold['submit-need']!)],
-      ['CPU per request (µs, median)', median(cpu.baseline!), median(cpu['submit-need']!)],
-    ] as const;
-    const table = [
-      '| measure | baseline | submit-need | ratio |',
-      '|---|---:|---:|---:|',
-      ...rows.map(([label, base, subject]) => `| ${label} | ${base.toFixed(1)} | ${subject.toFixed(1)} | ${(subject / base).toFixed(2)}× |`),
-    ].join('\n');
-    console.log(`\nsubmit-need vs baseline (parse JSON + one PutItem), Node ${process.version}, ` +
-      `${COLD_RUNS} cold imports and ${REQUESTS} requests each, DynamoDB Local\n\n${table}\n`);
-    writeFileSync(path.join(PROJECT_ROOT, 'bench', 'last-run.md'), table + '\n');
   } finally {
     await dynamodb.stop();
-    rmSync(work, { recursive: true, force: true });
   }
+
+  const nodeOptionsSeen = [...new Set(measured.slice(1).map((m) => m.subject.nodeOptions || '(none)'))].join(', ');
+  const row = (m: (typeof measured)[number]) =>
+    `| ${m.subject.label}${PARTITIONS.length > 1 && m.subject.partition ? ` (${m.subject.partition})` : ''} | ${kib(m.bytes)} | ${ratio(m.bytes, base.bytes)} | ${ms(m.importMs)} | ${ratio(m.importMs, base.importMs)} | ${ms(m.stackMs)} |`;
+  const table = [
+    '| function | bundle KiB | × baseline | cold import ms | × baseline | first error stack ms |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...measured.map(row),
+  ].join('\n');
+  const cpuBase = median(cpu.baseline);
+  const cpuSubmit = median(cpu['submit-need']);
+  const submitMeasured = measured.find((m) => m.subject === submit)!;
+  const goals = [
+    `- bundle: ${ratio(submitMeasured.bytes, base.bytes)} (goal ≤ 1.30×: ${submitMeasured.bytes <= 1.3 * base.bytes ? 'met' : `${kib(submitMeasured.bytes - 1.3 * base.bytes)} KiB over`})`,
+    `- cold import: ${ratio(submitMeasured.importMs, base.importMs)} (goal ≤ 1.20×: ${submitMeasured.importMs <= 1.2 * base.importMs ? 'met' : `${ms(submitMeasured.importMs - 1.2 * base.importMs)} ms over`})`,
+    `- CPU per request against DynamoDB Local: ${cpuSubmit.toFixed(0)} µs vs ${cpuBase.toFixed(0)} µs (${ratio(cpuSubmit, cpuBase)})`,
+  ].join('\n');
+  const report = [
+    `Node ${process.version}, ${COLD_RUNS} interleaved cold imports per function (medians), partition ${PARTITIONS.join(' and ')} ` +
+      `(bundlingFor(${PARTITIONS.map((p) => p === 'aws').join(') and bundlingFor(')}) from lib/lambda-defaults.ts), ` +
+      `NODE_OPTIONS from the synthesized template: ${nodeOptionsSeen}. Baseline: parse JSON + one PutItem, ESM, main fields module,main, minified, no source map.`,
+    '',
+    table,
+    '',
+    `submit-need (${PARTITIONS[0]}) against the goals:`,
+    '',
+    goals,
+    '',
+    `Largest contributors to submit-need's bundle (KiB, esbuild metafile):`,
+    '',
+    '| input | KiB |',
+    '|---|---:|',
+    topContributors(submit, 12),
+    '',
+    `The baseline's (KiB):`,
+    '',
+    '| input | KiB |',
+    '|---|---:|',
+    topContributors(base.subject, 6),
+    '',
+  ].join('\n');
+  console.log(`\ncold starts\n\n${report}`);
+  writeFileSync(path.join(PROJECT_ROOT, 'bench', 'last-run.md'), report);
 }
 
-await main();
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,8 +1,9 @@
-// Child process of the benchmark: loads one bundled handler, warms it up, then measures the process
-// CPU time (user + system) spent per handler call. Request bodies come from a JSON file.
+// Child process of the benchmark: loads one bundled handler (CommonJS or ESM, as Lambda does: by
+// import), warms it up, then measures the process CPU time (user + system) spent per handler call.
+// Request bodies come from a JSON file.
 const { readFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
 const [file, count, bodiesFile] = process.argv.slice(2);
-const { handler } = require(file);
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
 const WARMUP = 10;
 
@@ -20,6 +21,7 @@ function event(body) {
 const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 };
 
 (async () => {
+  const { handler } = await import(pathToFileURL(file).href);
   const n = Number(count);
   for (let i = 0; i < WARMUP; i++) await handler(event(bodies[i]), context);
   const start = process.cpuUsage();
