@@ -134,12 +134,12 @@ describe('cdk-nag AwsSolutions', () => {
   it('finds nothing unacknowledged in the real, bundled stack', () => {
     const { app, outdir } = newApp({ bundle: true, nag: true });
     expect(() => app.synth()).not.toThrow();
-    // The functions were really bundled by esbuild: minified code with a source map.
+    // The functions were really bundled by esbuild: minified ES modules with a source map.
     const assets = JSON.parse(readFileSync(path.join(outdir, 'smefin-test.assets.json'), 'utf8')) as {
       files: Record<string, { source: { path: string } }>;
     };
     const bundles = Object.values(assets.files)
-      .map((file) => path.join(outdir, file.source.path, 'index.js'))
+      .map((file) => path.join(outdir, file.source.path, 'index.mjs'))
       .filter((file) => existsSync(file));
     expect(bundles.length).toBe(Object.keys(FUNCTIONS).length);
     for (const bundle of bundles) {
