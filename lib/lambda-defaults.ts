@@ -1,7 +1,7 @@
 // How every function is built and run: Node.js 22 on arm64, bundled by esbuild as an ES module
-// (packages' ESM builds, minified, AWS SDK included so the bundle pins its version), source maps, JSON
-// logs, X-Ray where Lambda offers it (not in aws-cn: there the Powertools Tracer is off and left out of
-// the bundle), Powertools settings.
+// (packages' ESM builds, minified, AWS SDK included so the bundle pins its version), a source map written
+// beside the code for offline lookup but not decoded at run time, JSON logs, X-Ray where Lambda offers it
+// (not in aws-cn: there the Powertools Tracer is off and left out of the bundle), Powertools settings.
 // `npm run bench` (bench/cold-start.bench.ts) measures every function built with exactly these settings.
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -27,7 +27,9 @@ export const ESM_REQUIRE_BANNER =
  * esbuild settings for every function (the benchmark bundles with the same ones). ESM with the
  * packages' `module` builds first: smaller bundles that load faster than CommonJS (the AWS SDK's
  * and Powertools' ES builds). `sourceMap` writes index.mjs.map beside the code, for looking up a
- * logged stack (decoded at run time with NODE_OPTIONS=--enable-source-maps).
+ * logged stack offline; the functions do not run with NODE_OPTIONS=--enable-source-maps, with
+ * which Node reads the map when the bundle loads and decodes it when the first error stack is
+ * formatted (about 200 ms on a cold instance: bench/last-run.md).
  */
 export const BUNDLING = {
   format: OutputFormat.ESM,
@@ -76,7 +78,7 @@ export function smefinFunction(
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      // No NODE_OPTIONS: stacks stay as the bundle's; the map beside it resolves them offline.
       [ENV.tracingEnabled]: String(traced),
       ...environment,
     },

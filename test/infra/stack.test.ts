@@ -52,8 +52,10 @@ describe('template', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         LoggingConfig: { LogFormat: 'JSON' },
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_TRACE_ENABLED: 'false' } },
+        Environment: { Variables: { POWERTOOLS_TRACE_ENABLED: 'false' } },
       });
+      // Source maps are for offline lookup: not decoded at run time (no --enable-source-maps).
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
       expect(fn.Properties.TracingConfig).toBeUndefined();
     }
   });
