@@ -12,14 +12,11 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
-import { DECLINE_REASONS } from '../shared/domain/bank-events';
-import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from '../shared/domain/counters';
-import { countyCount, divisionPicker } from '../shared/domain/divisions';
 import { chinaDay, type NeedStatus } from '../shared/domain/need-record';
 import { recomputeCountersDetailed, type RecomputeNeed, type RecomputeReferral } from '../shared/domain/recompute';
 import { parsePeriod, type Period } from '../shared/domain/report';
 import { rollUp, type CounterRow } from '../shared/domain/rollup';
-import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from '../shared/domain/screening';
+import { banksOf, COUNTIES, DECLINES, keysOf, pick, prng, SCREENING_CODES, syntheticRow } from './synthetic-counters';
 
 const YEAR = 2026;
 const MONTH = parsePeriod(`${YEAR}-11`);
@@ -29,26 +26,6 @@ const GENERATED_AT = `${YEAR}-12-01T01:00:00+08:00`;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** mulberry32: a small, fast, seeded PRNG (deterministic data, so runs compare). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A small Poisson draw (Knuth), for realistic small daily counts. */
-function poisson(rng: () => number, lambda: number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  for (let p = rng(); p > limit; p *= rng()) k++;
-  return k;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -80,103 +57,10 @@ const ms = (n: number) => (n >= 100 ? fmt(n) : fmt(n, n >= 10 ? 1 : 2));
 const ratio = (a: number, b: number) => `${fmt(a / b, a / b >= 10 ? 0 : 1)}×`;
 const mib = () => process.memoryUsage().heapUsed / 2 ** 20;
 
-const COUNTIES = divisionPicker().flatMap((p) => p.prefectures.flatMap((g) => g.counties.map((c) => c.code)));
-if (COUNTIES.length !== countyCount()) throw new Error(`picker has ${COUNTIES.length} counties, countyCount() ${countyCount()}`);
 const YEAR_DAYS = Array.from({ length: 365 }, (_, d) => new Date(Date.UTC(YEAR, 0, 1 + d)).toISOString().slice(0, 10));
-/** Four banks per province, `bank-<province>-<k>`. */
-const banksOf = (county: string) => [0, 1, 2, 3].map((k) => `bank-${county.slice(0, 2)}-${k}`);
-const DECLINES = DECLINE_REASONS.map((r) => ({ code: r.code, repairable: r.repairable }));
-const SCREENING_CODES = [...Object.keys(SCREENING_REASONS), ...NEGATIVE_LIST_REASON_CODES.map((c) => `negative_list.${c}`)];
 
 // ---------------------------------------------------------------------------------------------
 // (a) A year of daily counters for every county-level unit
-
-/** Counter names per bank and reason, built once (counterKey sanitises with a regex). */
-const BANK_KEYS = new Map<string, ReturnType<typeof bankKeys>>();
-function bankKeys(bank: string) {
-  return {
-    offers: counterKey('offers', bank),
-    accepted: counterKey('accepted', bank),
-    declined: counterKey('declinedAtBank', bank),
-    missed: counterKey('deadlinesMissed', bank),
-    granted: counterKey('grantedAtBank', bank),
-    amount: counterKey('grantedAmountYuanAtBank', bank),
-    answerDays: Array.from({ length: 40 }, (_, days) => answerDaysBucketKey(bank, days)),
-  };
-}
-type BankKeys = ReturnType<typeof bankKeys>;
-const keysOf = (bank: string) => BANK_KEYS.get(bank) ?? BANK_KEYS.set(bank, bankKeys(bank)).get(bank)!;
-function addCount(c: Record<string, number>, name: string, n: number): void {
-  if (n > 0) c[name] = (c[name] ?? 0) + n;
-}
-const DECLINE_KEYS = DECLINES.map((r) => ({ key: counterKey('declined', r.code), repairable: r.repairable }));
-const SCREENING_KEYS = SCREENING_CODES.map((code) => counterKey('notRecommended', code));
-const DECISION_KEYS = Array.from({ length: 40 }, (_, days) => decisionDaysBucketKey(days));
-const pick = <T>(rng: () => number, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
-
-/** One county-day of realistic small numbers: every county active every day (the ceiling). */
-function syntheticRow(rng: () => number, countyCode: string, day: string, lambda: number, banks: readonly BankKeys[]): CounterRow {
-  // A dictionary from the start: rows have ~20 of thousands of possible attribute names.
-  const c: Record<string, number> = Object.create(null) as Record<string, number>;
-  const declared = 1 + poisson(rng, lambda);
-  addCount(c, 'declared', declared);
-  const notRecommended = poisson(rng, declared * 0.15);
-  addCount(c, 'recommended', Math.max(0, declared - notRecommended));
-  if (notRecommended) {
-    addCount(c, 'notRecommended', notRecommended);
-    addCount(c, pick(rng, SCREENING_KEYS), notRecommended);
-  }
-  const offers = poisson(rng, declared * 1.2);
-  for (let i = 0; i < offers; i++) {
-    const bank = pick(rng, banks);
-    addCount(c, 'offers', 1);
-    addCount(c, bank.offers, 1);
-    const r = rng();
-    const days = Math.min(39, poisson(rng, 1.5));
-    if (r < 0.65) {
-      addCount(c, 'accepted', 1);
-      addCount(c, bank.accepted, 1);
-      addCount(c, bank.answerDays[days]!, 1);
-    } else if (r < 0.85) {
-      const reason = pick(rng, DECLINE_KEYS);
-      addCount(c, 'declined', 1);
-      addCount(c, reason.key, 1);
-      addCount(c, bank.declined, 1);
-      if (reason.repairable) addCount(c, 'declinedRepairable', 1);
-      addCount(c, bank.answerDays[days]!, 1);
-    } else {
-      addCount(c, 'deadlinesMissed', 1);
-      addCount(c, bank.missed, 1);
-    }
-  }
-  const granted = poisson(rng, declared * 0.5);
-  for (let i = 0; i < granted; i++) {
-    const bank = pick(rng, banks);
-    const amount = 10_000 * (5 + Math.floor(rng() * 200));
-    const rate = 300 + Math.floor(rng() * 300);
-    addCount(c, 'granted', 1);
-    addCount(c, 'grantedAmountYuan', amount);
-    addCount(c, bank.granted, 1);
-    addCount(c, bank.amount, amount);
-    addCount(c, 'grantedRateBpSum', rate);
-    addCount(c, 'grantedRateBpAmountSum', rate * amount);
-    if (rng() < 0.4) {
-      addCount(c, 'creditLoans', 1);
-      addCount(c, 'creditLoanAmountYuan', amount);
-    }
-    if (rng() < 0.3) addCount(c, 'firstLoans', 1);
-    if (rng() < 0.25) addCount(c, 'mediumLongTermLoans', 1);
-    addCount(c, DECISION_KEYS[Math.min(39, poisson(rng, 4))]!, 1);
-  }
-  const disbursed = poisson(rng, declared * 0.4);
-  if (disbursed) {
-    addCount(c, 'disbursed', disbursed);
-    addCount(c, 'disbursedAmountYuan', disbursed * 10_000 * (5 + Math.floor(rng() * 100)));
-  }
-  addCount(c, 'unmatched', poisson(rng, declared * 0.1));
-  addCount(c, 'lateAnswers', poisson(rng, 0.05));
-  return { day, countyCode, counters: c };
-}
 
 /** The counters table: rows by day (a Query per day reads one partition). */
 function yearOfCounters(): { byDay: Map<string, CounterRow[]>; rows: number; attributes: number } {

@@ -13,7 +13,11 @@
 //   (≈ 24.8 days: the longest Node timer), which is also the longest task locally;
 // - the engine does not fill `$$.Task.Token`: the context carries a placeholder that each task
 //   replaces with its own freshly minted token;
-// - a timed-out, failed, completed or stopped task's token is dead: SendTask* answers TaskTimedOut.
+// - a timed-out, failed, completed or stopped task's token is dead: SendTask* answers TaskTimedOut;
+// - a task result over 256 KB fails the execution with States.DataLimitExceeded, which no Retry or
+//   Catch matches (States.ALL does not); the engine passes results of any size.
+// Map states (inline: ItemsPath, ItemSelector, MaxConcurrency, ItemProcessor) run on the engine; their
+// Task states get the same local overrides, keyed by state name (unique in a CDK definition).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RunOptions, StateMachine as Engine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { AwsServiceError, type AwsJsonService } from './aws-emulator';
@@ -569,7 +573,15 @@ export class LocalStepFunctions implements AwsJsonService {
     } catch (thrown) {
       throw lambdaFunctionError(thrown);
     }
-    return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as Json);
+    if (result === undefined) return null;
+    const text = JSON.stringify(result);
+    if (text.length > MAX_PAYLOAD_CHARS) {
+      throw Object.defineProperties(namedError('States.DataLimitExceeded', `The state/task returned a result with a size exceeding the maximum number of characters service limit (${text.length} > ${MAX_PAYLOAD_CHARS})`), {
+        isRetryable: { value: false },
+        isCatchable: { value: false },
+      });
+    }
+    return JSON.parse(text) as Json;
   }
 
   // ---- loading the template ----

@@ -1,6 +1,7 @@
-// The local runtime fires the template's schedules on their cron: the cron arithmetic.
+// The local runtime fires the template's schedules on their cron: the cron arithmetic, and the input
+// EventBridge gives a target.
 import { describe, expect, it } from 'vitest';
-import { nextFire } from '../../local/schedules';
+import { nextFire, transformInput } from '../../local/schedules';
 
 describe('nextFire', () => {
   it('fires the daily 01:00 CST roll-up (17:00 UTC) at the next 17:00 UTC', () => {
@@ -22,5 +23,22 @@ describe('nextFire', () => {
     expect(() => nextFire('rate(5 minutes)', new Date())).toThrow(/cron/);
     expect(() => nextFire('cron(0 17 ? * MON *)', new Date())).toThrow();
     expect(() => nextFire('cron(0/5 * * * ? *)', new Date())).toThrow();
+  });
+});
+
+describe('transformInput (EventBridge input transformer)', () => {
+  const event = { time: '2026-11-30T17:00:00Z', detail: { n: 3 }, resources: ['arn:r'] };
+
+  it('puts a value outside quotes as JSON and inside a quoted string as text, as EventBridge does', () => {
+    expect(transformInput({ InputPathsMap: { time: '$.time' }, InputTemplate: '{"source":"schedule","time":<time>}' }, event)).toEqual({
+      source: 'schedule',
+      time: '2026-11-30T17:00:00Z',
+    });
+    expect(transformInput({ InputPathsMap: { n: '$.detail.n', time: '$.time' }, InputTemplate: '{"note":"at <time>","n":<n>}' }, event)).toEqual({ note: 'at 2026-11-30T17:00:00Z', n: 3 });
+  });
+
+  it('gives null for a path the event does not have, and refuses paths it does not understand', () => {
+    expect(transformInput({ InputPathsMap: { gone: '$.detail.gone' }, InputTemplate: '{"gone":<gone>}' }, event)).toEqual({ gone: null });
+    expect(() => transformInput({ InputPathsMap: { r: '$.resources[0]' }, InputTemplate: '{"r":<r>}' }, event)).toThrow(/unsupported/);
   });
 });
