@@ -169,12 +169,6 @@ export function reportMapKey(level: DivisionLevel, code: string): string {
   return `${level}:${code}`;
 }
 
-/** S3 key of a report, without extension: `reports/{period}/{divisionCode}` (public edition: `public-reports/…`). */
-export function reportKey(period: string | Period, divisionCode: string, edition: 'full' | 'public' = 'full'): string {
-  const id = typeof period === 'string' ? period : period.id;
-  return `${edition === 'full' ? 'reports' : 'public-reports'}/${id}/${divisionCode}`;
-}
-
 /**
  * The level a report code is filed under: national, province, prefecture or county, as
  * `findDivision` resolves it (the four codes shared by a city and its county-level unit resolve to
@@ -556,7 +550,7 @@ export function rollUp(input: RollUpInput): Map<string, Report> {
 }
 
 /**
- * The reports to write as files, one per S3 key ({@link reportKey}): for the four codes shared by a
+ * The reports to write as files, one per division code (report-publication.ts `reportFileKey`): for the four codes shared by a
  * prefecture-level city and its single county-level unit, the prefecture report (its only child is
  * that county, with the same totals); every other report as is.
  */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { countyChain, divisionPicker } from '../../shared/domain/divisions';
+import { reportFileKey } from '../../shared/domain/report-publication';
 import {
   monthToDate,
   parsePeriod,
@@ -18,7 +19,6 @@ import {
   levelOf,
   medianFromHistogram,
   publishableReports,
-  reportKey,
   reportMapKey,
   resolveCountyCode,
   rollUp,
@@ -28,6 +28,7 @@ import {
 
 const GENERATED_AT = '2026-12-01T01:00:00+08:00';
 const NOV = parsePeriod('2026-11');
+const VERSION = 'v0123456789abcdef';
 const ALL_COUNTIES = divisionPicker().flatMap((p) => p.prefectures.flatMap((g) => g.counties.map((c) => c.code)));
 
 const row = (countyCode: string, counters: Record<string, number>, day = '2026-11-03'): CounterRow => ({ day, countyCode, counters });
@@ -98,10 +99,7 @@ describe('periods (CST calendar days)', () => {
 });
 
 describe('keys, levels and counters', () => {
-  it('builds S3 keys without extension, and map keys by level and code', () => {
-    expect(reportKey('2026-11', '330000')).toBe('reports/2026-11/330000');
-    expect(reportKey(monthToDate('2026-11-29'), '000000')).toBe('reports/2026-11-mtd-29/000000');
-    expect(reportKey('2026-11', '330000', 'public')).toBe('public-reports/2026-11/330000');
+  it('builds map keys by level and code (S3 keys: test/unit/report-publication.test.ts)', () => {
     expect(reportMapKey('prefecture', '441900')).toBe('prefecture:441900');
   });
 
@@ -310,7 +308,7 @@ describe('rollUp', () => {
       'prefecture:441900',
       'prefecture:620200',
     ]);
-    expect(new Set(files.map((r) => reportKey(NOV, r.division.code))).size).toBe(files.length);
+    expect(new Set(files.map((r) => reportFileKey(NOV.id, VERSION, r.division.code, 'full', 'json'))).size).toBe(files.length);
   });
 
   it('puts unknown county codes in an explicit bucket under national instead of dropping them', () => {
