@@ -38,6 +38,11 @@ export interface FunctionDefinition {
   reports?: { get?: readonly ReportArea[]; put?: readonly ReportArea[]; list?: boolean };
   /** Gets the stage's personal-data retention setting. */
   dataRetention?: boolean;
+  /**
+   * Text messages: `send` is the function that talks to the stage's SMS provider (invoked
+   * asynchronously, with retries and a dead-letter queue); `hand-off` may invoke it.
+   */
+  sms?: 'send' | 'hand-off';
 }
 
 export const FUNCTIONS = {
@@ -147,6 +152,20 @@ export const FUNCTIONS = {
     // The manifest, and the files its presigned links point to.
     reports: { get: ['manifests', 'reports', 'publicReports'], list: true },
   },
+  'status-links': {
+    entry: 'functions/status-links/index.ts',
+    description: 'POST /v1/status-links and /verify: a one-time code by SMS that opens the status page again with a fresh token',
+    tables: { needs: 'readWrite' },
+    // The need found under a credit code (LATEST_NEED, OPEN_NEED), its tracking-token hash, its code, the rate windows.
+    leadingKeys: { needs: ['CREDITCODE#*', 'NEED#*', 'STATUSCODE#*', 'RATELIMIT#*'] },
+    sms: 'hand-off',
+  },
+  'send-sms': {
+    entry: 'functions/send-sms/index.ts',
+    description: "Invoked asynchronously: sends one templated text message through the stage's SMS provider",
+    tables: {},
+    sms: 'send',
+  },
   authorizer: {
     entry: 'functions/authorizer/index.ts',
     description: "API Gateway Lambda authorizer: verifies an official's OpenID Connect token and passes sub, role and jurisdiction",
@@ -188,6 +207,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
   { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },
+  { method: 'POST', path: '/v1/status-links', function: 'status-links' },
+  { method: 'POST', path: '/v1/status-links/verify', function: 'status-links' },
   { method: 'GET', path: '/v1/reports', function: 'report-list', auth: 'official' },
   { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'official' },
 ];

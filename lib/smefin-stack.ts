@@ -18,6 +18,7 @@ import { Observability } from './observability';
 import { scheduleRoutingSweeper } from './routing-sweeper';
 import { acknowledgeNagFindings, acknowledgeWebDeploymentFindings } from './nag';
 import { partitionOf } from './partition';
+import { checkSms, TextMessages, type SmsConfig } from './sms';
 import { Web, type WebDomain } from './web';
 
 export interface StageConfig {
@@ -43,6 +44,11 @@ export interface StageConfig {
    * takes in aws-cn) or `certificateArn` (ACM in us-east-1, aws partition).
    */
   webDomain?: WebDomain;
+  /**
+   * How text messages go to enterprises (codes, status links): Amazon SNS by default in the aws
+   * partition; in aws-cn a licensed domestic provider is required (SNS sends no SMS there).
+   */
+  sms?: SmsConfig;
 }
 
 /**
@@ -94,6 +100,10 @@ export const CONTEXT_KEYS = [
   'webDomain',
   'webCertificateArn',
   'webIamCertificateId',
+  'smsEndpoint',
+  'smsSignName',
+  'smsTemplateCodes',
+  'smsApiKeySecret',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -131,6 +141,18 @@ export function withContext(base: StageConfig, context: (key: ContextKey) => unk
     config.webDomain = { domainName, ...(certificateArn ? { certificateArn } : {}), ...(iamCertificateId ? { iamCertificateId } : {}) };
   } else if (certificateArn || iamCertificateId) {
     throw new Error('-c webCertificateArn / -c webIamCertificateId need -c webDomain=<the domain name>');
+  }
+  const smsEndpoint = text('smsEndpoint');
+  if (smsEndpoint) {
+    const templateCodes = text('smsTemplateCodes');
+    const apiKeySecretName = text('smsApiKeySecret');
+    config.sms = {
+      provider: 'http',
+      endpoint: smsEndpoint,
+      signName: text('smsSignName') ?? '',
+      ...(templateCodes ? { templateCodes: JSON.parse(templateCodes) as Record<string, string> } : {}),
+      ...(apiKeySecretName ? { apiKeySecretName } : {}),
+    };
   }
   return config;
 }
@@ -182,6 +204,7 @@ export class SmefinStack extends Stack {
   constructor(scope: Construct, id: string, config: StageConfig, props: StackProps = {}) {
     super(scope, id, { description: `smefin (${config.stage}): small and micro enterprise financing`, ...props });
     const identity = checkIdentity(config.identity, config.stage, this.region, partitionOf(this));
+    const sms = checkSms(config.sms, config.stage, partitionOf(this));
     this.data = new Data(this, 'Data', { retain: config.retain });
     // The pages call the API directly; the API's origin is known only once the API exists, hence lazy.
     const apiOrigin = Lazy.string({
@@ -216,6 +239,7 @@ export class SmefinStack extends Stack {
       timeScale: 1,
       maxOffers: config.maxOffers,
     });
+    new TextMessages(this, 'TextMessages', { functions: this.functions.byName, sms });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
       identity: this.identity,

@@ -251,11 +251,14 @@ export interface ApiServer {
   setRoutes(routes: LocalRoute[]): void;
   /** The OpenID Provider on this port (local/oidc-provider.ts): it gets every request under `/oidc`. */
   setOidc(handler: http.RequestListener): void;
+  /** Local stand-ins of outside services under `/local/` (the SMS provider and its outbox); false: not theirs. */
+  setLocalPages(handler: (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => Promise<boolean>): void;
 }
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
   let routes: CompiledRoute[] = [];
   let oidc: http.RequestListener | undefined;
+  let localPages: Parameters<ApiServer['setLocalPages']>[0] | undefined;
   const maxPayload = options.maxPayloadBytes ?? 10 * 1024 * 1024;
 
   const server = http.createServer((req, res) => {
@@ -265,6 +268,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       // Refused before any route is matched, as API Gateway (and CloudFront for the pages) do.
       if (!decodes(url.pathname)) return api ? gatewayAnswer(res, MALFORMED_PATH) : plainText(res, 400, 'Bad request');
       if (oidc && (url.pathname === '/oidc' || url.pathname.startsWith('/oidc/'))) return oidc(req, res);
+      if (localPages && url.pathname.startsWith('/local/') && (await localPages(req, res, url.pathname))) return;
       if (url.pathname.startsWith('/_local/') && options.control) {
         const body = await readBody(req, maxPayload);
         const answer = body === 'too_large' ? undefined : await options.control(req.method ?? 'GET', url.pathname, body);
@@ -320,5 +324,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       else res.end();
     });
   });
-  return { server, setRoutes: (next) => (routes = next.map(compile)), setOidc: (handler) => (oidc = handler) };
+  return {
+    server,
+    setRoutes: (next) => (routes = next.map(compile)),
+    setOidc: (handler) => (oidc = handler),
+    setLocalPages: (handler) => (localPages = handler),
+  };
 }

@@ -26,6 +26,7 @@ import { issuerFor, loadOrCreateKeys, mintToken, WEB_CLIENT_ID, type MintClaims 
 import { authorizerSettings, gatewayAuthorizer, type AuthorizerHandler } from './gateway-authorizer';
 import { createOidcProvider } from './oidc-provider';
 import { localBucketName, startS3Local } from './s3-local';
+import { LocalSmsOutbox } from './sms-outbox';
 import { LocalSqs } from './sqs';
 import { deliverToStateMachine, scheduledEvent, schedulesFromTemplate, startSchedules } from './schedules';
 import { startStreamPollers, type StreamPoller } from './stream-poller';
@@ -49,6 +50,8 @@ export interface LocalRuntimeOptions {
   retryIntervalMs?: number;
   /** Replaces a function's handler (tests of failure paths): called with the real handler. */
   wrapHandler?: (name: FunctionName, handler: AnyHandler) => AnyHandler;
+  /** Where the emulated SMS provider prints what it is given (numbers masked); default: nowhere (npm start prints). */
+  smsLog?: (line: string) => void;
   /** Fire the template's schedules on their cron (default true). */
   schedules?: boolean;
   /**
@@ -83,6 +86,8 @@ export interface LocalRuntime {
   s3Endpoint: string;
   /** The local OpenID Provider's issuer, `<url>/oidc` (what OIDC_ISSUER holds). */
   oidcIssuer: string;
+  /** What the emulated SMS provider was given (also at `<url>/local/sms`). */
+  smsOutbox: LocalSmsOutbox;
   /** Test-only: an ID token as the local OpenID Provider issues it, without a sign-in (`npm run token`). */
   mintToken(claims: MintClaims): Promise<string>;
   /** Invokes a function the way AWS would (event, context). */
@@ -166,6 +171,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     keys = await loadOrCreateKeys(dataDir, issuer);
     const webOrigins = [...new Set([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
     api.setOidc(createOidcProvider({ issuer, keys, webOrigins }).handle);
+    // The emulated SMS provider the functions' http adapter sends to, and its outbox page.
+    const smsOutbox = LocalSmsOutbox.inDataDir(dataDir, options.smsLog ?? (() => undefined));
+    api.setLocalPages((req, res, pathname) => smsOutbox.handle(req, res, pathname));
     config.body = JSON.stringify({ apiBaseUrl: '', oidcIssuer: issuer, oidcClientId: WEB_CLIENT_ID });
 
     // Handlers by function name and by the logical id the template gives them.
@@ -234,6 +242,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [ENV.timeScale]: String(86_400 / daySeconds),
       [ENV.oidcIssuer]: issuer,
       [ENV.oidcAudience]: WEB_CLIENT_ID,
+      // Text messages go to the emulated provider (/local/sms-provider), as to a Chinese provider in aws-cn.
+      [ENV.smsProvider]: 'http',
     };
     const refValue = (logicalId: string, resource: { Type: string }) =>
       resource.Type === 'AWS::StepFunctions::StateMachine'
@@ -262,6 +272,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SFN: aws.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: aws.endpoint,
+      [ENV.smsEndpoint]: `${url}/local/sms-provider`,
+      [ENV.smsSignName]: '小微融资（本地）',
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       [ENV.s3ForcePathStyle]: 'true',
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
@@ -361,6 +374,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       rollupStateMachineArn: stepFunctions.stateMachineArn(referencedLogicalId(template.Outputs?.RollupStateMachineArn?.Value)!),
       s3Endpoint: s3.endpoint,
       oidcIssuer: issuer,
+      smsOutbox,
       mintToken: (claims) => mintToken(keys, issuer, claims),
       invoke,
       invokeAsync,

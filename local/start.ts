@@ -20,12 +20,15 @@ const system = await startLocalSystem({
   daySeconds,
   host: process.env.HOST ?? '127.0.0.1',
   log: (line) => console.log(`[bank] ${line}`),
+  smsLog: (line) => console.log(`[sms] ${line}`),
 });
 const { runtime } = system;
 console.log(`
 smefin is running
   web form        ${runtime.url}/
   status page     ${runtime.url}/status.html
+  lost link       ${runtime.url}/find.html (a code by SMS; see the outbox below)
+  SMS outbox      ${runtime.url}/local/sms (what the emulated SMS provider received, newest first)
   regulator page  ${runtime.url}/regulator.html
   OpenID Provider ${runtime.oidcIssuer} (officials sign in here; client smefin-web)
   API             ${runtime.url}/v1/

@@ -87,8 +87,8 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
   if (outcome.kind === 'key_reused') return keyReused(event);
   if (outcome.kind === 'open_need_exists') {
     return problemFor(event, 'openNeedExists', {
-      zh: '同一统一社会信用代码只能有一笔办理中的需求；请通过回执中的链接查看进度',
-      en: 'Only one open need per credit code; follow the existing one with the link on its receipt',
+      zh: '同一统一社会信用代码只能有一笔办理中的需求；请通过回执中的链接查看进度，链接丢失可凭信用代码和手机号找回（find.html）',
+      en: 'Only one open need per credit code; follow the existing one with the link on its receipt, or get the link back with the credit code and mobile (find.html)',
     });
   }
   return json(201, outcome.response, { Location: `/v1/needs/${outcome.response.needId}` });

@@ -2,6 +2,7 @@
 //   needs table     pk NEED#<needId>        sk NEED        the need; GSI byCountyStatus lists a county's needs by status
 //                   pk CREDITCODE#<code>    sk OPEN_NEED   claim: one open need per credit code
 //                   pk SUBMISSION#<hash of the Idempotency-Key>  sk SUBMISSION   the need a key created (24 h)
+//                   pk CREDITCODE#<code>    sk LATEST_NEED the need last declared under the code
 //   counters table  day <YYYY-MM-DD CST>    countyCode     ADD counters, written in the same transaction
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,8 @@ import { personalDataIndexKey } from './personal-data-index';
 export const needKey = (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' });
 export const openNeedClaimKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'OPEN_NEED' });
 export const submissionKeyItem = (keyHash: string) => ({ pk: `SUBMISSION#${keyHash}`, sk: 'SUBMISSION' });
+/** The need last declared under a credit code, open or closed: where a status-link request looks (status-link-store.ts). */
+export const latestNeedKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'LATEST_NEED' });
 
 /** As long as Powertools keeps the first answer for the key (idempotency.ts): the key's promise lasts that long. */
 export const SUBMISSION_KEY_SECONDS = 24 * 60 * 60;
@@ -97,6 +100,8 @@ export class DynamoNeedRepository implements NeedRepository {
                   },
                 ]
               : []),
+            // Last, so the positions above stay: the need a status-link request finds under the code.
+            { Put: { TableName: this.tables.needs, Item: { ...latestNeedKey(record.enterprise.creditCode), itemType: 'latest-need', needId: record.needId } } },
           ],
         }),
         { abortSignal: signal },

@@ -44,4 +44,14 @@ export const ENV = {
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /** Reports per roll-up batch (one worker invocation each); default in shared/adapters/report-publisher.ts. */
   rollupBatchReports: 'ROLLUP_BATCH_REPORTS',
+  /** How text messages go out: `sns` (aws partition) or `http` (a licensed Chinese SMS provider; locally the emulated one). */
+  smsProvider: 'SMS_PROVIDER',
+  /** The http provider's send endpoint, registered signature (签名) and template codes (JSON: template id → provider code). */
+  smsEndpoint: 'SMS_HTTP_ENDPOINT',
+  smsSignName: 'SMS_SIGN_NAME',
+  smsTemplateCodes: 'SMS_TEMPLATE_CODES',
+  /** Secrets Manager name of the http provider's API key (optional). */
+  smsApiKeySecret: 'SMS_API_KEY_SECRET',
+  /** The function that sends text messages, invoked asynchronously (retries, then its dead-letter queue). */
+  smsFunction: 'SMS_FUNCTION_NAME',
 } as const;

@@ -6,6 +6,7 @@ import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema } from './bank-
 import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';
 import { PROBLEM_TYPES, problemTypeUri } from './problem';
+import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
 const status = z.enum(NEED_STATUSES);
@@ -147,6 +148,34 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } },
             },
             '404': problemResponse('No such need, or wrong token (the two are indistinguishable)'),
+          },
+        },
+      },
+      '/v1/status-links': {
+        post: {
+          operationId: 'requestStatusLink',
+          summary: 'Find a need again: a one-time code by SMS to the mobile given with it',
+          description:
+            'Always 202 with the same body: nothing tells whether a need matched. When an open need, or one closed within 90 days, has this credit code and mobile, a 6-digit code valid 10 minutes goes to that mobile. Limited to 3 requests per 10 minutes and 10 a day, per mobile and per credit code.',
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(statusLinkRequestSchema, 'input') } } },
+          responses: {
+            '202': { description: 'Taken (a code was sent if a need matched)', content: { 'application/json': { schema: schemaOf(statusLinkAcceptedSchema, 'output') } } },
+            '400': problemResponse('Invalid fields (credit code, mobile)'),
+            '415': problemResponse('Not application/json'),
+            '429': problemResponse('Too many requests for this mobile or credit code; Retry-After says when to try again'),
+          },
+        },
+      },
+      '/v1/status-links/verify': {
+        post: {
+          operationId: 'verifyStatusLink',
+          summary: 'The code from the SMS gives the status page with a fresh tracking token',
+          description: 'The earlier tracking token stops working. A code is used once; 5 wrong tries end it. Limited to 10 attempts per 10 minutes per mobile and per credit code.',
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(statusLinkVerifySchema, 'input') } } },
+          responses: {
+            '200': { description: 'The need and its status page', content: { 'application/json': { schema: schemaOf(statusLinkVerifiedSchema, 'output') } } },
+            '400': problemResponse('Invalid fields, or a code that is wrong, expired, used or ended (the same answer for each)'),
+            '429': problemResponse('Too many attempts; Retry-After says when to try again'),
           },
         },
       },

@@ -40,6 +40,27 @@ export const statusLinkVerifySchema = z
   })
   .meta({ title: 'The one-time code sent by SMS, with the credit code and mobile it was asked for' });
 
+/** The one answer to every code request that is not refused (whether or not a need matched). */
+export const statusLinkAcceptedSchema = z
+  .strictObject({ status: z.literal('accepted'), message: z.strictObject({ zh: z.string(), en: z.string() }) })
+  .meta({ title: 'StatusLinkAccepted' });
+
+export const statusLinkVerifiedSchema = z
+  .strictObject({
+    needId: z.string(),
+    statusUrl: z.string().meta({ description: 'The status page with a fresh tracking token in the fragment; the earlier token stops working' }),
+  })
+  .meta({ title: 'StatusLinkVerified' });
+
+export const STATUS_LINK_ACCEPTED: z.output<typeof statusLinkAcceptedSchema> = {
+  status: 'accepted',
+  message: {
+    zh: '如果信息与一条进行中或近期的融资需求相符，我们已向该手机号发送 6 位验证码，10 分钟内有效。',
+    en: 'If these match an open or recent financing need, a 6-digit code is on its way to that mobile, valid 10 minutes.',
+  },
+};
+
+export type StatusLinkVerified = z.output<typeof statusLinkVerifiedSchema>;
 export type StatusLinkRequest = z.output<typeof statusLinkRequestSchema>;
 export type StatusLinkVerification = z.output<typeof statusLinkVerifySchema>;
 

@@ -199,6 +199,10 @@ describe('need form', () => {
     const alert = second.locator('#form-alert');
     await alert.waitFor({ state: 'visible' });
     expect(await alert.textContent()).toContain('已有一笔办理中的融资需求');
+    // It leads to getting the link back, with the credit code filled in.
+    await alert.getByRole('link', { name: /找回办理进度链接/ }).click();
+    await second.waitForURL(/\/find\.html#/);
+    expect(await second.inputValue('#find-creditCode')).toBe(creditCode);
     await page.context().close();
     await second.context().close();
   });

@@ -12,7 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../lib/routes';
 import { SmefinStack, STAGES, withContext, type StageConfig } from '../../lib/smefin-stack';
-import { CHINA_IDENTITY, CHINA_WEB_DOMAIN, chinaStage } from './stages';
+import { CHINA_IDENTITY, CHINA_SMS, CHINA_WEB_DOMAIN, chinaStage } from './stages';
 
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -234,11 +234,14 @@ describe('settings as context (bin/smefin.ts)', () => {
       oidcAudience: CHINA_IDENTITY.oidcAudience,
       webDomain: CHINA_WEB_DOMAIN.domainName,
       webIamCertificateId: CHINA_WEB_DOMAIN.iamCertificateId,
+      smsEndpoint: CHINA_SMS.endpoint,
+      smsSignName: CHINA_SMS.signName,
     };
     run(settings);
     const template = JSON.parse(readFileSync(path.join(outdir, 'smefin-prod.template.json'), 'utf8')) as { Resources: Record<string, Resource> };
     expect(Object.values(template.Resources).some((r) => r.Type === 'AWS::CloudFront::CloudFrontOriginAccessIdentity')).toBe(true);
     expect(Object.values(template.Resources).some((r) => r.Type.startsWith('AWS::Cognito::'))).toBe(false);
     expect(() => run({ ...settings, oidcIssuer: undefined })).toThrow(/no OpenID Connect issuer/);
+    expect(() => run({ ...settings, smsEndpoint: undefined })).toThrow(/Amazon SNS sends no text messages in the AWS China regions/);
   });
 });

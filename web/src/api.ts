@@ -2,6 +2,7 @@
 // enterprise makes, and reading problem+json answers (RFC 9457) defensively.
 import type { FieldError, Language, LocalizedText, Problem } from '../../shared/domain/problem';
 import type { NeedStatusResponse, SubmitNeedResponse } from '../../shared/domain/need-record';
+import type { StatusLinkVerified } from '../../shared/domain/status-link';
 import type { StatusLink } from './status-link';
 
 export type ApiOutcome<T> =
@@ -191,4 +192,34 @@ export async function needStatusRequest(link: StatusLink, language: Language): P
     isNeedStatusResponse,
     200,
   );
+}
+
+
+const isAnyObject = (body: unknown): body is Record<string, unknown> => typeof body === 'object' && body !== null;
+const isStatusLinkVerified = (body: unknown): body is StatusLinkVerified =>
+  isAnyObject(body) && isText(body.needId) && isText(body.statusUrl);
+
+function postJson<T>(path: string, body: unknown, language: Language, accept: (body: unknown) => body is T, okStatus: number): Promise<ApiOutcome<T>> {
+  return apiBaseUrl().then((base) =>
+    call(
+      `${base}${path}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', 'Accept-Language': language },
+        body: JSON.stringify(body),
+      },
+      accept,
+      okStatus,
+    ),
+  );
+}
+
+/** POST /v1/status-links: 202 whether or not a need matched (a code goes by SMS when one did). */
+export function statusLinkRequest(input: { creditCode: string; mobile: string }, language: Language): Promise<ApiOutcome<Record<string, unknown>>> {
+  return postJson('/v1/status-links', input, language, isAnyObject, 202);
+}
+
+/** POST /v1/status-links/verify: the code from the SMS gives the need's status page again. */
+export function statusLinkVerify(input: { creditCode: string; mobile: string; code: string }, language: Language): Promise<ApiOutcome<StatusLinkVerified>> {
+  return postJson('/v1/status-links/verify', input, language, isStatusLinkVerified, 200);
 }

@@ -31,15 +31,16 @@ export function clear(element: Element): void {
 }
 
 /**
- * Fills a `role="alert"` container with a title, a detail and a list of further messages (empty
- * ones are left out). The container stays in the page while empty (styled away by `:empty`), so
+ * Fills a `role="alert"` container with a title, a detail, a list of further messages (empty
+ * ones are left out) and a link to what to do next. The container stays in the page while empty (styled away by `:empty`), so
  * that assistive technology announces what is put into it.
  */
-export function showAlert(container: HTMLElement, title: string, detail: string, items: readonly string[] = []): void {
+export function showAlert(container: HTMLElement, title: string, detail: string, items: readonly string[] = [], link?: { href: string; text: string }): void {
   container.replaceChildren(
     ...(title ? [h('p', { class: 'alert-title' }, title)] : []),
     ...(detail ? [h('p', { class: 'alert-detail' }, detail)] : []),
     ...(items.length > 0 ? [h('ul', { class: 'alert-list' }, ...items.map((item) => h('li', {}, item)))] : []),
+    ...(link ? [h('p', { class: 'alert-link' }, h('a', { href: link.href }, link.text))] : []),
   );
 }
 

@@ -5,7 +5,7 @@ import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { divisionPicker, type PickerPrefecture, type PickerProvince } from '../../shared/domain/divisions';
 import { INDUSTRY_SECTIONS, industriesInSection, type SectionLetter } from '../../shared/domain/industry';
 import { CURRENT_CONSENT_VERSION, findConsentText } from '../../shared/domain/consent';
-import type { FieldError, LocalizedText } from '../../shared/domain/problem';
+import { problemTypeUri, type FieldError, type LocalizedText } from '../../shared/domain/problem';
 import type { SubmitNeedResponse } from '../../shared/domain/need-record';
 import { submitNeedRequest } from './api';
 import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
@@ -27,9 +27,12 @@ import { safeStatusUrl } from './status-link';
 
 type AlertState =
   | { kind: 'text'; title: MessageKey; detail: MessageKey; params?: Record<string, string | number> }
-  | { kind: 'problem'; title: string; detail: string; messages: LocalizedText[] };
+  | { kind: 'problem'; title: string; detail: string; messages: LocalizedText[]; type?: string };
 
 type CopyState = 'idle' | 'copied' | 'failed';
+
+/** The answer to a second need for a credit code that has one open (problem type of submit-need's 409). */
+const OPEN_NEED_PROBLEM = problemTypeUri('openNeedExists');
 
 const state: {
   fieldErrors: Map<string, LocalizedText>;
@@ -207,11 +210,17 @@ function renderAlert(language: Language): void {
   if (alert.kind === 'text') {
     showAlert(alertBox, t(language, alert.title, alert.params), t(language, alert.detail, alert.params));
   } else {
+    // "Already open": the way back to that need's progress without its link.
+    const find =
+      alert.type === OPEN_NEED_PROBLEM
+        ? { href: `find.html#${new URLSearchParams({ creditCode: byId<HTMLInputElement>('enterprise-creditCode').value.trim() }).toString()}`, text: t(language, 'form.openNeed.find') }
+        : undefined;
     showAlert(
       alertBox,
       alert.title,
       alert.detail,
       alert.messages.map((m) => m[language]),
+      find,
     );
   }
 }
@@ -348,7 +357,7 @@ async function submit(): Promise<void> {
   const unplaced = applyErrors(problem.errors ?? [], now, status === 400);
   if (status !== 400 || unplaced.length > 0 || state.fieldErrors.size === 0) {
     showAlertState(
-      { kind: 'problem', title: problem.title, detail: problem.detail, messages: unplaced.map((e) => e.message) },
+      { kind: 'problem', title: problem.title, detail: problem.detail, messages: unplaced.map((e) => e.message), type: problem.type },
       now,
       state.fieldErrors.size === 0,
     );

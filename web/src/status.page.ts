@@ -99,7 +99,7 @@ function render(language: Language): void {
       return;
     case 'notFound':
       progress.textContent = '';
-      showAlert(alertBox, t(language, 'status.notFound.title'), t(language, 'status.notFound.detail'));
+      showAlert(alertBox, t(language, 'status.notFound.title'), t(language, 'status.notFound.detail'), [], { href: 'find.html', text: t(language, 'status.notFound.find') });
       alertBox.dataset.problem = 'not-found';
       return;
     case 'failed':
