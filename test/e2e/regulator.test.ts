@@ -140,7 +140,8 @@ describe('regulator page', () => {
 
     // The HTML report in a new window.
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('button[data-code="330000"][data-format="html"]')]);
-    await popup.waitForURL((url) => url.pathname.endsWith(`/reports/${month}/330000.html`));
+    // The file of the period's current version (its manifest names it).
+    await popup.waitForURL((url) => new RegExp(`/reports/${month}/v[0-9a-f]{16}/330000\\.html$`).test(url.pathname));
     await popup.waitForSelector('svg');
     expect(await popup.title()).toContain('浙江省');
     expect(await popup.evaluate(() => window.opener)).toBeNull();
