@@ -207,6 +207,35 @@ describe('need form', () => {
     await second.context().close();
   });
 
+  it('finds the industry by everyday words, keyboard only, and hides the sections no small enterprise belongs to', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/`);
+    const sections = await page.locator('#enterprise-industrySection option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(sections).not.toContain('S');
+    expect(sections).not.toContain('T');
+    await page.focus('#industry-search');
+    await page.keyboard.type('面馆');
+    const first = page.locator('#industry-results button').first();
+    expect(await first.textContent()).toContain('H62 餐饮业');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-code'))).toBe('H62');
+    await page.keyboard.press('Enter');
+    expect(await page.inputValue('#enterprise-industrySection')).toBe('H');
+    expect(await page.inputValue('#enterprise-industryCode')).toBe('H62');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('enterprise-industryCode');
+    expect(await page.locator('#industry-search-status').textContent()).toContain('H62');
+    // Enter in the search box takes the best result (and does not submit the form).
+    await page.fill('#industry-search', '民宿');
+    await page.press('#industry-search', 'Enter');
+    expect(await page.inputValue('#enterprise-industryCode')).toBe('H61');
+    expect(await page.locator('#form-alert').textContent()).toBe('');
+    // Finance is explained when chosen.
+    await page.selectOption('#enterprise-industrySection', 'J');
+    expect(await page.locator('#industry-finance-note').textContent()).toContain('小额贷款公司');
+    await page.context().close();
+  });
+
   it('switches to English without reloading and keeps what was typed', async () => {
     const page = await newPage();
     await page.goto(`${baseUrl}/`);

@@ -3,7 +3,8 @@
 import { needSubmissionSchema, ENTITY_TYPES, GUARANTEES, PURPOSES } from '../../shared/domain/need';
 import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { divisionPicker, type PickerPrefecture, type PickerProvince } from '../../shared/domain/divisions';
-import { INDUSTRY_SECTIONS, industriesInSection, type SectionLetter } from '../../shared/domain/industry';
+import { findIndustry, industriesInSection, type Industry, type SectionLetter } from '../../shared/domain/industry';
+import { FINANCE_NOTE, pickerSections, searchIndustries } from '../../shared/domain/industry-search';
 import { CURRENT_CONSENT_VERSION, findConsentText } from '../../shared/domain/consent';
 import { problemTypeUri, type FieldError, type LocalizedText } from '../../shared/domain/problem';
 import type { SubmitNeedResponse } from '../../shared/domain/need-record';
@@ -54,6 +55,7 @@ const province = byId<HTMLSelectElement>('enterprise-province');
 const prefecture = byId<HTMLSelectElement>('enterprise-prefecture');
 const county = byId<HTMLSelectElement>('enterprise-countyCode');
 const section = byId<HTMLSelectElement>('enterprise-industrySection');
+const industrySearch = byId<HTMLInputElement>('industry-search');
 const industry = byId<HTMLSelectElement>('enterprise-industryCode');
 
 // ---------------------------------------------------------------- select options
@@ -125,20 +127,63 @@ function renderDivisions(language: Language): void {
   if (pref?.counties.length === 1) county.value = pref.counties[0]!.code;
 }
 
+const industryLabelOf = (i: Industry, language: Language) => `${i.code} ${language === 'zh' ? i.nameZh : i.nameEn}`;
+
 function renderIndustries(language: Language): void {
   setOptions(
     section,
     t(language, 'choose.section'),
-    INDUSTRY_SECTIONS.map((s) => ({ value: s.letter, label: `${s.letter} ${language === 'zh' ? s.nameZh : s.nameEn}` })),
+    pickerSections().map((s) => ({ value: s.letter, label: `${s.letter} ${language === 'zh' ? s.nameZh : s.nameEn}` })),
   );
-  const letter = INDUSTRY_SECTIONS.find((s) => s.letter === section.value)?.letter;
+  const letter = pickerSections().find((s) => s.letter === section.value)?.letter;
+  const financeNote = byId('industry-finance-note');
+  financeNote.hidden = letter !== 'J';
+  financeNote.textContent = letter === 'J' ? FINANCE_NOTE[language] : '';
   const list = letter ? industriesInSection(letter as SectionLetter) : [];
   setOptions(
     industry,
     t(language, letter ? 'choose.industry' : 'choose.sectionFirst'),
-    list.map((i) => ({ value: i.code, label: `${i.code} ${language === 'zh' ? i.nameZh : i.nameEn}` })),
+    list.map((i) => ({ value: i.code, label: industryLabelOf(i, language) })),
   );
   if (list.length === 1) industry.value = list[0]!.code;
+}
+
+/** The everyday-words search above the section tree (shared/domain/industry-search.ts): a list of buttons. */
+function renderIndustryResults(language: Language): void {
+  const query = industrySearch.value;
+  const matches = searchIndustries(query);
+  const results = byId('industry-results');
+  results.setAttribute('aria-label', t(language, 'industrySearch.results'));
+  results.replaceChildren(
+    ...matches.map(({ industry: found, matched }) =>
+      h(
+        'li',
+        {},
+        h(
+          'button',
+          { type: 'button', class: 'button', 'data-code': found.code },
+          industryLabelOf(found, language),
+          matched !== found.code && matched !== found.nameZh && matched !== found.nameEn ? h('span', { class: 'matched' }, t(language, 'industrySearch.matched', { word: matched })) : null,
+        ),
+      ),
+    ),
+  );
+  byId('industry-search-status').textContent =
+    query.trim() === '' ? '' : matches.length === 0 ? t(language, 'industrySearch.none') : t(language, 'industrySearch.count', { count: matches.length });
+}
+
+/** A search result chosen: the section and the industry are set as if picked from the tree. */
+function chooseIndustry(code: string): void {
+  const chosen = findIndustry(code);
+  if (!chosen) return;
+  section.value = chosen.section;
+  renderIndustries(page.current());
+  industry.value = chosen.code;
+  industry.dispatchEvent(new Event('change', { bubbles: true }));
+  industrySearch.value = '';
+  renderIndustryResults(page.current());
+  byId('industry-search-status').textContent = t(page.current(), 'industrySearch.chosen', { industry: industryLabelOf(chosen, page.current()) });
+  industry.focus();
 }
 
 function renderConsent(language: Language): void {
@@ -370,6 +415,7 @@ function render(language: Language): void {
   renderChoices(language);
   renderDivisions(language);
   renderIndustries(language);
+  renderIndustryResults(language);
   renderConsent(language);
   renderReadings(language);
   renderFieldErrors(language);
@@ -392,6 +438,18 @@ prefecture.addEventListener('change', () => {
 section.addEventListener('change', () => {
   industry.value = '';
   renderIndustries(page.current());
+});
+industrySearch.addEventListener('input', () => renderIndustryResults(page.current()));
+// Enter in the search box chooses the best result instead of submitting the form.
+industrySearch.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter') return;
+  event.preventDefault();
+  const best = searchIndustries(industrySearch.value)[0];
+  if (best) chooseIndustry(best.industry.code);
+});
+byId('industry-results').addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-code]');
+  if (button) chooseIndustry(button.dataset.code!);
 });
 
 form.addEventListener('input', (event) => {
