@@ -106,6 +106,32 @@ describe('need form', () => {
     expect(await page.getAttribute('#enterprise-creditCode', 'aria-describedby')).toContain('enterprise-creditCode-error');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('enterprise-creditCode');
     expect(requests).toEqual([]);
+    // The summary above the form names the field and leads to it.
+    const summary = page.locator('#form-error-summary');
+    expect(await summary.isVisible()).toBe(true);
+    const link = summary.getByRole('link', { name: /统一社会信用代码.*校验位/ });
+    await page.focus('#enterprise-name');
+    await link.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('enterprise-creditCode');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('takes amounts in 万元, shows the yuan they make, and sends yuan', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    await page.selectOption('#need-amountYuan-unit', 'wan');
+    await page.fill('#need-amountYuan', '50');
+    expect(await page.textContent('#need-amountYuan-reading')).toBe('= 500,000 元');
+    // The unit is said once: by its control, not in the label.
+    expect(await page.textContent('label[for="need-amountYuan"]')).not.toContain('元');
+    expect(await page.getAttribute('#need-amountYuan-unit', 'aria-label')).toBe('金额单位');
+    await page.click('#submit');
+    await page.waitForSelector('#receipt:visible');
+    await page.click('#receipt-status-link');
+    await page.waitForSelector('#timeline li');
+    expect(await page.textContent('#status-amount')).toContain('500,000');
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
     await page.context().close();
   });

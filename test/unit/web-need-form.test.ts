@@ -9,6 +9,8 @@ import {
   parseBoolean,
   parseChoice,
   parseWholeNumber,
+  parseYuan,
+  unitControlName,
   sortFieldErrors,
   toSubmission,
   type FormValues,
@@ -38,6 +40,41 @@ const FILLED: FormValues = {
   'need.description': '',
   'consent.shareWithBanks': 'true',
 };
+
+describe('parseYuan', () => {
+  it('takes amounts in 万元 and sends yuan', () => {
+    expect(parseYuan('50', 'wan')).toBe(500_000);
+    expect(parseYuan('12.5', 'wan')).toBe(125_000);
+    expect(parseYuan('0.1234', 'wan')).toBe(1_234);
+    expect(parseYuan('１２', 'wan')).toBe(120_000);
+    expect(parseYuan('500000', 'yuan')).toBe(500_000);
+    expect(parseYuan('500000', undefined)).toBe(500_000);
+  });
+
+  it('leaves what is not a whole number of yuan for the schema to report', () => {
+    expect(parseYuan('0.00001', 'wan')).toBeCloseTo(0.1);
+    expect(parseYuan('12.5', 'yuan')).toBe(12.5);
+    expect(parseYuan('五十', 'wan')).toBe('五十');
+    expect(parseYuan('', 'wan')).toBeUndefined();
+  });
+
+  it('is what toSubmission uses for the three amounts, with their unit controls', () => {
+    const draft = toSubmission(
+      {
+        'need.amountYuan': '50',
+        [unitControlName('need.amountYuan')]: 'wan',
+        'enterprise.annualRevenueYuan': '4000000',
+        [unitControlName('enterprise.annualRevenueYuan')]: 'yuan',
+        'enterprise.totalAssetsYuan': '300',
+        [unitControlName('enterprise.totalAssetsYuan')]: 'wan',
+      },
+      '2026-11',
+    );
+    expect(draft.need.amountYuan).toBe(500_000);
+    expect(draft.enterprise.annualRevenueYuan).toBe(4_000_000);
+    expect(draft.enterprise.totalAssetsYuan).toBe(3_000_000);
+  });
+});
 
 describe('parseWholeNumber', () => {
   it('reads whole numbers with separators, spaces and full-width digits', () => {

@@ -10,7 +10,7 @@ import { problemTypeUri, type FieldError, type LocalizedText } from '../../share
 import type { SubmitNeedResponse } from '../../shared/domain/need-record';
 import { submitNeedRequest } from './api';
 import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
-import { yuanReading } from './format';
+import { formatYuan, yuanReading } from './format';
 import {
   entityTypeKey,
   guaranteeKey,
@@ -22,7 +22,7 @@ import {
 } from './i18n';
 import { IdempotencyKeys, submitWithRetries } from './idempotency';
 import { setupLanguage } from './language';
-import { errorIdFor, parseWholeNumber, sortFieldErrors, toSubmission, type FormValues } from './need-form';
+import { errorIdFor, parseYuan, sortFieldErrors, toSubmission, type FormValues } from './need-form';
 import { sizeClassLabel } from './need-view';
 import { safeStatusUrl } from './status-link';
 
@@ -196,8 +196,11 @@ function renderReadings(language: Language): void {
   for (const input of form.querySelectorAll<HTMLInputElement>('input[data-yuan]')) {
     const reading = document.getElementById(`${input.id}-reading`);
     if (!reading) continue;
-    const value = parseWholeNumber(input.value);
-    reading.textContent = yuanReading(typeof value === 'number' ? value : undefined, language);
+    const unit = document.querySelector<HTMLSelectElement>(`select[data-unit-for="${input.id}"]`)?.value;
+    const value = parseYuan(input.value, unit);
+    // Typed in 万元: the reading gives the yuan sent; typed in yuan: the amount in 万元 or 亿元.
+    reading.textContent =
+      typeof value === 'number' && unit === 'wan' && Number.isSafeInteger(value) ? `= ${formatYuan(value, language)}` : yuanReading(typeof value === 'number' ? value : undefined, language);
   }
 }
 
@@ -212,7 +215,25 @@ function controlsOf(field: HTMLElement): HTMLElement[] {
   return field instanceof HTMLFieldSetElement ? [field, ...field.querySelectorAll<HTMLElement>('input')] : [field];
 }
 
+/** The name a field goes by: its label, or its group's legend. */
+function fieldName(field: HTMLElement): string {
+  const label = field instanceof HTMLFieldSetElement ? field.querySelector('legend') : form.querySelector(`label[for="${field.id}"]`);
+  return (label?.textContent ?? field.id).replace(/\*$/, '').trim();
+}
+
+/** Above the form: every field in error, in the form's order, each a link to its field. */
+function renderErrorSummary(language: Language): void {
+  const summary = byId('form-error-summary');
+  const inError = [...form.querySelectorAll<HTMLElement>('[data-field]')].filter((field) => state.fieldErrors.has(field.id));
+  summary.hidden = inError.length === 0;
+  byId('form-error-summary-title').textContent = inError.length ? t(language, 'form.errorSummary', { count: inError.length }) : '';
+  byId('form-error-summary-list').replaceChildren(
+    ...inError.map((field) => h('li', {}, h('a', { href: `#${field.id}`, 'data-field-link': field.id }, `${fieldName(field)}：${state.fieldErrors.get(field.id)![language]}`))),
+  );
+}
+
 function renderFieldErrors(language: Language): void {
+  renderErrorSummary(language);
   for (const field of form.querySelectorAll<HTMLElement>('[data-field]')) {
     const message = state.fieldErrors.get(field.id);
     const errorId = errorIdFor(field.id);
@@ -440,6 +461,15 @@ section.addEventListener('change', () => {
   renderIndustries(page.current());
 });
 industrySearch.addEventListener('input', () => renderIndustryResults(page.current()));
+// A link of the error summary takes the focus to its field (the first empty step of a cascade).
+byId('form-error-summary-list').addEventListener('click', (event) => {
+  const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-field-link]');
+  if (!link) return;
+  event.preventDefault();
+  const target = focusTarget(byId(link.dataset.fieldLink!));
+  target.focus();
+  (target.closest('.field') ?? target).scrollIntoView({ block: 'center' });
+});
 // Enter in the search box chooses the best result instead of submitting the form.
 industrySearch.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter') return;
@@ -454,6 +484,9 @@ byId('industry-results').addEventListener('click', (event) => {
 
 form.addEventListener('input', (event) => {
   if (event.target instanceof HTMLInputElement && event.target.hasAttribute('data-yuan')) renderReadings(page.current());
+});
+form.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.hasAttribute('data-unit-for')) renderReadings(page.current());
 });
 
 // Once a field has been marked, check it again as soon as it changes, so a fixed field loses its message.

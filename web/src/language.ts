@@ -20,11 +20,15 @@ function rememberLanguage(language: Language): void {
   }
 }
 
-/** Sets the text of every `[data-i18n]` element under root. */
+/** Sets the text of every `[data-i18n]` element under root, and the accessible name of every `[data-i18n-label]`. */
 export function translate(root: ParentNode, language: Language): void {
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     const key = element.dataset.i18n ?? '';
     if (isMessageKey(key)) element.textContent = t(language, key);
+  }
+  for (const element of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    const key = element.dataset.i18nLabel ?? '';
+    if (isMessageKey(key)) element.setAttribute('aria-label', t(language, key));
   }
 }
 

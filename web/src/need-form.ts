@@ -20,6 +20,25 @@ export function parseWholeNumber(raw: string | undefined): number | string | und
   return raw;
 }
 
+/** The units an amount can be typed in: yuan, or 万元 (ten thousand yuan); the API takes yuan. */
+export const AMOUNT_UNITS = { yuan: 1, wan: 10_000 } as const;
+export type AmountUnit = keyof typeof AMOUNT_UNITS;
+
+/** The name of the unit control of an amount field: `unit:need.amountYuan`. */
+export const unitControlName = (field: string) => `unit:${field}`;
+
+/**
+ * An amount typed in `unit`, in yuan: "50" 万元 is 500000; "12.5" 万元 is 125000. What is not a
+ * number, or not a whole number of yuan once converted, is left for the schema to report.
+ */
+export function parseYuan(raw: string | undefined, unit: string | undefined): number | string | undefined {
+  const value = parseWholeNumber(raw);
+  if (typeof value !== 'number' || unit !== 'wan') return value;
+  const yuan = value * AMOUNT_UNITS.wan;
+  const whole = Math.round(yuan);
+  return Math.abs(yuan - whole) < 1e-6 ? whole : yuan;
+}
+
 /** Radio values `true` / `false`; nothing chosen gives undefined. */
 export function parseBoolean(raw: string | undefined): boolean | undefined {
   if (raw === 'true') return true;
@@ -47,8 +66,8 @@ export function toSubmission(values: FormValues, consentVersion: string): Submis
       countyCode: parseChoice(values['enterprise.countyCode']),
       industryCode: parseChoice(values['enterprise.industryCode']),
       employees: parseWholeNumber(values['enterprise.employees']),
-      annualRevenueYuan: parseWholeNumber(values['enterprise.annualRevenueYuan']),
-      totalAssetsYuan: parseWholeNumber(values['enterprise.totalAssetsYuan']),
+      annualRevenueYuan: parseYuan(values['enterprise.annualRevenueYuan'], values[unitControlName('enterprise.annualRevenueYuan')]),
+      totalAssetsYuan: parseYuan(values['enterprise.totalAssetsYuan'], values[unitControlName('enterprise.totalAssetsYuan')]),
       yearsInOperation: parseWholeNumber(values['enterprise.yearsInOperation']),
       hasFixedPremises: parseBoolean(values['enterprise.hasFixedPremises']),
     },
@@ -57,7 +76,7 @@ export function toSubmission(values: FormValues, consentVersion: string): Submis
       mobile: values['contact.mobile'] ?? '',
     },
     need: {
-      amountYuan: parseWholeNumber(values['need.amountYuan']),
+      amountYuan: parseYuan(values['need.amountYuan'], values[unitControlName('need.amountYuan')]),
       termMonths: parseWholeNumber(values['need.termMonths']),
       purpose: parseChoice(values['need.purpose']),
       guarantee: parseChoice(values['need.guarantee']),
