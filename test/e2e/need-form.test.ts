@@ -262,6 +262,27 @@ describe('need form', () => {
     await page.context().close();
   });
 
+  it('opens the status page in the language the form was filled in, on another host name too', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    await page.click('#lang-switch');
+    await page.click('#submit');
+    await page.waitForSelector('#receipt:visible');
+    const href = (await page.getAttribute('#receipt-status-link', 'href')) ?? '';
+    expect(new URLSearchParams(new URL(href).hash.slice(1)).get('lang')).toBe('en');
+    // localhost and 127.0.0.1 keep separate storage: the link itself carries the language.
+    const other = new URL(href);
+    other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    const fresh = await newPage();
+    await fresh.goto(other.href);
+    await fresh.waitForSelector('#timeline li');
+    expect(await fresh.getAttribute('html', 'lang')).toBe('en');
+    expect(await fresh.textContent('h1')).toBe('Progress of your financing need');
+    await page.context().close();
+    await fresh.context().close();
+  });
+
   it('switches to English without reloading and keeps what was typed', async () => {
     const page = await newPage();
     await page.goto(`${baseUrl}/`);
@@ -293,9 +314,8 @@ describe('the whole loop, as npm start runs it', () => {
       const status = (await page.getAttribute('#status-value', 'data-status')) ?? '';
       seen.add(status);
       if (status === 'granted' || status === 'disbursed' || Date.now() > deadline) break;
-      await page.waitForTimeout(1_000);
-      await page.click('#refresh');
-      await page.waitForSelector('#timeline li');
+      // Nobody clicks "refresh": the page fetches an open need again on its own.
+      await page.waitForTimeout(500);
     }
     expect(['granted', 'disbursed']).toContain(await page.getAttribute('#status-value', 'data-status'));
     const steps = await page.locator('#timeline li').allTextContents();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statusPageUrl } from '../../shared/domain/need-record';
-import { parseStatusHash, safeStatusUrl, statusHash } from '../../web/src/status-link';
+import { parseStatusHash, safeStatusUrl, statusHash, withLanguage } from '../../web/src/status-link';
 
 const ID = '01JCZ3Q5V8W9X0Y1Z2A3B4C5D6';
 
@@ -46,5 +46,19 @@ describe('safeStatusUrl', () => {
     expect(safeStatusUrl(statusPageUrl('https://web.example', 'OTHER', 'tok'), link, page)).toBe(built);
     // a token in the query string would reach server logs
     expect(safeStatusUrl(`https://web.example/status.html?token=tok#needId=${ID}&token=tok`, link, page)).toBe(built);
+  });
+});
+
+describe('withLanguage', () => {
+  it('adds the language to the fragment, keeping the need and token, replacing an earlier one', () => {
+    const href = 'http://127.0.0.1:3000/status.html#needId=01ABC&token=t0k';
+    const english = withLanguage(href, 'en');
+    expect(parseStatusHash(new URL(english).hash)).toEqual({ needId: '01ABC', token: 't0k' });
+    expect(new URLSearchParams(new URL(english).hash.slice(1)).get('lang')).toBe('en');
+    expect(new URLSearchParams(new URL(withLanguage(english, 'zh')).hash.slice(1)).getAll('lang')).toEqual(['zh']);
+  });
+
+  it('leaves what is not an absolute URL as it is', () => {
+    expect(withLanguage('status.html#needId=1&token=2', 'en')).toBe('status.html#needId=1&token=2');
   });
 });

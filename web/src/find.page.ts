@@ -7,6 +7,7 @@ import { byId, hideAlert, setDescribedBy, showAlert } from './dom';
 import { t, type Language, type MessageKey } from './i18n';
 import { setupLanguage } from './language';
 import { errorIdFor, fieldIdForPointer } from './need-form';
+import { withLanguage } from './status-link';
 
 const requestForm = byId<HTMLFormElement>('find-request');
 const verifyForm = byId<HTMLFormElement>('find-verify');
@@ -107,7 +108,7 @@ verifyForm.addEventListener('submit', (event) => {
     state.busy = undefined;
     if (outcome.kind !== 'ok') return showOutcome(outcome);
     // The status page of this site (the link's origin is the stage's web origin: the same site).
-    const link = new URL(outcome.body.statusUrl, location.href);
+    const link = new URL(withLanguage(new URL(outcome.body.statusUrl, location.href).href, page.current()));
     location.assign(`${link.pathname.replace(/^.*\//, '')}${link.hash}`);
   });
 });

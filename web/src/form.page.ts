@@ -24,7 +24,7 @@ import { IdempotencyKeys, submitWithRetries } from './idempotency';
 import { setupLanguage } from './language';
 import { errorIdFor, parseYuan, sortFieldErrors, toSubmission, type FormValues } from './need-form';
 import { sizeClassLabel } from './need-view';
-import { safeStatusUrl } from './status-link';
+import { safeStatusUrl, withLanguage } from './status-link';
 
 type AlertState =
   | { kind: 'text'; title: MessageKey; detail: MessageKey; params?: Record<string, string | number> }
@@ -339,7 +339,7 @@ function renderReceipt(language: Language): void {
   note.textContent = state.receiptOfEarlier ? t(language, 'receipt.earlier') : '';
   byId('receipt-needId').textContent = receipt.needId;
   byId('receipt-sizeClass').textContent = sizeClassLabel(receipt.sizeClass, language);
-  const url = safeStatusUrl(receipt.statusUrl, { needId: receipt.needId, token: receipt.trackingToken }, location.href);
+  const url = withLanguage(safeStatusUrl(receipt.statusUrl, { needId: receipt.needId, token: receipt.trackingToken }, location.href), language);
   byId<HTMLAnchorElement>('receipt-status-link').href = url;
   byId('receipt-url').textContent = url;
   byId('receipt-copy-status').textContent =

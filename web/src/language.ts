@@ -1,6 +1,6 @@
 // The page language: remembered in localStorage, reflected in <html lang>, applied to every
 // element marked `data-i18n="key"`, and switched by the #lang-switch button without a reload.
-import { HTML_LANG, initialLanguage, isMessageKey, otherLanguage, t, type Language } from './i18n';
+import { HTML_LANG, initialLanguage, isLanguage, isMessageKey, otherLanguage, t, type Language } from './i18n';
 
 const STORAGE_KEY = 'smefin.language';
 
@@ -41,7 +41,10 @@ export interface PageLanguage {
  * every switch so the page can redraw what it builds itself.
  */
 export function setupLanguage(render: (language: Language) => void): PageLanguage {
-  let language = initialLanguage(storedLanguage());
+  // A link may carry the language it was made in (`#…&lang=en`): it wins, and is remembered here.
+  const fromLink = new URLSearchParams(location.hash.replace(/^#/, '')).get('lang');
+  if (isLanguage(fromLink)) rememberLanguage(fromLink);
+  let language = initialLanguage(isLanguage(fromLink) ? fromLink : storedLanguage());
   const button = document.getElementById('lang-switch');
 
   const apply = (): void => {

@@ -44,3 +44,20 @@ export function safeStatusUrl(statusUrl: unknown, link: StatusLink, pageUrl: str
   }
   return new URL(`status.html${statusHash(link)}`, pageUrl).href;
 }
+
+/**
+ * The link with the page language in its fragment (`…&lang=en`): the status page opens in the
+ * language the form was filled in, even on another host name (localhost / 127.0.0.1 keep separate
+ * storage). Anything that is not an absolute http(s) URL is returned as it is.
+ */
+export function withLanguage(href: string, language: 'zh' | 'en'): string {
+  try {
+    const url = new URL(href);
+    const params = new URLSearchParams(url.hash.replace(/^#/, ''));
+    params.set('lang', language);
+    url.hash = params.toString();
+    return url.href;
+  } catch {
+    return href;
+  }
+}

@@ -1,6 +1,6 @@
 // The status page (status.html#needId=…&token=…): fetches the need with the tracking token from
 // the fragment and shows its status, details and timeline.
-import type { NeedStatusResponse } from '../../shared/domain/need-record';
+import { OPEN_STATUSES, type NeedStatusResponse } from '../../shared/domain/need-record';
 import { needStatusRequest, type ApiOutcome } from './api';
 import { byId, h, hideAlert, showAlert } from './dom';
 import { formatChinaClock, formatChinaTime, formatMonths, formatYuan } from './format';
@@ -122,7 +122,12 @@ function viewFor(outcome: ApiOutcome<NeedStatusResponse>): View {
   return { kind: 'failed' };
 }
 
+/** While the need is open, the page fetches it again on its own this often. */
+const REFRESH_OPEN_MS = 10_000;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
 async function load(): Promise<void> {
+  clearTimeout(refreshTimer);
   const mine = ++generation;
   const link = parseStatusHash(location.hash);
   if (link?.needId !== shown?.need.needId) shown = undefined;
@@ -138,6 +143,7 @@ async function load(): Promise<void> {
   view = viewFor(outcome);
   render(page.current());
   if (view.kind !== 'loaded') alertBox.focus({ preventScroll: true });
+  else if (shown && OPEN_STATUSES.has(shown.need.status)) refreshTimer = setTimeout(() => void load(), REFRESH_OPEN_MS);
 }
 
 const page = setupLanguage(render);
