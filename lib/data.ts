@@ -2,6 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { NEEDS_BY_ROUTING_INDEX, ROUTING_PHASE_ATTRIBUTE } from '../shared/adapters/routing-phase';
 import type { TableName } from './routes';
 
 /** What `byCountyStatus` carries besides the keys: the columns a list sorts and filters on, all small. */
@@ -34,11 +35,12 @@ export class Data extends Construct {
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [
         {
-          // A county's needs by status and time (the task force's lists). Small fields only: every
-          // status change moves the need in this index (gsi1sk holds the status), and a projection of
-          // the whole need rewrote it twice on each (delete + put, 1 write unit per KB each). The rows'
-          // details (enterprise name, amount) are read from the table for the rows shown.
-          // Changing an index's projection means replacing the index: see docs/data-model.md.
+          // A county's needs by submission time (the task force's lists), with the small columns a
+          // list filters and sorts on (status included). The key (gsi1sk = <submittedAt>#<needId>)
+          // never changes: a status change rewrites the small index item in place (one write), no
+          // delete + put. The rows' details (enterprise name, amount) are read from the table for
+          // the rows shown. Changing an index's projection or key means replacing the index: see
+          // docs/data-model.md.
           indexName: 'byCountyStatus',
           partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
@@ -46,9 +48,10 @@ export class Data extends Construct {
           nonKeyAttributes: [...COUNTY_LIST_ATTRIBUTES],
         },
         {
-          // Sparse: needs that still hold personal data (`pdShard`, removed by the erasure), by
-          // their last change; the daily erasure reads only those changed before the retention
-          // cutoff. Keys and status only: the index holds no personal data.
+          // Sparse: closed needs that still hold personal data (`pdShard`, set when the need closes,
+          // removed by the erasure), by their last change; the daily erasure reads only those
+          // changed before the retention cutoff. An open need is not in it, so its status changes
+          // write nothing here. Keys and status only: the index holds no personal data.
           indexName: 'byPersonalData',
           partitionKey: { name: 'pdShard', type: AttributeType.STRING },
           sortKey: { name: 'updatedAt', type: AttributeType.STRING },
@@ -56,11 +59,13 @@ export class Data extends Construct {
           nonKeyAttributes: ['status'],
         },
         {
-          // Sparse (only needs carry gsi1sk), keys only: needs by status and submission time, for
-          // the routing sweeper and the redrive command.
-          indexName: 'byStatus',
+          // Sparse, keys only: open needs by routing phase (waiting for the workflow, or routed) and
+          // submission time (`routingPhase`, shared/adapters/routing-phase.ts), for the routing
+          // sweeper, the redrive command and the local restart. Moves twice in a need's life.
+          // Replaces `byStatus` (itemType, gsi1sk): see docs/data-model.md for the two deploys.
+          indexName: NEEDS_BY_ROUTING_INDEX,
           partitionKey: { name: 'itemType', type: AttributeType.STRING },
-          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+          sortKey: { name: ROUTING_PHASE_ATTRIBUTE, type: AttributeType.STRING },
           projectionType: ProjectionType.KEYS_ONLY,
         },
       ],

@@ -131,9 +131,9 @@ export const FUNCTIONS = {
     entry: 'functions/routing-sweeper/index.ts',
     description: 'Scheduled (every 10 minutes): starts the routing workflow of needs whose workflow never started',
     tables: { needs: 'read' },
-    // Queries the byStatus index (partition key itemType) for needs, and reads nothing else.
+    // Queries the byRouting index (partition key itemType) for needs, and reads nothing else.
     leadingKeys: { needs: ['need'] },
-    indexes: { needs: ['byStatus'] },
+    indexes: { needs: ['byRouting'] },
     workflow: 'start',
     timeoutSeconds: 60,
   },

@@ -5,9 +5,10 @@
 // - declared (申报清单): every need of the county, whatever its status;
 // - recommended (推荐清单): those in recommended, offered, accepted, granted, disbursed or unmatched.
 // `--status` narrows either list to one status. Reads the GSI byCountyStatus (gsi1pk = COUNTY#<code>,
-// gsi1sk = <status>#<submittedAt>#<needId>; it carries needId, submittedAt, status, sizeClass and
-// updatedAt), then the enterprise's name and the amount of each row from the table (BatchGetItem,
-// those two fields only): no contact details.
+// gsi1sk = <submittedAt>#<needId>: a county's needs by time; it carries needId, submittedAt, status,
+// sizeClass and updatedAt) with one query per list, filtered on the status column, then the
+// enterprise's name and the amount of each row from the table (BatchGetItem, those two fields only):
+// no contact details.
 import { parseArgs } from 'node:util';
 import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countyChain, normalizeCountyCode } from '../shared/domain/divisions';
@@ -53,24 +54,20 @@ function statusesFor(list: ListName, status: string | undefined): readonly NeedS
   return [status as NeedStatus];
 }
 
-async function query(client: DynamoDBDocumentClient, table: string, county: string, status: NeedStatus | undefined): Promise<ListRow[]> {
+/** A county's needs in `statuses` (all when 'all'), oldest first: one query, the status filtered on the index's column. */
+async function query(client: DynamoDBDocumentClient, table: string, county: string, statuses: readonly NeedStatus[] | 'all'): Promise<ListRow[]> {
   const rows: Omit<ListRow, 'enterpriseName' | 'amountYuan'>[] = [];
+  const wanted = statuses === 'all' ? {} : Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
       new QueryCommand({
         TableName: table,
         IndexName: COUNTY_INDEX,
-        KeyConditionExpression: status ? '#pk = :pk AND begins_with(#sk, :status)' : '#pk = :pk',
-        ExpressionAttributeNames: {
-          '#pk': 'gsi1pk',
-          ...(status ? { '#sk': 'gsi1sk' } : {}),
-          '#needId': 'needId',
-          '#submittedAt': 'submittedAt',
-          '#status': 'status',
-          '#size': 'sizeClass',
-        },
-        ExpressionAttributeValues: { ':pk': `COUNTY#${county}`, ...(status ? { ':status': `${status}#` } : {}) },
+        KeyConditionExpression: '#pk = :pk',
+        ...(statuses === 'all' ? {} : { FilterExpression: `#status IN (${Object.keys(wanted).join(', ')})` }),
+        ExpressionAttributeNames: { '#pk': 'gsi1pk', '#needId': 'needId', '#submittedAt': 'submittedAt', '#status': 'status', '#size': 'sizeClass' },
+        ExpressionAttributeValues: { ':pk': `COUNTY#${county}`, ...wanted },
         ProjectionExpression: '#needId, #submittedAt, #status, #size',
         ExclusiveStartKey: startKey,
       }),
@@ -150,10 +147,7 @@ async function main(): Promise<number> {
   let rows: ListRow[];
   try {
     const client = target.clients.documentClient;
-    rows =
-      statuses === 'all'
-        ? await query(client, target.tables.needs, county, undefined)
-        : (await Promise.all(statuses.map((status) => query(client, target.tables.needs, county, status)))).flat();
+    rows = await query(client, target.tables.needs, county, statuses);
   } finally {
     target.clients.destroy();
   }

@@ -43,7 +43,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { NEW_NEED_FILTER } from '../lib/referral-workflow';
 import { arrivalWindow, classifyDeadLetter, sequenceInRange, type DeadLetter } from '../shared/domain/dead-letters';
-import { NeedStatusIndex } from '../shared/adapters/routing-sweep-store';
+import { NeedRoutingIndex } from '../shared/adapters/routing-sweep-store';
 import { executionKnown, startRouting } from '../shared/adapters/workflow';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local';
 import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';
@@ -161,8 +161,8 @@ async function needsOfBatch(
   }
   const window = arrivalWindow(letter);
   if (!window) throw new Error('the batch is gone from the stream and its message has no arrival times');
-  const index = new NeedStatusIndex(target.clients.documentClient, target.tables.needs);
-  const needIds = await index.inStatus('submitted', 1000, window);
+  const index = new NeedRoutingIndex(target.clients.documentClient, target.tables.needs);
+  const needIds = await index.waiting(1000, window);
   return { needIds, source: `needs still submitted between ${window.from.toISOString()} and ${window.to.toISOString()}` };
 }
 

@@ -1,5 +1,5 @@
 // DynamoDB implementation of NeedRepository. Key design (see docs/data-model.md):
-//   needs table     pk NEED#<needId>        sk NEED        the need; GSI byCountyStatus lists a county's needs by status
+//   needs table     pk NEED#<needId>        sk NEED        the need; GSI byCountyStatus lists a county's needs by time
 //                   pk CREDITCODE#<code>    sk OPEN_NEED   claim: one open need per credit code
 //                   pk SUBMISSION#<hash of the Idempotency-Key>  sk SUBMISSION   the need a key created (24 h)
 //                   pk CREDITCODE#<code>    sk LATEST_NEED the need last declared under the code
@@ -11,7 +11,7 @@ import type { CreateNeedOptions, CreateNeedOutcome, NeedRepository } from '../do
 import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
 import { OutcomeUnknownError, writeFailure } from './write-outcome';
-import { personalDataIndexKey } from './personal-data-index';
+import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 
 export const needKey = (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' });
 export const openNeedClaimKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'OPEN_NEED' });
@@ -25,12 +25,17 @@ export const SUBMISSION_KEY_SECONDS = 24 * 60 * 60;
 /** Positions in the submission transaction. */
 const CLAIM = 0;
 const SUBMISSION_KEY = 3;
-export const countyStatusKey = (record: Pick<NeedRecord, 'enterprise' | 'status' | 'submittedAt' | 'needId'>) => ({
+/**
+ * The need's place in `byCountyStatus`: its county, then submission time and id. Written once with
+ * the need and never changed (the status is a projected column, not part of the key), so a status
+ * change rewrites the small index item in place instead of deleting and putting it.
+ */
+export const countyStatusKey = (record: Pick<NeedRecord, 'submittedAt' | 'needId'> & { enterprise: Pick<NeedRecord['enterprise'], 'countyCode'> }) => ({
   gsi1pk: `COUNTY#${record.enterprise.countyCode}`,
-  gsi1sk: `${record.status}#${record.submittedAt}#${record.needId}`,
+  gsi1sk: `${record.submittedAt}#${record.needId}`,
 });
 
-const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pdShard', 'itemType']);
+const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pdShard', 'itemType', ROUTING_PHASE_ATTRIBUTE]);
 
 export class DynamoNeedRepository implements NeedRepository {
   constructor(
@@ -67,7 +72,8 @@ export class DynamoNeedRepository implements NeedRepository {
             {
               Put: {
                 TableName: this.tables.needs,
-                Item: { ...needKey(record.needId), ...countyStatusKey(record), ...personalDataIndexKey(record.needId), itemType: 'need', ...record },
+                // Not yet in byPersonalData (a need enters it when it closes); in byRouting as waiting.
+                Item: { ...needKey(record.needId), ...countyStatusKey(record), ...routingPhaseKey(record), itemType: 'need', ...record },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

@@ -18,7 +18,10 @@ import { WAITING_STEP, type Referral, type ReferralTransition, type SkipReason }
 import type { Screening } from '../domain/routing';
 import type { NegativeListEntry } from '../domain/screening';
 import type { DynamoAuditLog } from './audit-log';
-import { countyStatusKey, needKey, openNeedClaimKey } from './need-repository';
+import { isClosed } from '../domain/data-retention';
+import { needKey, openNeedClaimKey } from './need-repository';
+import { personalDataIndexKey } from './personal-data-index';
+import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -40,7 +43,7 @@ const negativeKey = (entry: NegativeListEntry) => ({
 export const PROVISIONAL_DEADLINES_PARTITION = 'PROVISIONAL_DEADLINES';
 export const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
 
-const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType']);
+const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', ROUTING_PHASE_ATTRIBUTE]);
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
 }
@@ -248,18 +251,35 @@ export class RoutingStore {
     now: Date,
     extra: { set?: string; values?: Record<string, unknown>; condition?: string } = {},
   ): TransactItem {
+    // The index keys follow the status without moving at every change (docs/data-model.md):
+    // byCountyStatus's key never changes (its status column is rewritten in place); byRouting's
+    // attribute is the same value until routing starts or the need closes (an unchanged key is no
+    // index write); a closed need that still holds personal data is in byPersonalData, by its last
+    // change (an erased need is not put back).
+    const phase = routingPhaseKey({ ...need, status });
+    const indexKeys: Record<string, unknown> = { ...(phase.routingPhase ? { ':phase': phase.routingPhase } : {}) };
+    const holdsPersonalData = isClosed(status) && (need as { personalDataErasedAt?: string }).personalDataErasedAt === undefined;
+    if (holdsPersonalData) indexKeys[':pdShard'] = personalDataIndexKey(need.needId).pdShard;
+    const sets = [
+      '#status = :status',
+      'updatedAt = :now',
+      'timeline = list_append(timeline, :entries)',
+      ...(phase.routingPhase ? [`${ROUTING_PHASE_ATTRIBUTE} = :phase`] : []),
+      ...(holdsPersonalData ? ['pdShard = :pdShard'] : []),
+      ...(extra.set ? [extra.set] : []),
+    ];
     return {
       Update: {
         TableName: this.tables.needs,
         Key: needKey(need.needId),
-        UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1sk = :gsi, timeline = list_append(timeline, :entries)${extra.set ? `, ${extra.set}` : ''}`,
+        UpdateExpression: `SET ${sets.join(', ')}${phase.routingPhase ? '' : ` REMOVE ${ROUTING_PHASE_ATTRIBUTE}`}`,
         ConditionExpression: extra.condition ?? 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': status,
           ':now': now.toISOString(),
-          ':gsi': countyStatusKey({ ...need, status }).gsi1sk,
           ':entries': entries,
+          ...indexKeys,
           ...extra.values,
         },
       },

@@ -25,8 +25,8 @@ export const sweepInputSchema = z.object({ mode: z.enum(SWEEP_MODES).default('un
 export interface SweepPorts {
   /** Ids of needs still `submitted` that were submitted before `before`, oldest first, at most `limit`. */
   submittedBefore(before: Date, limit: number): Promise<string[]>;
-  /** Ids of needs in one of `statuses`, at most `limit`. */
-  needsInStatus(statuses: readonly NeedStatus[], limit: number): Promise<string[]>;
+  /** Ids of open needs (routing not finished: a status of {@link ROUTING_OPEN_STATUSES}), at most `limit`. */
+  openNeeds(limit: number): Promise<string[]>;
   /** Whether the workflow service knows an execution named by this need id (running or finished). */
   executionKnown(needId: string): Promise<boolean>;
   /** StartExecution named by the need id. */
@@ -61,7 +61,7 @@ export async function sweepRouting(
   const candidates =
     options.mode === 'unrouted'
       ? await ports.submittedBefore(sweepCutoff(options.now, options.afterMinutes), limit)
-      : await ports.needsInStatus(ROUTING_OPEN_STATUSES, limit);
+      : await ports.openNeeds(limit);
   const report: SweepReport = { mode: options.mode, examined: candidates.length, started: [], alreadyStarted: 0, failed: [] };
   for (const needId of candidates) {
     try {

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { ALARMS, DEAD_LETTER_ANCHOR, RUNBOOK } from '../../lib/observability';
 import { SmefinStack, type StageConfig } from '../../lib/smefin-stack';
 import { chinaStage } from './stages';
-import { NEEDS_BY_STATUS_INDEX } from '../../shared/adapters/routing-sweep-store';
+import { NEEDS_BY_ROUTING_INDEX } from '../../shared/adapters/routing-phase';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
@@ -223,10 +223,10 @@ describe('the routing sweeper', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: Match.arrayWith([
         {
-          IndexName: NEEDS_BY_STATUS_INDEX,
+          IndexName: NEEDS_BY_ROUTING_INDEX,
           KeySchema: [
             { AttributeName: 'itemType', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            { AttributeName: 'routingPhase', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
@@ -244,7 +244,7 @@ describe('the routing sweeper', () => {
     expect(actions.sort()).toEqual(['states:DescribeExecution', 'states:StartExecution']);
   });
 
-  it('may read the needs table only through the byStatus index, and only its need keys', () => {
+  it('may read the needs table only through the byRouting index, and only its need keys', () => {
     const { stack, resources } = prod();
     const role = stack.getLogicalId(stack.functions.byName['routing-sweeper'].role!.node.defaultChild as never);
     const needs = Object.keys(resources).find((id) => id.startsWith('DataNeeds'))!;
@@ -254,7 +254,7 @@ describe('the routing sweeper', () => {
       .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     expect(statements).toHaveLength(1);
     expect([statements[0]!.Action].flat()).not.toContain('dynamodb:Scan');
-    expect(statements[0]!.Resource).toEqual([getAtt(needs, 'Arn'), { 'Fn::Join': ['', [getAtt(needs, 'Arn'), `/index/${NEEDS_BY_STATUS_INDEX}`]] }]);
+    expect(statements[0]!.Resource).toEqual([getAtt(needs, 'Arn'), { 'Fn::Join': ['', [getAtt(needs, 'Arn'), `/index/${NEEDS_BY_ROUTING_INDEX}`]] }]);
     expect(statements[0]!.Condition).toMatchObject({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['need'] } });
   });
 });

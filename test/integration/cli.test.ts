@@ -1,4 +1,4 @@
-// The operator CLIs (scripts/bank.ts, scripts/negative-list.ts, scripts/lists.ts) as an operator runs
+// The operator CLIs (scripts/bank.ts, scripts/negative-list.ts, scripts/lists.ts, scripts/backfill-index-keys.ts) as an operator runs
 // them, as child processes, against the DynamoDB Local of the integration suite. The local system is
 // found the way the CLIs find it, through <SMEFIN_DATA_DIR>/runtime.json; Secrets Manager is a small
 // in-test fake of the AWS JSON protocol (the operations the CLIs call), so these tests do not depend
@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { readRuntimeInfo, writeRuntimeInfo, type RuntimeInfo } from '../../local/runtime-info';
@@ -303,7 +303,7 @@ describe('scripts/lists.ts', () => {
             pk: `NEED#${need.needId}`,
             sk: 'NEED',
             gsi1pk: `COUNTY#${county}`,
-            gsi1sk: `${need.status}#${need.submittedAt}#${need.needId}`,
+            gsi1sk: `${need.submittedAt}#${need.needId}`,
             itemType: 'cli-test-need',
             needId: need.needId,
             status: need.status,
@@ -356,5 +356,48 @@ describe('scripts/lists.ts', () => {
     const run = await cli('lists.ts', ['--county', '330100', '--list', 'declared']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/county-level/);
+  });
+});
+
+describe('scripts/backfill-index-keys.ts', () => {
+  // Need items as the code before issue 10 wrote them: the status in gsi1sk, pdShard from submission,
+  // no routingPhase. Put under another item type, then made needs by an update (a MODIFY record, which
+  // the routing pipe's filter leaves alone: nothing starts routing them).
+  const base = Date.now();
+  const old = (i: number, status: string, extra: Record<string, unknown> = {}) => {
+    const needId = `BACKFILL${base.toString(36).toUpperCase()}${i}`;
+    const submittedAt = new Date(base - 60_000 * (5 - i)).toISOString();
+    return { needId, status, submittedAt, item: { pk: `NEED#${needId}`, sk: 'NEED', itemType: 'backfill-test', needId, status, submittedAt, updatedAt: submittedAt, gsi1pk: 'COUNTY#620102', gsi1sk: `${status}#${submittedAt}#${needId}`, pdShard: `PD#${needId.slice(-1)}`, enterprise: { countyCode: '620102' }, ...extra } };
+  };
+  const needs = [old(0, 'submitted'), old(1, 'offered'), old(2, 'granted'), old(3, 'disbursed', { personalDataErasedAt: new Date(base).toISOString() })];
+  const keysOf = async (needId: string) => {
+    const { Item } = await db.send(new GetCommand({ TableName: table('DataNeeds'), Key: { pk: `NEED#${needId}`, sk: 'NEED' }, ConsistentRead: true }));
+    return { gsi1sk: Item!.gsi1sk, routingPhase: Item!.routingPhase, pdShard: Item!.pdShard };
+  };
+
+  beforeAll(async () => {
+    for (const { item } of needs) {
+      await db.send(new PutCommand({ TableName: table('DataNeeds'), Item: item }));
+      await db.send(new UpdateCommand({ TableName: table('DataNeeds'), Key: { pk: item.pk, sk: 'NEED' }, UpdateExpression: 'SET itemType = :need', ExpressionAttributeValues: { ':need': 'need' } }));
+    }
+  });
+
+  it('gives earlier needs the keys the code writes now, once', async () => {
+    const dry = await cli('backfill-index-keys.ts', ['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would update [1-9]/);
+    expect((await keysOf(needs[0]!.needId)).gsi1sk).toBe(`submitted#${needs[0]!.submittedAt}#${needs[0]!.needId}`);
+
+    const run = await cli('backfill-index-keys.ts', []);
+    expect(run.code).toBe(0);
+    const [submitted, offered, granted, erased] = needs.map((n) => `${n.submittedAt}#${n.needId}`);
+    expect(await keysOf(needs[0]!.needId)).toEqual({ gsi1sk: submitted, routingPhase: `waiting#${submitted}`, pdShard: undefined });
+    expect(await keysOf(needs[1]!.needId)).toEqual({ gsi1sk: offered, routingPhase: `routed#${offered}`, pdShard: undefined });
+    expect(await keysOf(needs[2]!.needId)).toEqual({ gsi1sk: granted, routingPhase: undefined, pdShard: `PD#${needs[2]!.needId.slice(-1)}` });
+    expect(await keysOf(needs[3]!.needId)).toEqual({ gsi1sk: erased, routingPhase: undefined, pdShard: undefined });
+
+    const again = await cli('backfill-index-keys.ts', []);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/updated 0,/);
   });
 });

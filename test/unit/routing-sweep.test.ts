@@ -19,7 +19,7 @@ function fakePorts(needs: FakeNeed[], executions: Set<string>, failing = new Set
         .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt))
         .slice(0, limit)
         .map((n) => n.needId),
-    needsInStatus: async (statuses, limit) => needs.filter((n) => statuses.includes(n.status)).slice(0, limit).map((n) => n.needId),
+    openNeeds: async (limit) => needs.filter((n) => ROUTING_OPEN_STATUSES.includes(n.status)).slice(0, limit).map((n) => n.needId),
     executionKnown: async (needId) => executions.has(needId),
     startRouting: async (needId) => {
       if (failing.has(needId)) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });

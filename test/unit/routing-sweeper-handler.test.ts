@@ -34,11 +34,11 @@ afterEach(() => {
 const context = { functionName: 'routing-sweeper', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 describe('routing-sweeper', () => {
-  it('queries only submitted needs older than 15 minutes on the byStatus index, starts each by need id, and fails the run when one could not be started', async () => {
+  it('queries only needs waiting for their workflow for more than 15 minutes on the byRouting index, starts each by need id, and fails the run when one could not be started', async () => {
     documents.on(QueryCommand).resolves({
       Items: [
-        { pk: 'NEED#a', sk: 'NEED', itemType: 'need', gsi1sk: 'submitted#2026-12-01T07:00:00.000Z#a' },
-        { pk: 'NEED#b', sk: 'NEED', itemType: 'need', gsi1sk: 'submitted#2026-12-01T07:10:00.000Z#b' },
+        { pk: 'NEED#a', sk: 'NEED', itemType: 'need', routingPhase: 'waiting#2026-12-01T07:00:00.000Z#a' },
+        { pk: 'NEED#b', sk: 'NEED', itemType: 'need', routingPhase: 'waiting#2026-12-01T07:10:00.000Z#b' },
       ],
     });
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
@@ -52,10 +52,16 @@ describe('routing-sweeper', () => {
     await expect(handler({ source: 'schedule' }, context)).rejects.toThrow(/could not start 1 need\(s\): a/);
 
     const query = documents.commandCalls(QueryCommand)[0]!.args[0].input;
-    expect(query).toMatchObject({ TableName: 'needs', IndexName: 'byStatus', KeyConditionExpression: 'itemType = :need AND gsi1sk BETWEEN :low AND :high' });
+    expect(query).toMatchObject({
+      TableName: 'needs',
+      IndexName: 'byRouting',
+      KeyConditionExpression: 'itemType = :need AND #phase BETWEEN :low AND :high',
+      ExpressionAttributeNames: { '#phase': 'routingPhase' },
+    });
+    expect(query.ExpressionAttributeValues![':low']).toBe('waiting#');
     const high = String(query.ExpressionAttributeValues![':high']);
-    expect(high.startsWith('submitted#')).toBe(true);
-    const cutoff = Date.parse(high.slice('submitted#'.length));
+    expect(high.startsWith('waiting#')).toBe(true);
+    const cutoff = Date.parse(high.slice('waiting#'.length));
     expect(before - cutoff).toBeGreaterThanOrEqual(15 * 60_000 - 1_000);
     expect(before - cutoff).toBeLessThanOrEqual(15 * 60_000 + 60_000);
     const starts = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
