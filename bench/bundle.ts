@@ -54,16 +54,24 @@ export function bundle(bundling: Bundling, entry: string, outdir: string): Bundl
   return { file: options.outfile, metafile: result.metafile };
 }
 
-/** The bundle's bytes by package (node_modules/<pkg>) or project folder, largest first. */
+/**
+ * The bundle's bytes by package (the innermost node_modules/<pkg>, so a nested copy counts under its
+ * own name, with the number of copies) or project folder, largest first.
+ */
 export function contributors(metafile: Metafile): { name: string; bytes: number }[] {
   const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
-  const totals = new Map<string, number>();
+  const totals = new Map<string, { bytes: number; copies: Set<string> }>();
   for (const [file, input] of Object.entries(output?.inputs ?? {})) {
-    const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(file);
-    let name = inPackage ? inPackage[1]! : path.dirname(file);
-    if (inPackage && /\/locales?\//.test(inPackage[2] ?? '')) name += ' (locales)';
-    if (file.endsWith('.json')) name = inPackage ? `${inPackage[1]}${inPackage[2]}` : file;
-    totals.set(name, (totals.get(name) ?? 0) + input.bytesInOutput);
+    const inPackage = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))(\/.*)?$/.exec(file);
+    let name = inPackage ? inPackage[2]! : path.dirname(file).replace(/^(\.\.\/)+/, '');
+    if (inPackage && /\/locales?\//.test(inPackage[3] ?? '')) name += ' (locales)';
+    if (file.endsWith('.json') && !inPackage) name = file;
+    const entry = totals.get(name) ?? { bytes: 0, copies: new Set<string>() };
+    entry.bytes += input.bytesInOutput;
+    entry.copies.add(inPackage ? inPackage[1]! : name);
+    totals.set(name, entry);
   }
-  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+  return [...totals]
+    .map(([name, { bytes, copies }]) => ({ name: copies.size > 1 ? `${name} (${copies.size} copies)` : name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes);
 }

@@ -31,13 +31,17 @@ export function synthesizeLocal(outdir: string): LocalSynthesis {
   const stack = new SmefinStack(app, LOCAL_STACK_NAME, STAGES.dev!);
   const assembly = app.synth();
   const template = assembly.getStackByName(LOCAL_STACK_NAME).template as CfnTemplate;
-  const functionIds = Object.fromEntries(
+  return { template, functionIds: functionLogicalIds(stack) };
+}
+
+/** Logical id of each function in the route table, in a stack's template. */
+export function functionLogicalIds(stack: SmefinStack): Record<FunctionName, string> {
+  return Object.fromEntries(
     (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
       name,
       Stack.of(stack).getLogicalId(stack.functions.byName[name].node.defaultChild as CfnElement),
     ]),
   ) as Record<FunctionName, string>;
-  return { template, functionIds };
 }
 
 export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {

@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../bench/bundle';
 import { bundlingFor, PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { FUNCTIONS, type FunctionName } from '../../lib/routes';
 import { SmefinStack, STAGES } from '../../lib/smefin-stack';
-import { functionEnvironment, type CfnTemplate } from '../../local/synth';
+import { functionEnvironment, functionLogicalIds, type CfnTemplate } from '../../local/synth';
 import { chinaStage } from './stages';
 
 const run = promisify(execFile);
@@ -50,8 +50,9 @@ function synthBundled(partition: 'aws' | 'aws-cn'): Deployed[] {
     OIDC_ISSUER: 'https://idp.example/realms/smefin',
     OIDC_AUDIENCE: 'smefin-web',
   };
+  const logicalIds = functionLogicalIds(stack);
   return (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => {
-    const logicalId = Stack.of(stack).getLogicalId(stack.functions.byName[name].node.defaultChild as CfnElement);
+    const logicalId = logicalIds[name];
     expect(template.Resources[logicalId]!.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
     const { file } = bundle(bundlingFor(partition === 'aws'), path.join(PROJECT_ROOT, FUNCTIONS[name].entry), path.join(outdir, name));
     return { name, bundle: file, environment: functionEnvironment(template, logicalId, deployedOnly) };
