@@ -5,7 +5,9 @@
 //
 // Measured per need: DynamoDB write and read units (every call of the functions' shared DynamoDB
 // client asks ReturnConsumedCapacity INDEXES, and DynamoDB Local answers with the units of the table
-// and of each index, by DynamoDB's rules), Lambda invocations and their duration (for GB-seconds),
+// and of each index — inside a transaction by its own reckoning, which counts the transaction's items
+// of a table together: 2 units for two small items, where DynamoDB's published rule is 2 per item per
+// KB), Lambda invocations and their duration (for GB-seconds),
 // state transitions (what Step Functions bills), API requests, pipe events, log bytes (the functions'
 // JSON lines as written, the state machine's execution history at logging level ALL). Then the cost
 // per million needs at the list prices below. Writes bench/cost-last-run.md; `npm run bench` runs it.
@@ -342,6 +344,7 @@ for (const r of results) {
 out(
   'Prices: AWS us-east-1 public list prices as known in 2025, not re-checked (no internet here); the production partition (aws-cn) is priced in CNY by its operators. ' +
     `Lambda durations are measured against DynamoDB Local on a shared machine (slower than DynamoDB): an upper bound, not priced; the table prices ${ASSUMED_MS_PER_INVOCATION} ms an invocation. Log bytes add ${LAMBDA_PLATFORM_LOG_BYTES} bytes of platform lines per invocation, ${ACCESS_LOG_BYTES} bytes of access log per API request and 26 bytes per log event (CloudWatch's overhead). ` +
+    "DynamoDB Local counts a transaction's items of one table together (two small items: 2 units; DynamoDB's published rule: 2 per item per KB, 4): the table part of the write units may be higher in AWS; index units follow the rule. " +
     'Not per need, left out: the regulator reports (S3 PUTs per county and day), the routing sweeper, alarms, custom metrics, KMS, Secrets Manager (cached secrets), SQS dead-letter queues, data transfer.',
 );
 const text = lines.join('\n');
