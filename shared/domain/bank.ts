@@ -6,8 +6,8 @@
  * - `bankId`: lower-case slug `^[a-z0-9][a-z0-9-]{1,62}$` (2–63 characters); it is the key of the
  *   registry and appears in the events URL `/v1/banks/{bankId}/events`.
  * - `divisions`: 6-digit codes at any level: `000000` national, `XX0000` province, `XXXX00`
- *   prefecture, or a county-level unit. Each must exist ({@link canonicalDivisionCode}); aliases are stored
- *   canonical (620201 → 620200), duplicates are dropped. At least one.
+ *   prefecture, or a county-level unit. Each must exist ({@link canonicalDivisionCode}); aliases are
+ *   stored canonical (620201 → 620200), duplicates are dropped. At least one.
  * - Products: `productId` a slug like `bankId` (1–63 characters), unique within the bank; `guarantees`
  *   are the concrete guarantee types the product accepts ({@link PRODUCT_GUARANTEES}: `any` is what
  *   an enterprise says, not what a product offers); amount and term ranges with min ≤ max;
