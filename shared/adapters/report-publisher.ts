@@ -109,6 +109,7 @@ export async function stagePeriod(deps: PlanDeps, period: Period): Promise<{ pla
   const draft: Omit<Manifest, 'version'> = {
     period: period.id,
     generatedAt,
+    ...(lastUpdatedAt ? { countersUpdatedAt: lastUpdatedAt } : {}),
     files: reports.length * 2 * REPORT_FORMATS.length,
     reports: reports.map((r) => ({ code: r.division.code, name: r.division.name, level: r.division.level })),
   };
@@ -117,7 +118,7 @@ export async function stagePeriod(deps: PlanDeps, period: Period): Promise<{ pla
   for (const body of bodies) hash.update(body).update('\n');
   hash.update(JSON.stringify(draft));
   const version = `v${hash.digest('hex').slice(0, 16)}`;
-  const manifest: Manifest = manifestSchema.parse({ period: draft.period, version, generatedAt, files: draft.files, reports: draft.reports });
+  const manifest: Manifest = manifestSchema.parse({ ...draft, version });
   const staged = new Map<string, Buffer>(bodies.map((body, i) => [stagingKey(period.id, version, batchName(i)), body]));
   const manifestStaged = stagingKey(period.id, version, 'manifest');
   staged.set(manifestStaged, Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));

@@ -79,17 +79,24 @@ export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export const manifestSchema = z.strictObject({
   period: periodId,
   version,
-  /** The newest counter update the reports include (their `generatedAt`): a manifest is never replaced by an older one. */
+  /** The reports' `generatedAt`: the newest counter update, or the end of the period when it has none. */
   generatedAt: z.iso.datetime({ offset: true }),
+  /** The newest counter update the reports include; absent when the period has no counters. A manifest is never replaced by one of older counters. */
+  countersUpdatedAt: z.iso.datetime({ offset: true }).optional(),
   /** Files of the version: reports × 2 editions × formats. */
   files: z.number().int().nonnegative(),
   reports: z.array(manifestEntrySchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** Whether `next` may replace `current` as the period's manifest: not when `current` holds newer counters. */
-export function supersedes(next: Pick<Manifest, 'generatedAt'>, current: Pick<Manifest, 'generatedAt'> | undefined): boolean {
-  return !current || Date.parse(next.generatedAt) >= Date.parse(current.generatedAt);
+/**
+ * Whether `next` may replace `current` as the period's manifest: not when `current` holds newer
+ * counters (a run that read the counters earlier and finishes later). A period without counters is
+ * older than any with (its `generatedAt`, the end of the period, says nothing about the counters).
+ */
+export function supersedes(next: Pick<Manifest, 'countersUpdatedAt'>, current: Pick<Manifest, 'countersUpdatedAt'> | undefined): boolean {
+  if (!current?.countersUpdatedAt) return true;
+  return next.countersUpdatedAt !== undefined && Date.parse(next.countersUpdatedAt) >= Date.parse(current.countersUpdatedAt);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,10 +46,16 @@ describe('batchesOf', () => {
 
 describe('supersedes', () => {
   it('lets a run replace a manifest of older or equal counters, never a newer one', () => {
-    expect(supersedes({ generatedAt: '2026-11-30T10:00:00.000Z' }, undefined)).toBe(true);
-    expect(supersedes({ generatedAt: '2026-11-30T10:00:00.000Z' }, { generatedAt: '2026-11-30T10:00:00.000Z' })).toBe(true);
-    expect(supersedes({ generatedAt: '2026-11-30T18:00:00+08:00' }, { generatedAt: '2026-11-30T09:00:00.000Z' })).toBe(true);
-    expect(supersedes({ generatedAt: '2026-11-30T09:00:00.000Z' }, { generatedAt: '2026-11-30T10:00:00.000Z' })).toBe(false);
+    expect(supersedes({ countersUpdatedAt: '2026-11-30T10:00:00.000Z' }, undefined)).toBe(true);
+    expect(supersedes({ countersUpdatedAt: '2026-11-30T10:00:00.000Z' }, { countersUpdatedAt: '2026-11-30T10:00:00.000Z' })).toBe(true);
+    expect(supersedes({ countersUpdatedAt: '2026-11-30T18:00:00+08:00' }, { countersUpdatedAt: '2026-11-30T09:00:00.000Z' })).toBe(true);
+    expect(supersedes({ countersUpdatedAt: '2026-11-30T09:00:00.000Z' }, { countersUpdatedAt: '2026-11-30T10:00:00.000Z' })).toBe(false);
+  });
+
+  it('never lets a run that found no counters replace one that did (a run that read before the first need of the day, finishing late)', () => {
+    expect(supersedes({}, { countersUpdatedAt: '2026-11-30T10:00:00.000Z' })).toBe(false);
+    expect(supersedes({ countersUpdatedAt: '2026-11-30T10:00:00.000Z' }, {})).toBe(true);
+    expect(supersedes({}, {})).toBe(true);
   });
 });
 

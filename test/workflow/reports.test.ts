@@ -29,13 +29,15 @@ const FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
 /** Small batches, so that a period is several workers of the Map. */
 const BATCH_REPORTS = 4;
 
-/** Test hooks around the real handlers: hold Publish until released; fail a worker's first attempt at a batch. */
+/** Test hooks around the real handlers: hold the next Publish until released; fail a worker's first attempt at a batch. */
 const hooks = { holdPublish: undefined as Promise<void> | undefined, publishReached: () => {}, failOnce: new Set<string>(), workerCalls: [] as string[] };
 const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler => {
   if (name === 'rollup-publish') {
     return async (event, context) => {
+      const hold = hooks.holdPublish;
+      hooks.holdPublish = undefined;
       hooks.publishReached();
-      await hooks.holdPublish;
+      await hold;
       return handler(event, context);
     };
   }
@@ -210,7 +212,6 @@ describe('roll-up', () => {
       expect((await download(token, `/v1/reports/${MONTH}/320000?format=json`)).status).toBe(404);
     } finally {
       release();
-      hooks.holdPublish = undefined;
     }
     const [published] = await run;
     expect(published).toMatchObject({ period: MONTH, outcome: 'published' });
@@ -220,6 +221,26 @@ describe('roll-up', () => {
     expect(await listed()).toEqual(expect.arrayContaining([...oldListed, '320000', '320100', '320102']));
     // The old version's files stay readable (links handed out before the switch keep working).
     expect((await objectBytes(reportFileKey(MONTH, old.version, '000000', 'full', 'json'))).length).toBeGreaterThan(0);
+  });
+
+  it('leaves the manifest of a run with counters in place when a run that read none finishes after it', async () => {
+    const day = '2026-10-25';
+    let release!: () => void;
+    hooks.holdPublish = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (hooks.publishReached = resolve));
+    // The early run reads the day before any activity, and is held before its Publish...
+    const early = rollUp(runtime, [day]);
+    await reached;
+    // ...while a need's counters arrive and a later run publishes them.
+    await addCounters(day, '330106', { declared: 6, recommended: 6 });
+    const [later] = await rollUp(runtime, [day]);
+    expect(later).toMatchObject({ outcome: 'published' });
+    release();
+    const [stale] = await early;
+    expect(stale).toMatchObject({ period: day, outcome: 'kept' });
+    expect(stale!.version).not.toBe(later!.version);
+    expect((await manifestOf(day)).version).toBe(later!.version);
+    expect(JSON.parse((await reportFile(day, '330106', 'json')).toString('utf8')).totals.declared).toBe(6);
   });
 
   it('counts a need submitted through the API in the next roll-up', async () => {
