@@ -57,7 +57,8 @@ export const FUNCTIONS = {
     entry: 'functions/need-status/index.ts',
     description: "GET /v1/needs/{needId}: a need's status for the holder of its tracking token",
     tables: { needs: 'read' },
-    leadingKeys: { needs: ['NEED#*'] },
+    // The need, and its latest referral (the bank that has it: name, deadlines, terms).
+    leadingKeys: { needs: ['NEED#*', 'REFERRAL#*'] },
   },
   health: {
     entry: 'functions/health/index.ts',

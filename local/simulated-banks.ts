@@ -463,7 +463,9 @@ export async function startSimulatedBanks(options: SimulatedBanksOptions): Promi
     const { grant } = decision;
     log(`bank-sim ${bankId}: offer ${referralId} (${summary}): will accept, grant and disburse`);
     await sleep(delay);
-    const accepted = await sendEvent(bankId, { type: 'referral.accepted', timestamp: stamp(), data: { referralId } }, record);
+    // A simulated branch for the enterprise to turn to (shown on its status page once accepted).
+    const branch = { name: `${entry.bank.nameZh} ${need.countyCode} 服务网点`, phone: '400-000-0000' };
+    const accepted = await sendEvent(bankId, { type: 'referral.accepted', timestamp: stamp(), data: { referralId, branch } }, record);
     if (accepted.sent.outcome !== 'ok') return;
     const disclosure = (accepted.body as { disclosure?: { enterprise?: { name?: string; creditCode?: string }; contact?: { name?: string; mobile?: string } } })
       ?.disclosure;

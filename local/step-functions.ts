@@ -69,6 +69,8 @@ export interface LocalExecutionSummary {
   stopDate?: Date;
   /** States entered plus retries: what AWS bills for a Standard workflow. */
   stateTransitions: number;
+  /** The retries among them (a step that failed and ran again): the path alone is `stateTransitions - retries`. */
+  retries: number;
   /** Lambda invocations made by Task states (retries included). */
   lambdaInvocations: number;
   /** Settles when the execution has stopped, with its final status. */
@@ -142,6 +144,7 @@ interface Execution {
   startDate: Date;
   stopDate?: Date;
   stateTransitions: number;
+  retries: number;
   lambdaInvocations: number;
   events: EngineEvent[];
   pending: Set<PendingTask>;
@@ -207,6 +210,7 @@ export class LocalStepFunctions implements AwsJsonService {
       startDate: execution.startDate,
       stopDate: execution.stopDate,
       stateTransitions: execution.stateTransitions,
+      retries: execution.retries,
       lambdaInvocations: execution.lambdaInvocations,
       finished: execution.finished,
     }));
@@ -292,6 +296,7 @@ export class LocalStepFunctions implements AwsJsonService {
       redriveCount: 0,
       // Local extras (the SDK ignores unknown fields): the cost of this path.
       stateTransitions: execution.stateTransitions,
+      retries: execution.retries,
       lambdaInvocations: execution.lambdaInvocations,
     };
   }
@@ -416,6 +421,7 @@ export class LocalStepFunctions implements AwsJsonService {
       status: 'RUNNING',
       startDate: new Date(),
       stateTransitions: 0,
+      retries: 0,
       lambdaInvocations: 0,
       events: [],
       pending: new Set(),
@@ -442,6 +448,7 @@ export class LocalStepFunctions implements AwsJsonService {
       for await (const event of running.eventLogs) {
         execution.events.push(event);
         if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.stateTransitions += 1;
+        if (event.type === 'StateRetried') execution.retries += 1;
       }
     })();
     execution.finished = running.result

@@ -21,7 +21,7 @@ async function needStatusHandler(event: HttpEvent): Promise<HttpResult> {
   if (!NEED_ID.test(needId) || !token) return notFound();
   const record = await needs.get(needId);
   if (!record || !trackingTokenMatches(token, record.trackingTokenHash)) return notFound();
-  return json(200, needStatusView(record));
+  return json(200, needStatusView(record, await needs.latestReferral(record)));
 }
 
 export const handler = withObservability(needStatusHandler);

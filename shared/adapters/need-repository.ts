@@ -7,6 +7,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NeedRecord } from '../domain/need-record';
+import type { Referral } from '../domain/referral';
 import type { CreateNeedOptions, CreateNeedOutcome, NeedRepository } from '../domain/ports';
 import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
@@ -14,6 +15,10 @@ import { OutcomeUnknownError, writeFailure } from './write-outcome';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 
 export const needKey = (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' });
+export const referralKey = (referralId: string) => ({ pk: `REFERRAL#${referralId}`, sk: 'REFERRAL' });
+
+/** What the status page shows of a referral: its bank, stage, deadlines and terms (never the task token). */
+const REFERRAL_VIEW_FIELDS = ['referralId', 'bankId', 'bankNameZh', 'bankNameEn', 'stage', 'deadline', 'decisionDeadline', 'grant', 'disbursement', 'branch'];
 export const openNeedClaimKey = (creditCode: string) => ({ pk: `CREDITCODE#${creditCode}`, sk: 'OPEN_NEED' });
 export const submissionKeyItem = (keyHash: string) => ({ pk: `SUBMISSION#${keyHash}`, sk: 'SUBMISSION' });
 /** The need last declared under a credit code, open or closed: where a status-link request looks (status-link-store.ts). */
@@ -157,6 +162,22 @@ export class DynamoNeedRepository implements NeedRepository {
     const record: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(Item)) if (!ITEM_TYPE_ATTRIBUTES.has(key)) record[key] = value;
     return record as unknown as NeedRecord;
+  }
+
+  /** The need's latest referral (the bank that has it now, or had it last), as the status page shows it. */
+  async latestReferral(record: NeedRecord & { referralIds?: string[] }): Promise<Referral | undefined> {
+    const referralId = record.referralIds?.at(-1);
+    if (!referralId) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tables.needs,
+        Key: referralKey(referralId),
+        ConsistentRead: true,
+        ProjectionExpression: REFERRAL_VIEW_FIELDS.map((_, i) => `#f${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(REFERRAL_VIEW_FIELDS.map((field, i) => [`#f${i}`, field])),
+      }),
+    );
+    return Item as Referral | undefined;
   }
 
   async ping(): Promise<void> {

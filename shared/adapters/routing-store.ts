@@ -19,7 +19,7 @@ import type { Screening } from '../domain/routing';
 import type { NegativeListEntry } from '../domain/screening';
 import type { DynamoAuditLog } from './audit-log';
 import { isClosed } from '../domain/data-retention';
-import { needKey, openNeedClaimKey } from './need-repository';
+import { needKey, openNeedClaimKey, referralKey } from './need-repository';
 import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 
@@ -31,7 +31,7 @@ export interface BankState {
   lastOfferedAt?: string;
 }
 
-export const referralKey = (referralId: string) => ({ pk: `REFERRAL#${referralId}`, sk: 'REFERRAL' });
+export { referralKey } from './need-repository';
 export const bankKey = (bankId: string) => ({ pk: 'BANKS', sk: `BANK#${bankId}` });
 /** The bank registry's version, bumped by every change of a bank's profile: a cached registry is current while it matches. */
 export const bankRegistryVersionKey = { pk: 'BANKS', sk: 'REGISTRY' } as const;

@@ -35,6 +35,9 @@ import type { FieldError, LocalizedText } from './problem';
 import { fieldErrorsWithMessages } from './bank';
 import { isCalendarDay } from './working-days';
 import { plainText } from './text';
+import { branchContactSchema } from './branch-contact';
+
+export { branchContactSchema, type BranchContact } from './branch-contact';
 
 // ---------------------------------------------------------------------------------------------
 // Decline reasons
@@ -117,6 +120,8 @@ export const BANK_EVENT_MESSAGES = {
     en: 'A note is required with the reason code other',
   },
   'bank_event.day': { zh: '日期格式应为 YYYY-MM-DD', en: 'Dates are written YYYY-MM-DD' },
+  'bank_event.branch_text': { zh: '网点名称最多 100 个字，地址最多 200 个字，均为单行文字', en: 'The branch name has at most 100 characters and the address 200, each one line of text' },
+  'bank_event.branch_phone': { zh: '联系电话应为 5–30 位数字（可含 +、-、空格、括号）', en: 'The phone number has 5–30 digits (+, -, spaces and brackets allowed)' },
 } as const satisfies Record<string, LocalizedText>;
 
 type BankEventMessageCode = keyof typeof BANK_EVENT_MESSAGES;
@@ -210,7 +215,8 @@ export function referralOffered(args: { referralId: string; deadline: Date; now:
 const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.strictObject({ type: z.literal(type), timestamp, data });
 
-export const referralAcceptedSchema = envelope('referral.accepted', z.strictObject({ referralId }));
+
+export const referralAcceptedSchema = envelope('referral.accepted', z.strictObject({ referralId, branch: branchContactSchema.optional() }));
 
 export const referralDeclinedSchema = envelope(
   'referral.declined',

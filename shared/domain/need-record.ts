@@ -3,6 +3,8 @@ import type { ValidNeed } from './need';
 import { findIndustry, type SizeCategory } from './industry';
 import { classifyEnterpriseSize, type SizeClass } from './enterprise-size';
 import { countyCodes } from './divisions';
+import { needProgress, type NeedProgress } from './need-progress';
+import type { Referral } from './referral';
 
 export const NEED_STATUSES = [
   'submitted',
@@ -119,11 +121,15 @@ export interface NeedStatusResponse {
   enterprise: { name: string; countyCode: string; industryCode: string };
   need: ValidNeed['need'];
   timeline: TimelineEntry[];
+  /** The need's bank, once one has it (need-progress.ts). */
+  progress?: NeedProgress;
 }
 
-/** What the holder of the tracking token sees: the need and its timeline, not the contact details. */
-export function needStatusView(record: NeedRecord): NeedStatusResponse {
+/** What the holder of the tracking token sees: the need, its timeline and its bank, not the contact details. */
+export function needStatusView(record: NeedRecord, latestReferral?: Referral): NeedStatusResponse {
+  const progress = needProgress(latestReferral);
   return {
+    ...(progress ? { progress } : {}),
     needId: record.needId,
     status: record.status,
     sizeClass: record.sizeClass,

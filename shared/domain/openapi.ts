@@ -6,6 +6,8 @@ import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema } from './bank-
 import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';
 import { PROBLEM_TYPES, problemTypeUri } from './problem';
+import { branchContactSchema } from './branch-contact';
+import type { NeedProgress } from './need-progress';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
@@ -23,6 +25,24 @@ const submitNeedResponse = z
 
 const timelineEntry = z.object({ at: z.string(), status, note: z.string() });
 
+const bankName = z.object({ zh: z.string(), en: z.string() });
+const needProgress = z
+  .discriminatedUnion('stage', [
+    z.object({ stage: z.literal('considering'), answerDueBy: z.string().meta({ description: 'UTC instant the bank must answer by' }) }),
+    z.object({ stage: z.literal('accepted'), bank: bankName, branch: branchContactSchema.optional(), decisionDueBy: z.string().optional() }),
+    z.object({
+      stage: z.literal('granted'),
+      bank: bankName,
+      branch: branchContactSchema.optional(),
+      terms: z.object({ amountYuan: z.number().int(), annualRateBp: z.number().int(), termMonths: z.number().int(), loanType: z.string() }),
+      disbursement: z.object({ amountYuan: z.number().int(), disbursedOn: z.string() }).optional(),
+    }),
+  ])
+  .meta({
+    title: 'NeedProgress',
+    description: "The need's bank once one has it: while it considers the need only the answer's due time (not which bank); after acceptance the bank and the branch it named; after the grant the terms",
+  }) satisfies z.ZodType<NeedProgress>;
+
 const needStatusResponse = z
   .object({
     needId: z.string(),
@@ -32,6 +52,7 @@ const needStatusResponse = z
     enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string() }),
     need: needDetailsSchema,
     timeline: z.array(timelineEntry),
+    progress: needProgress.optional(),
   })
   .meta({ title: 'NeedStatusResponse' });
 

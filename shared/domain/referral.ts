@@ -3,6 +3,7 @@
 // was gone when the offer was to be sent). The workflow waits on a task token that the
 // referral keeps server-side; banks only ever see the opaque referral id.
 import type { BankEvent } from './bank-events';
+import type { BranchContact } from './branch-contact';
 import { declineReason } from './bank-events';
 import { chinaDay, type NeedRecord, type NeedStatus } from './need-record';
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
@@ -53,6 +54,8 @@ export interface Referral {
   decidedAt?: string;
   decline?: { reasonCode: string; repairable: boolean; note?: string };
   grant?: { amountYuan: number; annualRateBp: number; termMonths: number; loanType: string; firstLoan: boolean };
+  /** The branch the bank named with its acceptance: where the enterprise can turn. */
+  branch?: BranchContact;
   disbursement?: { amountYuan: number; disbursedOn: string };
 }
 
@@ -139,7 +142,10 @@ export function applyBankEvent(
           toStage: 'accepted',
           resumesWorkflow: true,
           answer: { outcome: 'accepted', decisionTimeoutSeconds },
-          referralUpdate: decisionDeadline ? { decisionDeadline: decisionDeadline.toISOString() } : {},
+          referralUpdate: {
+            ...(decisionDeadline ? { decisionDeadline: decisionDeadline.toISOString() } : {}),
+            ...(event.data.branch ? { branch: event.data.branch } : {}),
+          },
           needStatus: 'accepted',
           timelineNote: `${referral.bankNameZh}已受理，将与您联系 / ${referral.bankNameEn} accepted and will contact you`,
           counters: { accepted: 1, [counterKey('accepted', bank)]: 1, ...answerTiming },

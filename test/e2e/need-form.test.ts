@@ -321,6 +321,12 @@ describe('the whole loop, as npm start runs it', () => {
     const steps = await page.locator('#timeline li').allTextContents();
     expect(steps.length).toBeGreaterThanOrEqual(6); // submitted, screening, recommended, offered, accepted, granted
     expect(steps.join('\n')).toContain('模拟'); // the (simulated) bank's name, shown once it accepted
+    // The bank card: the bank, the branch it named, and the terms granted.
+    const card = page.locator('#status-bank');
+    expect(await card.isVisible()).toBe(true);
+    expect(await card.textContent()).toContain('服务网点');
+    expect(await card.textContent()).toMatch(/年利率\s*\d+\.\d{2}%/);
+    expect(await card.getByRole('link', { name: '400-000-0000' }).getAttribute('href')).toBe('tel:4000000000');
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
     await page.context().close();
   }, 120_000);

@@ -7,13 +7,13 @@
 export async function describeExecutionRaw(
   endpoint: string,
   executionArn: string,
-): Promise<{ status: string; stateTransitions: number; lambdaInvocations: number; [field: string]: unknown }> {
+): Promise<{ status: string; stateTransitions: number; retries: number; lambdaInvocations: number; [field: string]: unknown }> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AWSStepFunctions.DescribeExecution' },
     body: JSON.stringify({ executionArn }),
   });
-  const body = (await response.json()) as { status: string; stateTransitions: number; lambdaInvocations: number };
+  const body = (await response.json()) as { status: string; stateTransitions: number; retries: number; lambdaInvocations: number };
   if (!response.ok) throw new Error(`DescribeExecution ${response.status}: ${JSON.stringify(body)}`);
   return body;
 }

@@ -140,6 +140,17 @@ describe('bank events', () => {
     expect(ok(event('referral.accepted', { referralId: 'r-1' }))).toEqual(event('referral.accepted', { referralId: 'r-1' }));
   });
 
+  it('accepts referral.accepted with the branch the enterprise can turn to, and refuses a bad one field by field', () => {
+    const branch = { name: ' 惠民银行西湖支行 ', phone: '+86 (571) 8700-0000', address: '杭州市西湖区文三路 1 号' };
+    expect(ok(event('referral.accepted', { referralId: 'r-1', branch })).data).toEqual({ referralId: 'r-1', branch: { ...branch, name: '惠民银行西湖支行' } });
+    const refused = errors(event('referral.accepted', { referralId: 'r-1', branch: { name: '惠民\u202e银行', phone: '12' } }));
+    expect(refused.map((e) => e.pointer).sort()).toEqual(['/data/branch/name', '/data/branch/phone']);
+    const phone = refused.find((e) => e.pointer === '/data/branch/phone')!;
+    expect(phone.message.zh).toContain('联系电话');
+    expect(phone.message.en).toContain('phone');
+    expect(errors(event('referral.accepted', { referralId: 'r-1', branch: { name: '支行', phone: '0571-87000000', mobileOfOfficer: '138' } }))[0]?.pointer).toBe('/data/branch/mobileOfOfficer');
+  });
+
   it('accepts referral.declined and derives `repairable` from the reason code', () => {
     expect(ok(event('referral.declined', { referralId: 'r-1', reasonCode: 'tax_arrears' })).data).toEqual({
       referralId: 'r-1',

@@ -19,6 +19,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
 import { AwsServiceError } from '../../local/aws-emulator';
 import { freshCreditCode, validSubmission } from '../support/needs';
 import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
+import type { NeedStatusResponse } from '../../shared/domain/need-record';
 
 let runtime: LocalRuntime;
 let banks: TestBanks;
@@ -105,7 +106,7 @@ async function finished(needId: string) {
 
 async function status(needId: string, token: string) {
   const response = await fetch(`${runtime.url}/v1/needs/${needId}`, { headers: { Authorization: `Bearer ${token}` } });
-  return (await response.json()) as { status: string; timeline: { status: string; note: string }[] };
+  return (await response.json()) as NeedStatusResponse;
 }
 
 async function counters(countyCode: string) {
@@ -137,11 +138,18 @@ describe('referral workflow', () => {
     expect(offer.body.data.need).toMatchObject({ countyCode: county, amountYuan: 500_000, sizeClass: 'small' });
 
     const referralId = offer.body.data.referralId;
-    const accepted = await banks.send(bank.bankId, 'referral.accepted', { referralId });
+    // While the bank considers it, the owner sees that a bank does and by when, not which bank.
+    const considering = await status(need.needId, need.trackingToken);
+    expect(considering.progress).toEqual({ stage: 'considering', answerDueBy: offer.body.data.deadline });
+    expect(JSON.stringify(considering)).not.toContain(bank.nameZh);
+    const branch = { name: `${bank.nameZh}西湖支行`, phone: '0571-87000000', address: '杭州市西湖区文三路 1 号' };
+    const accepted = await banks.send(bank.bankId, 'referral.accepted', { referralId, branch });
     expect(accepted.status).toBe(200);
     expect(accepted.body.disclosure.contact.mobile).toBe('13800138000');
     expect(accepted.body.disclosure.enterprise.creditCode).toBe(need.submission.enterprise.creditCode);
-    expect((await status(need.needId, need.trackingToken)).status).toBe('accepted');
+    const afterAcceptance = await status(need.needId, need.trackingToken);
+    expect(afterAcceptance.status).toBe('accepted');
+    expect(afterAcceptance.progress).toMatchObject({ stage: 'accepted', bank: { zh: bank.nameZh, en: bank.nameEn }, branch, decisionDueBy: expect.any(String) });
 
     let granted;
     for (let i = 0; i < 50; i++) {
@@ -162,14 +170,22 @@ describe('referral workflow', () => {
     costs.grantedAtFirstBank = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
     // What Step Functions bills, counted by the local engine (states entered and retries): the
     // shortest granted path is Route → Routed? → Offer → AwaitDecision (9 before the route step).
-    expect(done.stateTransitions).toBe(4);
-    expect(done.stateTransitions).toBeLessThanOrEqual(5);
-    expect(done.lambdaInvocations).toBe(3);
+    // A step retried on a busy machine bills one more: the path itself is what is asserted.
+    expect(done.stateTransitions - done.retries).toBe(4);
+    expect(done.stateTransitions - done.retries).toBeLessThanOrEqual(5);
+    expect(done.lambdaInvocations - done.retries).toBe(3);
 
     const disbursed = await banks.send(bank.bankId, 'referral.disbursed', { referralId, amountYuan: 500_000, disbursedOn: chinaDay(new Date()) });
     expect(disbursed.status).toBe(200);
     const final = await status(need.needId, need.trackingToken);
     expect(final.status).toBe('disbursed');
+    expect(final.progress).toEqual({
+      stage: 'granted',
+      bank: { zh: bank.nameZh, en: bank.nameEn },
+      branch,
+      terms: { amountYuan: 500_000, annualRateBp: 345, termMonths: 24, loanType: 'credit' },
+      disbursement: { amountYuan: 500_000, disbursedOn: chinaDay(new Date()) },
+    });
     expect(final.timeline.map((e) => e.status)).toEqual(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'granted', 'disbursed']);
     expect(final.timeline.find((e) => e.status === 'accepted')?.note).toContain(bank.nameZh);
 
@@ -233,7 +249,7 @@ describe('referral workflow', () => {
     expect(done.status).toBe('SUCCEEDED');
     costs.declinedThenGranted = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
     // The decline ends the offer's wait as a caught task failure: Route → Routed? → Offer, then the shortest path.
-    expect(done.stateTransitions).toBe(7);
+    expect(done.stateTransitions - done.retries).toBe(7);
     const timeline = (await status(need.needId, need.trackingToken)).timeline;
     expect(timeline.some((e) => e.note.includes('存在欠缴税款'))).toBe(true);
     expect(await counters(county)).toMatchObject({ declinedBy_tax_arrears: expect.any(Number), declinedRepairable: expect.any(Number) });
@@ -274,7 +290,7 @@ describe('referral workflow', () => {
     expect(done.status).toBe('SUCCEEDED');
     costs.allDeclineUnmatched = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
     // (Route → Routed? → Offer) per bank, then Route → Routed? → Unmatched: the route step escalates.
-    expect(done.stateTransitions).toBe(9);
+    expect(done.stateTransitions - done.retries).toBe(9);
     const final = await status(need.needId, need.trackingToken);
     expect(final.status).toBe('unmatched');
     expect(final.timeline.at(-1)?.note).toContain('工作专班');
@@ -299,7 +315,7 @@ describe('referral workflow', () => {
       expect(done.status).toBe('SUCCEEDED');
       expect((await status(need.needId, need.trackingToken)).status).toBe('not_recommended');
       costs.notRecommended = { stateTransitions: done.stateTransitions, lambdaInvocations: done.lambdaInvocations };
-      expect(done.stateTransitions).toBe(3);
+      expect(done.stateTransitions - done.retries).toBe(3);
     }
     expect(banks.offers.filter((o) => o.bankId === bank.bankId)).toEqual([]);
     const tally = await counters(county);

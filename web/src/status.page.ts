@@ -1,10 +1,11 @@
 // The status page (status.html#needId=…&token=…): fetches the need with the tracking token from
 // the fragment and shows its status, details and timeline.
 import { OPEN_STATUSES, type NeedStatusResponse } from '../../shared/domain/need-record';
+import type { NeedProgress } from '../../shared/domain/need-progress';
 import { needStatusRequest, type ApiOutcome } from './api';
 import { byId, h, hideAlert, showAlert } from './dom';
 import { formatChinaClock, formatChinaTime, formatMonths, formatYuan } from './format';
-import { t, type Language } from './i18n';
+import { isMessageKey, t, type Language, type MessageKey } from './i18n';
 import { setupLanguage } from './language';
 import {
   chronological,
@@ -41,7 +42,44 @@ function chinaTime(iso: string, language: Language): HTMLTimeElement {
   return h('time', { datetime: iso }, formatChinaTime(iso) + t(language, 'time.chinaSuffix'));
 }
 
+function fact(label: string, value: Node | string): HTMLElement {
+  return h('div', {}, h('dt', {}, label), h('dd', {}, value));
+}
+
+/** Percent from basis points: 345 → "3.45%". */
+const percent = (basisPoints: number) => `${(basisPoints / 100).toFixed(2)}%`;
+
+/** The bank card: who has the need and by when, or the terms granted (need-progress.ts). */
+function renderBank(progress: NeedProgress | undefined, language: Language): void {
+  const card = byId('status-bank');
+  card.hidden = progress === undefined;
+  if (!progress) return;
+  const facts: HTMLElement[] = [];
+  const bankName = progress.stage === 'considering' ? '' : progress.bank[language];
+  if (progress.stage === 'considering') {
+    byId('status-bank-summary').replaceChildren(t(language, 'status.bank.considering', { due: formatChinaTime(progress.answerDueBy) + t(language, 'time.chinaSuffix') }));
+  } else {
+    byId('status-bank-summary').textContent = t(language, progress.stage === 'accepted' ? 'status.bank.accepted' : 'status.bank.granted', { bank: bankName });
+    facts.push(fact(t(language, 'status.bank.name'), bankName));
+    if (progress.branch) {
+      facts.push(fact(t(language, 'status.bank.branch'), progress.branch.name));
+      facts.push(fact(t(language, 'status.bank.phone'), h('a', { href: `tel:${progress.branch.phone.replace(/[^\d+]/g, '')}` }, progress.branch.phone)));
+      if (progress.branch.address) facts.push(fact(t(language, 'status.bank.address'), progress.branch.address));
+    }
+    if (progress.stage === 'accepted' && progress.decisionDueBy) facts.push(fact(t(language, 'status.bank.decisionDue'), chinaTime(progress.decisionDueBy, language)));
+    if (progress.stage === 'granted') {
+      facts.push(fact(t(language, 'status.bank.amount'), formatYuan(progress.terms.amountYuan, language)));
+      facts.push(fact(t(language, 'status.bank.rate'), percent(progress.terms.annualRateBp)));
+      facts.push(fact(t(language, 'status.bank.term'), formatMonths(progress.terms.termMonths, language)));
+      if (isMessageKey(`loanType.${progress.terms.loanType}`)) facts.push(fact(t(language, 'status.bank.loanType'), t(language, `loanType.${progress.terms.loanType}` as MessageKey)));
+      if (progress.disbursement) facts.push(fact(t(language, 'status.bank.disbursed'), `${formatYuan(progress.disbursement.amountYuan, language)} · ${progress.disbursement.disbursedOn}`));
+    }
+  }
+  byId('status-bank-facts').replaceChildren(...facts);
+}
+
 function renderNeed(need: NeedStatusResponse, language: Language): void {
+  renderBank(need.progress, language);
   const status = byId('status-value');
   status.textContent = statusLabel(need.status, language);
   status.dataset.status = need.status;
