@@ -10,22 +10,11 @@ import { parsePeriod, type PublicReport, type Report } from '../shared/domain/re
 import { rollUp, type CounterRow } from '../shared/domain/rollup';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from '../shared/domain/screening';
 import { publicEdition } from '../shared/domain/suppression';
+import { prng } from './synthetic-counters';
 
 export const RENDER_LEVELS = ['county', 'prefecture', 'province', 'national'] as const;
 export type RenderLevel = (typeof RENDER_LEVELS)[number];
 const PICKED: Readonly<Record<RenderLevel, string>> = { national: 'national:000000', province: 'province:330000', prefecture: 'prefecture:330100', county: 'county:330106' };
-
-/** mulberry32, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function monthOfCounters(days: readonly string[]): CounterRow[] {
   const rng = prng(20261130);

@@ -1,5 +1,7 @@
-// Headless Chromium from the machine (Debian's /usr/bin/chromium), driven by playwright-core.
-import { chromium, type Browser } from 'playwright-core';
+// Headless Chromium from the machine (Debian's /usr/bin/chromium), driven by playwright-core, and
+// the accessibility check every page test makes.
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -17,4 +19,12 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/** What axe-core finds serious or critical on the page, one line each (empty: nothing). */
+export async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
 }

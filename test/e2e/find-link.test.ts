@@ -3,11 +3,10 @@
 // the code arrives in the local SMS outbox (/local/sms, as the emulated provider received it); the
 // code opens the status page with a fresh link. axe-core finds no serious issue on the way.
 import { randomInt } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { validSubmission } from '../support/needs';
-import { launchBrowser } from './browser';
+import { launchBrowser, seriousAccessibilityIssues } from './browser';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -19,12 +18,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
 
 /** The code of the newest message to `mobile` in the local outbox, once one is there. */
 async function codeFromOutbox(page: Page, mobile: string): Promise<string> {

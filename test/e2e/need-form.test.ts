@@ -1,11 +1,10 @@
 // The enterprise's journey in a real browser (the machine's Chromium) against the whole local system:
 // fill the form in Chinese, submit, see the receipt, open the status page; bad input shows its error
 // next to the field; axe-core finds no serious accessibility issue.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshCreditCode } from '../support/needs';
-import { launchBrowser } from './browser';
+import { launchBrowser, seriousAccessibilityIssues } from './browser';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -51,12 +50,6 @@ async function fillValidForm(page: Page, creditCode: string): Promise<void> {
   await page.check('#consent-shareWithBanks');
 }
 
-async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
 
 describe('need form', () => {
   it('submits a need in Chinese, shows the receipt, and the status page shows its timeline', async () => {

@@ -8,13 +8,12 @@
 // finds no serious accessibility issue on the page or on the login page.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/domain/need-record';
 import { validSubmission } from '../support/needs';
 import { rollUp } from '../support/rollup';
-import { launchBrowser } from './browser';
+import { launchBrowser, seriousAccessibilityIssues } from './browser';
 
 const baseUrl = inject('baseUrl');
 const RESULTS = new URL('../../test-results/', import.meta.url);
@@ -50,12 +49,6 @@ async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
   return page;
 }
 
-async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
 
 /** Signs in on the provider's login page with a demo account (npm start prints them). */
 async function signIn(page: Page, username: string, check?: (login: Page) => Promise<void>): Promise<void> {
