@@ -120,9 +120,9 @@ describe('LeadingKeys', () => {
     }
   });
 
-  it('need-status reads needs only; health reads nothing but its ping key', () => {
+  it('need-status reads needs and their referrals only; health reads nothing but its ping key', () => {
     const [status] = onTable(statementsOf('need-status'), 'needs');
-    expect(status!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#*'] });
+    expect(status!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#*', 'REFERRAL#*'] });
     expect(actions(status!)).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']);
     const [health] = onTable(statementsOf('health'), 'needs');
     expect(health!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#health-check'] });

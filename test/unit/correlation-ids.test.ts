@@ -23,15 +23,16 @@ async function logLines(run: () => Promise<unknown>): Promise<Record<string, unk
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' '))),
   );
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  const streams = [process.stdout, process.stderr].map((stream) =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }),
+  );
   try {
     await run();
   } finally {
-    for (const spy of spies) spy.mockRestore();
-    stdout.mockRestore();
+    for (const spy of [...spies, ...streams]) spy.mockRestore();
   }
   return written
     .flatMap((text) => text.split('\n'))
@@ -44,7 +45,7 @@ afterEach(() => logger.resetKeys());
 describe('correlation ids', () => {
   it('carry the API Gateway request id on every line of a request', async () => {
     const handler = withObservability(async () => {
-      logger.info('handling');
+      logger.error('handling'); // the suite may run at level ERROR (the integration runtime sets it)
       return { statusCode: 204, headers: {}, body: '' };
     });
     const event = { httpMethod: 'GET', path: '/v1/health', headers: {}, requestContext: { requestId: 'api-request-42' } } as unknown as HttpEvent;
@@ -56,7 +57,7 @@ describe('correlation ids', () => {
 
   it('carry the need or the referral a workflow step acts on', async () => {
     const step = middy(async (_input: { needId?: string; referralId?: string }) => {
-      logger.info('step');
+      logger.error('step');
       return {};
     }).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_IDS.workflow }));
     const byNeed = await logLines(() => step({ needId: '01NEED' }, context));

@@ -335,6 +335,8 @@ describe('MESSAGES', () => {
       'text.single_line',
       'text.control',
       'text.bidi',
+      // The status-link verification's code (shared/domain/status-link.ts).
+      'status_link.code',
     ];
     expect(Object.keys(MESSAGES).sort()).toEqual([...codes].sort());
   });
