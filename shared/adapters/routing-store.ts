@@ -22,19 +22,13 @@ import { isClosed } from '../domain/data-retention';
 import { needKey, openNeedClaimKey, referralKey } from './need-repository';
 import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
+import { bankKey, BankRegistryStore, type BankRegistryOptions, type BankState } from './bank-registry-store';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-export interface BankState {
-  bank: Bank;
-  openReferrals: number;
-  lastOfferedAt?: string;
-}
-
 export { referralKey } from './need-repository';
-export const bankKey = (bankId: string) => ({ pk: 'BANKS', sk: `BANK#${bankId}` });
-/** The bank registry's version, bumped by every change of a bank's profile: a cached registry is current while it matches. */
-export const bankRegistryVersionKey = { pk: 'BANKS', sk: 'REGISTRY' } as const;
+export { queryPartition } from './partition-query';
+export { bankKey, bankRegistryVersionKey, type BankState } from './bank-registry-store';
 const negativeKey = (entry: NegativeListEntry) => ({
   pk: `NEGATIVE#${entry.creditCode}`,
   sk: `${entry.jurisdiction}#${entry.reasonCode}#${entry.validFrom}`,
@@ -46,26 +40,6 @@ export const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLIN
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', ROUTING_PHASE_ATTRIBUTE]);
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
-}
-
-/** Every item of one partition of a table, page by page. */
-export async function queryPartition(client: DynamoDBDocumentClient, table: string, pk: string, consistent: boolean): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 export function isConditionFailure(error: unknown): boolean {
@@ -92,22 +66,12 @@ const screeningSet = (screening: { recommended: boolean; reasons: { code: string
 const waitingStage = (step: 'offer' | 'decision') =>
   (Object.entries(WAITING_STEP) as [string, string][]).find(([, waiting]) => waiting === step)![0];
 
-export interface RoutingStoreOptions {
-  /**
-   * Seconds a warm function keeps the bank registry it read (0: read it whole, consistently, every
-   * time). While cached, each use reads only the registry's version item (eventually consistent,
-   * 0.5 read units): a bank added or changed is seen at once, the banks' load figures (open referrals,
-   * last offer) are at most this old, except this function's own offers, which it counts in.
-   */
-  bankCacheSeconds?: number;
-  /** The clock of the cache (milliseconds); tests pass their own. */
-  clock?: () => number;
-}
+/** How the store keeps the bank registry (bank-registry-store.ts). */
+export type RoutingStoreOptions = BankRegistryOptions;
 
 export class RoutingStore {
-  private bankCache?: { version: number; readAt: number; banks: BankState[] };
-  private readonly bankCacheMs: number;
-  private readonly clock: () => number;
+  /** The banks and their load (profiles, open referrals, last offer), cached per warm function. */
+  readonly registry: BankRegistryStore;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -116,8 +80,7 @@ export class RoutingStore {
     private readonly audit?: Pick<DynamoAuditLog, 'append' | 'transactionItem'>,
     options: RoutingStoreOptions = {},
   ) {
-    this.bankCacheMs = Math.max(0, options.bankCacheSeconds ?? 0) * 1000;
-    this.clock = options.clock ?? Date.now;
+    this.registry = new BankRegistryStore(client, tables.needs, options);
   }
 
   private auditLog() {
@@ -139,49 +102,12 @@ export class RoutingStore {
     return Item ? strip(Item) : undefined;
   }
 
-  /** Every bank with its load: from the cache while it is young and the registry's version unchanged (see {@link RoutingStoreOptions}). */
-  async listBanks(): Promise<BankState[]> {
-    const cached = this.bankCache;
-    if (this.bankCacheMs === 0) return this.readBanks(true);
-    const version = await this.registryVersion();
-    if (cached && cached.version === version && this.clock() - cached.readAt < this.bankCacheMs) return structuredClone(cached.banks);
-    const readAt = this.clock();
-    const banks = await this.readBanks(false);
-    // The version read before the banks: a change in between makes the next use read them again.
-    this.bankCache = { version, readAt, banks };
-    return structuredClone(banks);
+  listBanks(): Promise<BankState[]> {
+    return this.registry.listBanks();
   }
 
-  private async readBanks(consistent: boolean): Promise<BankState[]> {
-    return (await queryPartition(this.client, this.tables.needs, 'BANKS', consistent))
-      .filter((item) => String(item.sk).startsWith('BANK#'))
-      .map((item) => ({
-        bank: item.bank as Bank,
-        openReferrals: Number(item.openReferrals ?? 0),
-        lastOfferedAt: item.lastOfferedAt as string | undefined,
-      }));
-  }
-
-  private async registryVersion(): Promise<number> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: bankRegistryVersionKey }));
-    return Number(Item?.version ?? 0);
-  }
-
-  /** This function's own offer, counted into its cached load figures; a failed write forgets the cache. */
-  private noteOffer(bankId: string, written: 'written' | 'condition_failed', now: Date): void {
-    if (written === 'condition_failed') {
-      this.bankCache = undefined;
-      return;
-    }
-    const state = this.bankCache?.banks.find((b) => b.bank.bankId === bankId);
-    if (!state) return;
-    state.openReferrals += 1;
-    state.lastOfferedAt = now.toISOString();
-  }
-
-  async getBank(bankId: string): Promise<Bank | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: bankKey(bankId), ConsistentRead: true }));
-    return Item?.bank as Bank | undefined;
+  getBank(bankId: string): Promise<Bank | undefined> {
+    return this.registry.getBank(bankId);
   }
 
   async negativeEntries(creditCode: string): Promise<NegativeListEntry[]> {
@@ -201,30 +127,8 @@ export class RoutingStore {
 
   // ---- registry (CLI) ---------------------------------------------------------------------------
 
-  /** Adds or replaces a bank's profile, keeping its load; the registry's version moves with it (cached registries read it again). */
-  async putBank(bank: Bank, now: Date): Promise<void> {
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tables.needs,
-              Key: bankKey(bank.bankId),
-              UpdateExpression: 'SET bank = :bank, itemType = :type, updatedAt = :now, openReferrals = if_not_exists(openReferrals, :zero)',
-              ExpressionAttributeValues: { ':bank': bank, ':type': 'bank', ':now': now.toISOString(), ':zero': 0 },
-            },
-          },
-          {
-            Update: {
-              TableName: this.tables.needs,
-              Key: bankRegistryVersionKey,
-              UpdateExpression: 'ADD version :one SET itemType = :type, updatedAt = :now',
-              ExpressionAttributeValues: { ':one': 1, ':type': 'bank-registry-version', ':now': now.toISOString() },
-            },
-          },
-        ],
-      }),
-    );
+  putBank(bank: Bank, now: Date): Promise<void> {
+    return this.registry.putBank(bank, now);
   }
 
   async putNegativeEntries(entries: NegativeListEntry[], now: Date): Promise<void> {
@@ -387,7 +291,7 @@ export class RoutingStore {
         ? [{ Put: { TableName: this.tables.needs, Item: { ...provisionalKey(referral.referralId), itemType: 'provisional-deadline', referralId: referral.referralId } } }]
         : []),
     ]);
-    this.noteOffer(referral.bankId, written, now);
+    this.registry.noteOffer(referral.bankId, written, now);
     return written;
   }
 
