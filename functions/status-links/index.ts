@@ -13,10 +13,9 @@ import {
   type StatusLinkDeps,
   type StatusLinkVerified,
 } from '../../shared/domain/status-link';
-import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { documentDbClient } from '../../shared/adapters/dynamodb';
-import { json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { invalidBody, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { withObservability } from '../../shared/adapters/observability';
 import { smsHandOff } from '../../shared/adapters/sms-hand-off';
 import { DynamoStatusLinkStore } from '../../shared/adapters/status-link-store';
@@ -43,16 +42,7 @@ function parse<S extends z.ZodType>(event: HttpEvent, schema: S): { ok: true; va
   const body = readJsonBody(event);
   if (!body.ok) return body;
   const parsed = schema.safeParse(body.value);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return {
-    ok: false,
-    response: problemFor(
-      event,
-      'validation',
-      { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
-      { errors: fieldErrorsFromZod(parsed.error.issues, body.value) },
-    ),
-  };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: invalidBody(event, parsed.error.issues, body.value) };
 }
 
 const limited = (event: HttpEvent, seconds: number) =>

@@ -1,9 +1,8 @@
 // POST /v1/needs — an enterprise declares a financing need.
 import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
 import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
-import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { header, invalidParameter, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { header, invalidBody, invalidParameter, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import {
   IDEMPOTENCY_KEY_PATTERN,
   IdempotencyAlreadyInProgressError,
@@ -43,14 +42,7 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
   if (!body.ok) return body.response;
 
   const parsed = needSubmissionSchema.safeParse(body.value);
-  if (!parsed.success) {
-    return problemFor(
-      event,
-      'validation',
-      { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
-      { errors: fieldErrorsFromZod(parsed.error.issues, body.value) },
-    );
-  }
+  if (!parsed.success) return invalidBody(event, parsed.error.issues, body.value);
 
   const key = header(event, 'idempotency-key');
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {

@@ -2,6 +2,7 @@
 import type { Caller } from '../domain/authorization';
 import { ENV } from '../domain/environment';
 import { hasLoneSurrogate } from '../domain/text';
+import { fieldErrorsFromZod } from '../domain/validation-messages';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   makeProblem,
@@ -77,6 +78,16 @@ export function retryAfter(seconds = RETRY_AFTER_SECONDS): Record<string, string
  */
 export function invalidParameter(event: HttpEvent, detail: LocalizedText, code: string, message: LocalizedText): HttpResult {
   return problemFor(event, 'validation', detail, { errors: [{ pointer: '', code, message }] });
+}
+
+/** 400 problem+json for a body its schema refused: one error per field, at its pointer, in Chinese and English. */
+export function invalidBody(event: HttpEvent, issues: Parameters<typeof fieldErrorsFromZod>[0], input: unknown): HttpResult {
+  return problemFor(
+    event,
+    'validation',
+    { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
+    { errors: fieldErrorsFromZod(issues, input) },
+  );
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: HttpResult };

@@ -12,7 +12,7 @@ import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
 import { needKey } from './need-repository';
 import { PERSONAL_DATA_INDEX, PERSONAL_DATA_SHARDS } from './personal-data-index';
-import { isConditionFailure } from './routing-store';
+import { isConditionFailure } from './condition-failure';
 
 const CLOSED_STATUSES = NEED_STATUSES.filter(isClosed);
 const NEED_PREFIX = needKey('').pk;

@@ -5,7 +5,8 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Referral } from '../domain/referral';
 import type { ProvisionalDeadlinesPort } from '../domain/routing';
-import { isConditionFailure, PROVISIONAL_DEADLINES_PARTITION, provisionalKey, queryPartition, referralKey } from './routing-store';
+import { isConditionFailure } from './condition-failure';
+import { PROVISIONAL_DEADLINES_PARTITION, provisionalKey, queryPartition, referralKey } from './routing-store';
 
 export class ProvisionalDeadlinesStore implements ProvisionalDeadlinesPort {
   constructor(

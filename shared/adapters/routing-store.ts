@@ -1,7 +1,6 @@
 // DynamoDB persistence of the referral workflow (see docs/data-model.md). Every state change is one
 // transaction: the referral, the need's status and timeline, the bank's load and the county-day
 // counters move together, conditionally on the stage they expect, so a change happens once.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
@@ -22,12 +21,14 @@ import { isClosed } from '../domain/data-retention';
 import { needKey, openNeedClaimKey, referralKey } from './need-repository';
 import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
+import { isConditionFailure } from './condition-failure';
 import { bankKey, BankRegistryStore, type BankRegistryOptions, type BankState } from './bank-registry-store';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export { referralKey } from './need-repository';
 export { queryPartition } from './partition-query';
+export { isConditionFailure } from './condition-failure';
 export { bankKey, bankRegistryVersionKey, type BankState } from './bank-registry-store';
 const negativeKey = (entry: NegativeListEntry) => ({
   pk: `NEGATIVE#${entry.creditCode}`,
@@ -42,13 +43,6 @@ function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
 }
 
-export function isConditionFailure(error: unknown): boolean {
-  return (
-    (error instanceof TransactionCanceledException &&
-      (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')) ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** The timeline of a screening: screening, then its outcome. */
 const screeningEntries = (at: string, status: NeedStatus, note: string): TimelineEntry[] => [

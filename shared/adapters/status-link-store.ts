@@ -9,6 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NeedRecord } from '../domain/need-record';
 import { STATUS_LINK_RULES, type RateWindow, type StatusLinkStore, type StoredCode } from '../domain/status-link';
+import { isConditionFailure } from './condition-failure';
 import { latestNeedKey, needKey, openNeedClaimKey } from './need-repository';
 
 const codeKey = (needId: string) => ({ pk: `STATUSCODE#${needId}`, sk: 'STATUSCODE' });
@@ -107,7 +108,7 @@ export class DynamoStatusLinkStore implements StatusLinkStore {
       );
     } catch (error) {
       // The code was replaced or used meanwhile: nothing to count.
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -138,7 +139,8 @@ export class DynamoStatusLinkStore implements StatusLinkStore {
       );
       return 'redeemed';
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return 'gone';
+      // Only a failed condition means the code is gone; a conflict or throttling is an error (503), not "wrong code".
+      if (isConditionFailure(error)) return 'gone';
       throw error;
     }
   }
