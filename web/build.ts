@@ -3,18 +3,18 @@
 // Used by the CDK stack (asset bundling at synth), by the local runtime, and by `npm run build:web`.
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 
 const WEB_ROOT = import.meta.dirname;
 
-export function buildWebSync(outDir: string): void {
+/** Builds the pages into outDir; returns esbuild's metafile (what each output imports: web/budget.ts). */
+export function buildWebSync(outDir: string): Metafile {
   mkdirSync(outDir, { recursive: true });
   cpSync(path.join(WEB_ROOT, 'public'), outDir, { recursive: true });
   const entryPoints = readdirSync(path.join(WEB_ROOT, 'src'))
     .filter((file) => file.endsWith('.page.ts'))
     .map((file) => path.join(WEB_ROOT, 'src', file));
-  if (entryPoints.length === 0) return;
-  buildSync({
+  const result = buildSync({
     entryPoints,
     outdir: outDir,
     entryNames: '[name]',
@@ -26,7 +26,9 @@ export function buildWebSync(outDir: string): void {
     platform: 'browser',
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: true,
   });
+  return result.metafile;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
