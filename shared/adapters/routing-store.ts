@@ -11,7 +11,8 @@ import {
 import type { DisclosureAudit } from '../domain/audit';
 import type { Bank } from '../domain/bank';
 import { counterKey } from '../domain/counters';
-import type { NeedRecord, NeedStatus, TimelineEntry } from '../domain/need-record';
+import type { NeedRecord, NeedStatus } from '../domain/need-record';
+import { bankOf, timelineEntry, type TimelineEntry } from '../domain/timeline';
 import { chinaDay } from '../domain/need-record';
 import { WAITING_STEP, type Referral, type ReferralTransition, type SkipReason } from '../domain/referral';
 import type { Screening } from '../domain/routing';
@@ -44,10 +45,10 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 
-/** The timeline of a screening: screening, then its outcome. */
-const screeningEntries = (at: string, status: NeedStatus, note: string): TimelineEntry[] => [
-  { at, status: 'screening', note: '正在审核 / Screening' },
-  { at, status, note },
+/** The timeline of a screening: screening, then its outcome (with the reason codes of a need not recommended). */
+const screeningEntries = (at: string, recommended: boolean, reasons: readonly { code: string }[]): TimelineEntry[] => [
+  timelineEntry('screening', at, 'screening'),
+  recommended ? timelineEntry('recommended', at, 'recommended') : timelineEntry('not_recommended', at, 'not_recommended', { reasons: reasons.map((r) => r.code) }),
 ];
 
 /** The screening's attribute on the need, conditional on the need still `submitted`: counted once, a retried or racing run writes nothing. */
@@ -240,7 +241,6 @@ export class RoutingStore {
     need: NeedRecord,
     recommended: boolean,
     reasons: { code: string }[],
-    note: string,
     now: Date,
   ): Promise<void> {
     if (need.status !== 'submitted') return; // screened already (a retried step)
@@ -248,7 +248,7 @@ export class RoutingStore {
     const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
     const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
     for (const reason of reasons) counters[counterKey('notRecommended', reason.code)] = 1;
-    const screened = this.needUpdate(need, status, screeningEntries(at, status, note), now, screeningSet({ recommended, reasons, at }));
+    const screened = this.needUpdate(need, status, screeningEntries(at, recommended, reasons), now, screeningSet({ recommended, reasons, at }));
     await this.write([
       screened,
       this.counterUpdate(need, now, counters),
@@ -265,7 +265,7 @@ export class RoutingStore {
   ): Promise<'written' | 'condition_failed'> {
     const at = now.toISOString();
     const screened = screening && screeningSet({ recommended: screening.recommended, reasons: screening.reasons, at });
-    const offered = { at, status: 'offered' as const, note: '已推荐给服务本地区的银行，等待银行答复 / Referred to a bank serving your area; waiting for its answer' };
+    const offered = timelineEntry('offered', at, 'offered');
     const written = await this.write([
       {
         Put: {
@@ -274,7 +274,7 @@ export class RoutingStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      this.needUpdate(need, 'offered', [...(screening ? screeningEntries(at, 'recommended', screening.note) : []), offered], now, {
+      this.needUpdate(need, 'offered', [...(screening ? screeningEntries(at, true, screening.reasons) : []), offered], now, {
         set: ['referralIds = list_append(if_not_exists(referralIds, :none), :ref)', ...(screened ? [screened.set] : [])].join(', '),
         values: { ':none': [], ':ref': [referral.referralId], ...screened?.values },
         condition: screened?.condition,
@@ -395,7 +395,7 @@ export class RoutingStore {
           ExpressionAttributeValues: values,
         },
       },
-      this.needUpdate(need, transition.needStatus, [{ at, status: transition.needStatus, note: transition.timelineNote }], now),
+      this.needUpdate(need, transition.needStatus, [transition.timelineEntry], now),
       this.counterUpdate(need, now, transition.counters),
       ...(transition.releasesBankCapacity ? [this.bankLoad(referral.bankId, -1, now, false)] : []),
       ...(transition.closesNeed ? [this.releaseClaim(need)] : []),
@@ -429,7 +429,7 @@ export class RoutingStore {
       this.needUpdate(
         need,
         'recommended',
-        [{ at, status: 'recommended', note: `${referral.bankNameZh}未在期限内答复，正在为您匹配其他银行 / ${referral.bankNameEn} did not answer in time; finding another bank` }],
+        [timelineEntry('bank_deadline_missed', at, 'recommended', { bank: bankOf(referral) })],
         now,
       ),
       this.bankLoad(referral.bankId, -1, now, false),
@@ -465,7 +465,7 @@ export class RoutingStore {
       this.needUpdate(
         need,
         'recommended',
-        [{ at, status: 'recommended', note: `${referral.bankNameZh}暂时无法接收推荐，正在为您匹配其他银行 / ${referral.bankNameEn} cannot take referrals at the moment; finding another bank` }],
+        [timelineEntry('bank_unavailable', at, 'recommended', { bank: bankOf(referral) })],
         now,
       ),
       // A bank that left the registry has no load to give back.
@@ -504,7 +504,7 @@ export class RoutingStore {
       this.needUpdate(
         need,
         'unmatched',
-        [{ at: now.toISOString(), status: 'unmatched', note: '暂未匹配到银行，已转县级工作专班跟进 / No bank matched yet; the county task force will follow up' }],
+        [timelineEntry('unmatched', now.toISOString(), 'unmatched')],
         now,
       ),
       this.counterUpdate(need, now, { unmatched: 1 }),
@@ -517,7 +517,7 @@ export class RoutingStore {
       this.needUpdate(
         need,
         need.status,
-        [{ at: now.toISOString(), status: need.status, note: '处理出现故障，已通知县级工作专班 / Processing failed; the county task force has been told' }],
+        [timelineEntry('routing_failed', now.toISOString(), need.status)],
         now,
         { set: 'routingFailure = :failure', values: { ':failure': { error, at: now.toISOString() } } },
       ),

@@ -36,55 +36,20 @@ import { fieldErrorsWithMessages } from './bank';
 import { isCalendarDay } from './working-days';
 import { plainText } from './text';
 import { branchContactSchema } from './branch-contact';
+import { DECLINE_REASON_CODES, declineReason } from './reasons';
 
 export { branchContactSchema, type BranchContact } from './branch-contact';
 
 // ---------------------------------------------------------------------------------------------
 // Decline reasons
 
-export interface DeclineReason {
-  code: string;
-  zh: string;
-  en: string;
-  /** The county task force can help the enterprise fix it; the need then gets a second look. */
-  repairable: boolean;
-}
-
-export const DECLINE_REASONS = [
-  // Repairable.
-  { code: 'tax_arrears', zh: '存在欠缴税款', en: 'Tax arrears (late tax payment)', repairable: true },
-  { code: 'social_insurance_arrears', zh: '存在欠缴社会保险费', en: 'Social insurance contributions in arrears', repairable: true },
-  { code: 'incomplete_documents', zh: '申请材料不全', en: 'Incomplete application documents', repairable: true },
-  { code: 'insufficient_cash_flow_evidence', zh: '经营流水不足', en: 'Insufficient evidence of cash flow (bank statements)', repairable: true },
-  { code: 'irregular_financial_statements', zh: '财务报表不规范', en: 'Irregular or missing financial statements', repairable: true },
-  { code: 'collateral_insufficient', zh: '抵押物不足', en: 'Insufficient collateral', repairable: true },
-  { code: 'guarantor_needed', zh: '需要提供担保人', en: 'A guarantor is needed', repairable: true },
-  { code: 'short_operating_history', zh: '经营时间较短', en: 'Short operating history', repairable: true },
-  { code: 'credit_report_query_excess', zh: '征信查询次数过多', en: 'Too many recent credit-report enquiries', repairable: true },
-  { code: 'overdue_record_cleared', zh: '有已结清的逾期记录', en: 'Past overdue record (since cleared)', repairable: true },
-  { code: 'amount_above_repayment_capacity', zh: '申请金额超出还款能力', en: 'Amount above repayment capacity', repairable: true },
-  { code: 'enterprise_unreachable', zh: '无法联系到企业', en: 'The enterprise could not be reached', repairable: true },
-  // Not repairable.
-  { code: 'dishonest_judgment_debtor', zh: '失信被执行人', en: 'Dishonest judgment debtor', repairable: false },
-  { code: 'illegal_activity', zh: '涉嫌违法违规经营', en: 'Suspected illegal business activity', repairable: false },
-  { code: 'fraud_suspected', zh: '涉嫌欺诈', en: 'Suspected fraud', repairable: false },
-  { code: 'industry_restricted', zh: '所属行业受限', en: 'Restricted industry', repairable: false },
-  { code: 'over_indebted', zh: '负债过高', en: 'Over-indebted', repairable: false },
-  { code: 'outside_service_area', zh: '超出服务区域', en: 'Outside the bank’s service area', repairable: false },
-  { code: 'product_mismatch', zh: '无匹配的信贷产品', en: 'No matching loan product', repairable: false },
-  { code: 'duplicate_need', zh: '重复需求（已在本行办理）', en: 'Duplicate need (already handled by this bank)', repairable: false },
-  { code: 'other', zh: '其他原因（见说明）', en: 'Other (see the note)', repairable: false },
-] as const satisfies readonly DeclineReason[];
-
-export type DeclineReasonCode = (typeof DECLINE_REASONS)[number]['code'];
-export const DECLINE_REASON_CODES = DECLINE_REASONS.map((r) => r.code) as [DeclineReasonCode, ...DeclineReasonCode[]];
-
-const DECLINE_BY_CODE: ReadonlyMap<string, DeclineReason> = new Map(DECLINE_REASONS.map((r) => [r.code, r]));
-
-/** The published decline reason for a code, or undefined for an unknown code. */
-export function declineReason(code: string): DeclineReason | undefined {
-  return DECLINE_BY_CODE.get(code);
-}
+export {
+  DECLINE_REASONS,
+  DECLINE_REASON_CODES,
+  declineReason,
+  type DeclineReason,
+  type DeclineReasonCode,
+} from './reasons';
 
 // ---------------------------------------------------------------------------------------------
 // Messages

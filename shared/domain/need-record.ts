@@ -5,6 +5,9 @@ import { classifyEnterpriseSize, type SizeClass } from './enterprise-size';
 import { countyCodes } from './divisions';
 import { needProgress, type NeedProgress } from './need-progress';
 import type { Referral } from './referral';
+import type { TimelineEntry } from './timeline-schema';
+
+export type { TimelineEntry } from './timeline-schema';
 
 export const NEED_STATUSES = [
   'submitted',
@@ -16,17 +19,13 @@ export const NEED_STATUSES = [
   'granted',
   'disbursed',
   'unmatched',
+  /** The enterprise withdrew the need and its consent: routing stopped, contact details erased. */
+  'withdrawn',
 ] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 
 /** A need in one of these states blocks another submission for the same credit code. */
 export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted']);
-
-export interface TimelineEntry {
-  at: string;
-  status: NeedStatus;
-  note: string;
-}
 
 export interface NeedRecord {
   needId: string;
@@ -95,7 +94,7 @@ export function createNeedRecord(args: {
     need: input.need,
     consent: { shareWithBanks: true, textVersion: input.consent.textVersion, at, recipients: CONSENT_RECIPIENTS },
     trackingTokenHash,
-    timeline: [{ at, status: 'submitted', note: '需求已提交 / Need submitted' }],
+    timeline: [{ at, status: 'submitted', code: 'submitted' }],
   };
 }
 

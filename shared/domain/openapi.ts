@@ -7,6 +7,7 @@ import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';
 import { PROBLEM_TYPES, problemTypeUri } from './problem';
 import { branchContactSchema } from './branch-contact';
+import { timelineEntrySchema } from './timeline-schema';
 import type { NeedProgress } from './need-progress';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 
@@ -23,7 +24,6 @@ const submitNeedResponse = z
   })
   .meta({ title: 'SubmitNeedResponse' });
 
-const timelineEntry = z.object({ at: z.string(), status, note: z.string() });
 
 const bankName = z.object({ zh: z.string(), en: z.string() });
 const needProgress = z
@@ -51,7 +51,7 @@ const needStatusResponse = z
     submittedAt: z.string(),
     enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string() }),
     need: needDetailsSchema,
-    timeline: z.array(timelineEntry),
+    timeline: z.array(timelineEntrySchema),
     progress: needProgress.optional(),
   })
   .meta({ title: 'NeedStatusResponse' });

@@ -84,7 +84,7 @@ export interface RecomputeNeed {
   submittedDay?: string;
   status?: string;
   enterprise: { countyCode: string };
-  timeline?: readonly (Pick<TimelineEntry, 'at' | 'status'> & { note?: string })[];
+  timeline?: readonly (Pick<TimelineEntry, 'at' | 'status'> & { code?: string; note?: string })[];
   screening?: ScreeningRecord;
   routingFailure?: RoutingFailureRecord;
 }
@@ -159,7 +159,7 @@ export interface CounterDifference {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** The start of a routing-failure timeline note (routing-store `recordFailure`). */
+/** The start of a routing-failure timeline note written before timeline codes (routing-store `recordFailure`). */
 const FAILURE_NOTE_PREFIX = '处理出现故障';
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -334,7 +334,7 @@ class Recompute {
     let screenings = 0;
     let failures = 0;
     for (const entry of need.timeline ?? []) {
-      const isFailure = entry.note !== undefined && entry.note.startsWith(FAILURE_NOTE_PREFIX);
+      const isFailure = entry.code === 'routing_failed' || (entry.code === undefined && entry.note !== undefined && entry.note.startsWith(FAILURE_NOTE_PREFIX));
       if (isFailure) failures++;
       if (entry.status === 'screening') screenings++;
       // Every `escalate` write appends exactly one such entry in the counter's transaction;

@@ -7,6 +7,7 @@ import type { BranchContact } from './branch-contact';
 import { declineReason } from './bank-events';
 import { chinaDay, type NeedRecord, type NeedStatus } from './need-record';
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
+import { bankOf, timelineEntry, type TimelineEntry } from './timeline';
 
 export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired', 'skipped'] as const;
 export type ReferralStage = (typeof REFERRAL_STAGES)[number];
@@ -80,7 +81,8 @@ export interface ReferralTransition {
   answer?: WorkflowAnswer;
   referralUpdate: Partial<Referral>;
   needStatus: NeedStatus;
-  timelineNote: string;
+  /** What the need's timeline says of it. */
+  timelineEntry: TimelineEntry;
   counters: Record<string, number>;
   /** The bank's open-referral count goes down when the referral ends. */
   releasesBankCapacity: boolean;
@@ -130,6 +132,8 @@ export function applyBankEvent(
   if (referral.stage === 'skipped') return { kind: 'conflict', detail: { zh: '该推荐已撤回，未发送给贵行', en: 'The referral was withdrawn before it was sent to you' } };
   const conflict = (zh: string, en: string): BankEventOutcome => ({ kind: 'conflict', detail: { zh, en } });
   const base = { releasesBankCapacity: false, closesNeed: false, disclose: false };
+  const at = now.toISOString();
+  const bankName = bankOf(referral);
 
   switch (event.type) {
     case 'referral.accepted':
@@ -147,7 +151,7 @@ export function applyBankEvent(
             ...(event.data.branch ? { branch: event.data.branch } : {}),
           },
           needStatus: 'accepted',
-          timelineNote: `${referral.bankNameZh}已受理，将与您联系 / ${referral.bankNameEn} accepted and will contact you`,
+          timelineEntry: timelineEntry('accepted', at, 'accepted', { bank: bankName }),
           counters: { accepted: 1, [counterKey('accepted', bank)]: 1, ...answerTiming },
           disclose: true,
         },
@@ -173,9 +177,11 @@ export function applyBankEvent(
             },
           },
           needStatus: 'recommended',
-          timelineNote:
-            `${referral.bankNameZh}未能提供授信（${reason?.zh ?? event.data.reasonCode}），正在为您匹配其他银行 / ` +
-            `${referral.bankNameEn} declined (${reason?.en ?? event.data.reasonCode}); finding another bank`,
+          timelineEntry: timelineEntry('declined', at, 'recommended', {
+            bank: bankName,
+            reasonCode: event.data.reasonCode,
+            repairable: reason?.repairable ?? false,
+          }),
           counters: {
             declined: 1,
             [counterKey('declined', event.data.reasonCode)]: 1,
@@ -210,9 +216,12 @@ export function applyBankEvent(
             },
           },
           needStatus: 'granted',
-          timelineNote:
-            `${referral.bankNameZh}已授信 ${grant.amountYuan} 元，年利率 ${(grant.annualRateBp / 100).toFixed(2)}%，期限 ${grant.termMonths} 个月 / ` +
-            `${referral.bankNameEn} granted ${grant.amountYuan} yuan at ${(grant.annualRateBp / 100).toFixed(2)}% a year for ${grant.termMonths} months`,
+          timelineEntry: timelineEntry('granted', at, 'granted', {
+            bank: bankName,
+            amountYuan: grant.amountYuan,
+            annualRateBp: grant.annualRateBp,
+            termMonths: grant.termMonths,
+          }),
           counters: {
             granted: 1,
             grantedAmountYuan: grant.amountYuan,
@@ -246,7 +255,7 @@ export function applyBankEvent(
           resumesWorkflow: false,
           referralUpdate: { disbursement: { amountYuan: event.data.amountYuan, disbursedOn: event.data.disbursedOn } },
           needStatus: 'disbursed',
-          timelineNote: `${referral.bankNameZh}已放款 ${event.data.amountYuan} 元 / ${referral.bankNameEn} disbursed ${event.data.amountYuan} yuan`,
+          timelineEntry: timelineEntry('disbursed', at, 'disbursed', { bank: bankName, amountYuan: event.data.amountYuan }),
           counters: { disbursed: 1, disbursedAmountYuan: event.data.amountYuan },
         },
       };

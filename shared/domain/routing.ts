@@ -16,7 +16,7 @@ export interface RoutingPort {
   getReferral(referralId: string): Promise<Referral | undefined>;
   listBanks(): Promise<{ bank: Bank; openReferrals: number; lastOfferedAt?: string }[]>;
   negativeEntries(creditCode: string): Promise<NegativeListEntry[]>;
-  recordScreening(need: NeedRecord, recommended: boolean, reasons: { code: string }[], note: string, now: Date): Promise<void>;
+  recordScreening(need: NeedRecord, recommended: boolean, reasons: { code: string }[], now: Date): Promise<void>;
   /**
    * Opens the referral: the referral, the need's status (offered), the bank's load and the counters in
    * one write. With `screening`, the need was still `submitted`: its screening is written in the same
@@ -62,7 +62,6 @@ export const BANK_DECLINED_ERROR = 'BankDeclined';
 export interface Screening {
   recommended: boolean;
   reasons: { code: string; criterion?: string }[];
-  note: string;
 }
 
 export class BankUnavailableError extends Error {
@@ -85,14 +84,10 @@ export function scaledDeadline(now: Date, deadline: Date, timeScale: number): { 
   return { deadline: new Date(now.getTime() + timeoutSeconds * 1000), timeoutSeconds };
 }
 
-/** The screening of a need still `submitted`: the outcome, its reason codes and the timeline note. */
+/** The screening of a need still `submitted`: the outcome and its reason codes (the timeline shows them). */
 function screening(need: NeedRecord, negative: NegativeListEntry[], now: Date): Screening {
   const result = screenNeed(need, negative, now);
-  const recommended = result.outcome === 'recommended';
-  const note = recommended
-    ? '已列入推荐清单，正在匹配银行 / On the recommendation list; matching a bank'
-    : `未列入推荐清单：${result.reasons.map((r) => r.message.zh).join('；')} / Not recommended: ${result.reasons.map((r) => r.message.en).join('; ')}`;
-  return { recommended, reasons: result.reasons.map((r) => ({ code: r.code, criterion: r.criterion })), note };
+  return { recommended: result.outcome === 'recommended', reasons: result.reasons.map((r) => ({ code: r.code, criterion: r.criterion })) };
 }
 
 /** The screening step of workflows started before the route step (kept for executions still running). */
@@ -104,7 +99,7 @@ export async function screenStep(store: RoutingPort, needId: string, now: Date) 
     return { recommended, reasons: [] as string[] };
   }
   const result = screening(need, await store.negativeEntries(need.enterprise.creditCode), now);
-  await store.recordScreening(need, result.recommended, result.reasons, result.note, now);
+  await store.recordScreening(need, result.recommended, result.reasons, now);
   return { recommended: result.recommended, reasons: result.reasons.map((r) => r.code) };
 }
 
@@ -210,7 +205,7 @@ export async function routeStep(
   if (need.status === 'submitted') {
     screened = screening(need, await store.negativeEntries(need.enterprise.creditCode), now);
     if (!screened.recommended) {
-      await store.recordScreening(need, false, screened.reasons, screened.note, now);
+      await store.recordScreening(need, false, screened.reasons, now);
       return { recommended: false, found: false };
     }
   }
@@ -218,7 +213,7 @@ export async function routeStep(
   if (next.found) return { recommended: true, ...next };
   if (screened) {
     // Recommended, and no bank serves it: on the recommendation list first, then to the task force.
-    await store.recordScreening(need, true, screened.reasons, screened.note, now);
+    await store.recordScreening(need, true, screened.reasons, now);
     await store.escalate({ ...need, status: 'recommended' }, now);
   } else {
     await store.escalate(need, now);

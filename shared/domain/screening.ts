@@ -31,6 +31,13 @@
  * Pure module: no I/O, no environment, no clock (pass `now`).
  */
 import * as z from 'zod';
+import {
+  NEGATIVE_LIST_REASONS,
+  NEGATIVE_LIST_REASON_CODES,
+  SCREENING_REASONS,
+  type NegativeListReasonCode,
+  type ScreeningCriterion,
+} from './reasons';
 import { PURPOSES } from './need';
 import { chinaDay, type NeedRecord } from './need-record';
 import { validateCreditCode } from './credit-code';
@@ -40,24 +47,19 @@ import type { LocalizedText } from './problem';
 import { fieldErrorsWithMessages } from './bank';
 import { isCalendarDay } from './working-days';
 
+export {
+  NEGATIVE_LIST_REASONS,
+  NEGATIVE_LIST_REASON_CODES,
+  SCREENING_CRITERIA,
+  SCREENING_REASONS,
+  type NegativeListReasonCode,
+  type ScreeningCriterion,
+  type ScreeningReasonCode,
+} from './reasons';
+
 // ---------------------------------------------------------------------------------------------
 // Negative list
 
-export const NEGATIVE_LIST_REASONS = {
-  dishonest_judgment_debtor: { zh: '失信被执行人', en: 'Dishonest judgment debtor' },
-  serious_violation: { zh: '严重违法失信名单', en: 'Serious violation and dishonesty list' },
-  abnormal_operation: { zh: '经营异常名录', en: 'Abnormal operation list' },
-  malicious_debt_evasion: { zh: '恶意逃废债', en: 'Malicious debt evasion' },
-  illegal_fundraising: { zh: '非法集资', en: 'Illegal fund-raising' },
-  eliminated_industry: { zh: '淘汰类或限制类产业', en: 'Eliminated or restricted industry' },
-  other: { zh: '其他', en: 'Other' },
-} as const satisfies Record<string, LocalizedText>;
-
-export type NegativeListReasonCode = keyof typeof NEGATIVE_LIST_REASONS;
-export const NEGATIVE_LIST_REASON_CODES = Object.keys(NEGATIVE_LIST_REASONS) as [
-  NegativeListReasonCode,
-  ...NegativeListReasonCode[],
-];
 
 export const NEGATIVE_LIST_MESSAGES = {
   'negative_list.credit_code': MESSAGES['credit_code.check'],
@@ -300,16 +302,6 @@ export function parseNegativeListCsv(text: string): { entries: NegativeListEntry
 // ---------------------------------------------------------------------------------------------
 // Screening
 
-export const SCREENING_CRITERIA = [
-  'eligible_entity',
-  'continuing_operation',
-  'fixed_premises',
-  'genuine_need',
-  'credit_standing',
-  'lawful_purpose',
-  'negative_list',
-] as const;
-export type ScreeningCriterion = (typeof SCREENING_CRITERIA)[number];
 
 export interface ScreeningReason {
   code: string;
@@ -352,54 +344,7 @@ export const SIZE_EXEMPT_ENTITY_TYPES: ReadonlySet<string> = new Set([
 ]);
 export const ELIGIBLE_SIZE_CLASSES: ReadonlySet<string> = new Set(['small', 'micro']);
 
-export const SCREENING_REASONS = {
-  size_not_eligible: {
-    criterion: 'eligible_entity',
-    message: {
-      zh: '企业规模为中型或大型，不属于小微企业、个体工商户、农民专业合作社或家庭农场',
-      en: 'A medium or large enterprise: not a small or micro enterprise, individual business, farmers’ cooperative or family farm',
-    },
-  },
-  operating_years_below_minimum: {
-    criterion: 'continuing_operation',
-    message: { zh: '经营年限不足', en: 'Not enough years in operation' },
-  },
-  no_revenue_while_operating: {
-    criterion: 'continuing_operation',
-    message: {
-      zh: '经营一年以上但年营业收入为零，与持续经营不符',
-      en: 'No annual revenue after a year or more in business, which contradicts continuing operation',
-    },
-  },
-  no_fixed_premises: {
-    criterion: 'fixed_premises',
-    message: { zh: '无固定经营场所', en: 'No fixed business premises' },
-  },
-  amount_exceeds_revenue_ratio: {
-    criterion: 'genuine_need',
-    message: {
-      zh: '融资金额超过年营业收入的合理倍数',
-      en: 'The amount exceeds the reasonable multiple of annual revenue',
-    },
-  },
-  renewal_without_existing_loan: {
-    criterion: 'genuine_need',
-    message: {
-      zh: '申请续贷但声明为首贷户，没有可续的贷款',
-      en: 'A renewal was requested by a first-time borrower: there is no loan to renew',
-    },
-  },
-  purpose_unknown: {
-    criterion: 'lawful_purpose',
-    message: { zh: '贷款用途不在允许的范围内', en: 'The loan purpose is not one of the allowed purposes' },
-  },
-  purpose_other_undescribed: {
-    criterion: 'lawful_purpose',
-    message: { zh: '用途为“其他”时须说明具体用途', en: 'A purpose of “other” needs a description' },
-  },
-} as const satisfies Record<string, { criterion: ScreeningCriterion; message: LocalizedText }>;
 
-export type ScreeningReasonCode = keyof typeof SCREENING_REASONS | `negative_list.${NegativeListReasonCode}`;
 
 function reason(code: keyof typeof SCREENING_REASONS, detail?: string): ScreeningReason {
   const spec = SCREENING_REASONS[code];

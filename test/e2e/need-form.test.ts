@@ -321,6 +321,14 @@ describe('the whole loop, as npm start runs it', () => {
     expect(await card.textContent()).toMatch(/年利率\s*\d+\.\d{2}%/);
     expect(await card.getByRole('link', { name: '400-000-0000' }).getAttribute('href')).toBe('tel:4000000000');
     expect(await seriousAccessibilityIssues(page)).toEqual([]);
+
+    // Followed in English: the same history, every line in English (the bank's English name, amounts formatted).
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    const english = await page.locator('#timeline li').allTextContents();
+    expect(english).toHaveLength(steps.length);
+    expect(english.join('\n')).not.toMatch(/[\u4e00-\u9fff]/u);
+    expect(english.join('\n')).toMatch(/granted 2,500,000 yuan at \d+\.\d{2}% a year for \d+ months/);
     await page.context().close();
   }, 120_000);
 });

@@ -87,7 +87,7 @@ describe('POST /v1/needs', () => {
       sizeClass: 'small',
       enterprise: { name: '杭州西湖食品有限公司', countyCode: '330106', industryCode: 'C14' },
       need: submission.need,
-      timeline: [{ status: 'submitted', at: expect.any(String), note: expect.any(String) }],
+      timeline: [{ status: 'submitted', at: expect.any(String), code: 'submitted' }],
     });
     expect(JSON.stringify(status.body)).not.toContain('13800138000');
 

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { parseBankEvent } from '../../shared/domain/bank-events';
 import { counterKey } from '../../shared/domain/counters';
 import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
-import { chinaDay, createNeedRecord, type NeedStatus } from '../../shared/domain/need-record';
+import { chinaDay, createNeedRecord, type NeedStatus, type TimelineEntry } from '../../shared/domain/need-record';
+import { timelineEntry } from '../../shared/domain/timeline';
 import { applyBankEvent } from '../../shared/domain/referral';
 import {
   counterRowsFromItems,
@@ -49,6 +50,8 @@ class Simulation {
   readonly referrals = new Map<string, ReferralRecord>();
   /** What the live path ADDs, one row per write. */
   readonly live: CounterRow[] = [];
+  /** Write failure entries as before timeline codes (a bilingual note). */
+  constructor(private readonly legacyNotes = false) {}
 
   private count(countyCode: string, now: Date, counters: Record<string, number>): void {
     this.live.push({ day: chinaDay(now), countyCode, counters: { ...counters } });
@@ -60,10 +63,10 @@ class Simulation {
     return need;
   }
 
-  private move(need: NeedRecordWithExtras, status: NeedStatus, now: Date, note: string = status): void {
+  private move(need: NeedRecordWithExtras, status: NeedStatus, now: Date, entry: TimelineEntry = { at: now.toISOString(), status, note: status }): void {
     need.status = status;
     need.updatedAt = now.toISOString();
-    need.timeline.push({ at: now.toISOString(), status, note });
+    need.timeline.push(entry);
   }
 
   submit(needId: string, countyCode: string, now: Date): void {
@@ -124,7 +127,7 @@ class Simulation {
     Object.assign(referral, transition.referralUpdate, { stage: transition.toStage, updatedAt: now.toISOString() });
     if (transition.toStage === 'accepted') referral.acceptedAt = now.toISOString();
     if (transition.toStage === 'granted' || transition.toStage === 'declined') referral.decidedAt = now.toISOString();
-    this.move(need, transition.needStatus, now, transition.timelineNote);
+    this.move(need, transition.needStatus, now, transition.timelineEntry);
     this.count(need.enterprise.countyCode, now, transition.counters);
     return 'applied';
   }
@@ -161,7 +164,7 @@ class Simulation {
   /** recordFailure. */
   fail(needId: string, error: string, now: Date): void {
     const need = this.need(needId);
-    this.move(need, need.status, now, FAILURE_NOTE);
+    this.move(need, need.status, now, this.legacyNotes ? { at: now.toISOString(), status: need.status, note: FAILURE_NOTE } : timelineEntry('routing_failed', now.toISOString(), need.status));
     need.routingFailure = { error, at: now.toISOString() };
     this.count(need.enterprise.countyCode, now, { routingFailures: 1 });
   }
@@ -303,6 +306,17 @@ describe('recomputeCounters: one need per path, on the CST day of each event', (
       '2026-11-21 469001': { recommended: 1, unmatched: 1, declared: 1, routingFailures: 1 },
     });
   });
+
+  for (const legacyNotes of [false, true]) {
+    it(`a routing failure on an unmatched need is not another unmatched (${legacyNotes ? 'a note from before codes' : 'a coded entry'})`, () => {
+      const sim = new Simulation(legacyNotes);
+      sim.submit('n8', '469001', t('2026-11-21T02:00:00Z'));
+      sim.screen('n8', [], t('2026-11-21T02:00:01Z'));
+      sim.escalate('n8', t('2026-11-21T02:00:02Z'));
+      sim.fail('n8', 'boom', t('2026-11-21T02:05:00Z'));
+      expectRecompute(sim, { '2026-11-21 469001': { recommended: 1, unmatched: 1, declared: 1, routingFailures: 1 } });
+    });
+  }
 
   it('not recommended: every reason once, sanitised as routing-store writes it', () => {
     const sim = new Simulation();

@@ -102,7 +102,7 @@ describe('need labels', () => {
       { at: '2026-11-05T06:03:00Z', status: 'submitted' as const, note: 'a' },
       { at: '2026-11-05T06:03:00Z', status: 'screening' as const, note: 'b' },
     ];
-    expect(chronological(entries).map((e) => e.note)).toEqual(['a', 'b', 'c']);
+    expect(chronological(entries).map((e) => ('note' in e ? e.note : e.code))).toEqual(['a', 'b', 'c']);
   });
 });
 

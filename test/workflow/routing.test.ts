@@ -20,6 +20,7 @@ import { AwsServiceError } from '../../local/aws-emulator';
 import { freshCreditCode, validSubmission } from '../support/needs';
 import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 import type { NeedStatusResponse } from '../../shared/domain/need-record';
+import { timelineText } from '../../shared/domain/timeline-text';
 
 let runtime: LocalRuntime;
 let banks: TestBanks;
@@ -187,7 +188,10 @@ describe('referral workflow', () => {
       disbursement: { amountYuan: 500_000, disbursedOn: chinaDay(new Date()) },
     });
     expect(final.timeline.map((e) => e.status)).toEqual(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'granted', 'disbursed']);
-    expect(final.timeline.find((e) => e.status === 'accepted')?.note).toContain(bank.nameZh);
+    expect(final.timeline.find((e) => e.status === 'accepted')).toMatchObject({ code: 'accepted', params: { bank: { zh: bank.nameZh, en: bank.nameEn } } });
+    // Stored as codes: no entry carries prose, and each reads in one language.
+    expect(final.timeline.every((e) => 'code' in e && !('note' in e))).toBe(true);
+    expect(final.timeline.map((e) => timelineText(e, 'en')).join(' ')).not.toMatch(/[\u4e00-\u9fff]/u);
 
     expect(await counters(county)).toMatchObject({
       recommended: expect.any(Number),
@@ -251,7 +255,8 @@ describe('referral workflow', () => {
     // The decline ends the offer's wait as a caught task failure: Route → Routed? → Offer, then the shortest path.
     expect(done.stateTransitions - done.retries).toBe(7);
     const timeline = (await status(need.needId, need.trackingToken)).timeline;
-    expect(timeline.some((e) => e.note.includes('存在欠缴税款'))).toBe(true);
+    expect(timeline).toContainEqual(expect.objectContaining({ code: 'declined', params: expect.objectContaining({ reasonCode: 'tax_arrears', repairable: true }) }));
+    expect(timeline.some((e) => timelineText(e, 'zh').includes('存在欠缴税款'))).toBe(true);
     expect(await counters(county)).toMatchObject({ declinedBy_tax_arrears: expect.any(Number), declinedRepairable: expect.any(Number) });
   });
 
@@ -293,7 +298,7 @@ describe('referral workflow', () => {
     expect(done.stateTransitions - done.retries).toBe(9);
     const final = await status(need.needId, need.trackingToken);
     expect(final.status).toBe('unmatched');
-    expect(final.timeline.at(-1)?.note).toContain('工作专班');
+    expect(final.timeline.at(-1)).toMatchObject({ code: 'unmatched' });
     expect((await counters(county)).unmatched).toBeGreaterThanOrEqual(1);
   });
 
@@ -342,7 +347,7 @@ describe('referral workflow', () => {
     const done = await finished(need.needId);
     expect(done.status).toBe('FAILED');
     const final = await status(need.needId, need.trackingToken);
-    expect(final.timeline.at(-1)?.note).toContain('处理出现故障');
+    expect(final.timeline.at(-1)).toMatchObject({ code: 'routing_failed' });
     expect((await counters(county)).routingFailures).toBe(1);
   });
 });
@@ -548,7 +553,7 @@ describe('bank events endpoint', () => {
     );
     expect(skipped).toMatchObject({ stage: 'skipped', skipped: { reason: 'bank_secret_missing' } });
     expect(offer.body.data.referralId).not.toBe(skipped?.referralId);
-    expect((await status(need.needId, need.trackingToken)).timeline.some((e) => e.note.includes('cannot take referrals'))).toBe(true);
+    expect((await status(need.needId, need.trackingToken)).timeline.some((e) => 'code' in e && e.code === 'bank_unavailable')).toBe(true);
     expect((await store.listBanks()).find((b) => b.bank.bankId === parsed.bank.bankId)?.openReferrals).toBe(0);
   });
 

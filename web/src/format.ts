@@ -1,17 +1,9 @@
 // Display formatting for both pages: money in yuan, instants in China Standard Time. Pure functions.
 import type { Language } from './i18n';
+import { formatYuan, groupThousands } from '../../shared/domain/timeline-text';
 
-/** Digits of a non-negative integer with thousands separators: 1234567 → "1,234,567". */
-export function groupThousands(value: number): string {
-  if (!Number.isSafeInteger(value)) return String(value);
-  const sign = value < 0 ? '-' : '';
-  return sign + String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** An amount in whole yuan: "500,000 元" / "500,000 yuan". */
-export function formatYuan(value: number, language: Language): string {
-  return `${groupThousands(value)} ${language === 'zh' ? '元' : 'yuan'}`;
-}
+// Amounts and terms are formatted as the timeline formats them (one place for both).
+export { formatMonths, formatYuan, groupThousands } from '../../shared/domain/timeline-text';
 
 /**
  * A reading aid under an amount field, so a missing or extra zero shows: in Chinese the amount in
@@ -54,8 +46,3 @@ export function formatChinaClock(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(11, 19);
 }
 
-/** A term in months: "12 个月" / "12 months" (1 month). */
-export function formatMonths(months: number, language: Language): string {
-  if (language === 'zh') return `${months} 个月`;
-  return `${months} ${months === 1 ? 'month' : 'months'}`;
-}

@@ -231,6 +231,7 @@ const zh = {
   'need.granted': '已获授信',
   'need.disbursed': '已放款',
   'need.unmatched': '暂未匹配到银行',
+  'need.withdrawn': '已撤回',
   'needHelp.submitted': '需求已登记，等待县级工作专班核查。',
   'needHelp.screening': '县级工作专班正在按五项标准进行核查。',
   'needHelp.not_recommended': '本次未列入推荐清单。如有疑问，可联系当地县级工作专班了解原因和改进办法。',
@@ -240,6 +241,7 @@ const zh = {
   'needHelp.granted': '银行已给予授信。',
   'needHelp.disbursed': '贷款已发放。',
   'needHelp.unmatched': '暂时没有银行受理。县级工作专班会跟进，您也可以联系专班咨询。',
+  'needHelp.withdrawn': '您已撤回本需求和授权同意：银行不会再收到它，联系人姓名和手机号码已删除。如需融资，可以重新提交需求。',
 
   // Regulator page
   'footer.regulator': '监管报告（监管人员入口）',
@@ -539,6 +541,7 @@ const en: Record<MessageKey, string> = {
   'need.granted': 'Credit granted',
   'need.disbursed': 'Loan paid out',
   'need.unmatched': 'No bank matched yet',
+  'need.withdrawn': 'Withdrawn',
   'needHelp.submitted': 'The need is recorded and waits for the county task force to check it.',
   'needHelp.screening': 'The county task force is checking the need against the five criteria.',
   'needHelp.not_recommended':
@@ -549,6 +552,8 @@ const en: Record<MessageKey, string> = {
   'needHelp.granted': 'A bank granted credit.',
   'needHelp.disbursed': 'The loan has been paid out.',
   'needHelp.unmatched': 'No bank has taken the need up yet. The county task force follows up; you can also ask them.',
+  'needHelp.withdrawn':
+    'You withdrew this need and your consent: no bank will receive it again, and the contact name and mobile number were erased. You may declare a new need at any time.',
 
   'footer.regulator': 'Regulator reports (for regulators)',
   'reg.docTitle': 'Regulator reports – Small business financing service',

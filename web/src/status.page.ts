@@ -18,6 +18,7 @@ import {
   statusLabel,
 } from './need-view';
 import { parseStatusHash } from './status-link';
+import { formatRate, timelineText } from '../../shared/domain/timeline-text';
 
 type View =
   | { kind: 'loading' }
@@ -46,9 +47,6 @@ function fact(label: string, value: Node | string): HTMLElement {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value));
 }
 
-/** Percent from basis points: 345 → "3.45%". */
-const percent = (basisPoints: number) => `${(basisPoints / 100).toFixed(2)}%`;
-
 /** The bank card: who has the need and by when, or the terms granted (need-progress.ts). */
 function renderBank(progress: NeedProgress | undefined, language: Language): void {
   const card = byId('status-bank');
@@ -69,7 +67,7 @@ function renderBank(progress: NeedProgress | undefined, language: Language): voi
     if (progress.stage === 'accepted' && progress.decisionDueBy) facts.push(fact(t(language, 'status.bank.decisionDue'), chinaTime(progress.decisionDueBy, language)));
     if (progress.stage === 'granted') {
       facts.push(fact(t(language, 'status.bank.amount'), formatYuan(progress.terms.amountYuan, language)));
-      facts.push(fact(t(language, 'status.bank.rate'), percent(progress.terms.annualRateBp)));
+      facts.push(fact(t(language, 'status.bank.rate'), formatRate(progress.terms.annualRateBp)));
       facts.push(fact(t(language, 'status.bank.term'), formatMonths(progress.terms.termMonths, language)));
       if (isMessageKey(`loanType.${progress.terms.loanType}`)) facts.push(fact(t(language, 'status.bank.loanType'), t(language, `loanType.${progress.terms.loanType}` as MessageKey)));
       if (progress.disbursement) facts.push(fact(t(language, 'status.bank.disbursed'), `${formatYuan(progress.disbursement.amountYuan, language)} · ${progress.disbursement.disbursedOn}`));
@@ -108,7 +106,7 @@ function renderNeed(need: NeedStatusResponse, language: Language): void {
         'li',
         { class: 'timeline-entry', 'data-status': entry.status },
         h('p', { class: 'timeline-head' }, h('strong', {}, statusLabel(entry.status, language)), ' ', chinaTime(entry.at, language)),
-        entry.note ? h('p', { class: 'timeline-note' }, entry.note) : null,
+        h('p', { class: 'timeline-note' }, timelineText(entry, language)),
       ),
     ),
   );

@@ -1,0 +1,56 @@
+// A need's timeline entry as stored and served: a code with its parameters, never prose, so each
+// viewer reads it in their own language (timeline-text.ts renders it). Entries written before codes
+// (`note`: "中文 / English") are still read. One zod shape: the types and the OpenAPI document
+// derive from it. Pages import only the types (`import type`), never this module's values.
+import * as z from 'zod';
+import { NEED_STATUSES } from './need-record';
+
+const status = z.enum(NEED_STATUSES);
+const at = z.string().meta({ description: 'UTC instant (ISO 8601)' });
+/** A bank's name in both languages, as it was when the entry was written. */
+const bank = z.object({ zh: z.string(), en: z.string() });
+
+const entry = <C extends string, P extends z.ZodRawShape | undefined = undefined>(code: C, params?: P) =>
+  z.object({
+    at,
+    status,
+    code: z.literal(code),
+    ...(params ? { params: z.object(params) } : {}),
+  }) as P extends z.ZodRawShape
+    ? z.ZodObject<{ at: typeof at; status: typeof status; code: z.ZodLiteral<C>; params: z.ZodObject<P> }>
+    : z.ZodObject<{ at: typeof at; status: typeof status; code: z.ZodLiteral<C> }>;
+
+export const codedTimelineEntrySchema = z.discriminatedUnion('code', [
+  entry('submitted'),
+  entry('screening'),
+  entry('recommended'),
+  entry('not_recommended', {
+    reasons: z.array(z.string()).meta({ description: 'Screening reason codes (SCREENING_REASONS, negative_list.<code>)' }),
+  }),
+  entry('offered'),
+  entry('bank_deadline_missed', { bank }),
+  entry('bank_unavailable', { bank }),
+  entry('accepted', { bank }),
+  entry('declined', { bank, reasonCode: z.string(), repairable: z.boolean() }),
+  entry('granted', { bank, amountYuan: z.number().int(), annualRateBp: z.number().int(), termMonths: z.number().int() }),
+  entry('disbursed', { bank, amountYuan: z.number().int() }),
+  entry('unmatched'),
+  entry('routing_failed'),
+  entry('amended', { fields: z.array(z.string()).meta({ description: 'JSON pointers of the fields changed, e.g. /need/amountYuan' }) }),
+  entry('withdrawn'),
+]);
+
+/** An entry written before timeline codes: one bilingual note. */
+export const legacyTimelineEntrySchema = z.object({ at, status, note: z.string().meta({ description: 'Bilingual note "中文 / English" (entries before codes)' }) });
+
+export const timelineEntrySchema = z.union([codedTimelineEntrySchema, legacyTimelineEntrySchema]).meta({
+  title: 'TimelineEntry',
+  description: 'What happened to the need, as a code with parameters (render it in the reader’s language); entries from before codes carry a bilingual `note` instead',
+});
+
+export type CodedTimelineEntry = z.infer<typeof codedTimelineEntrySchema>;
+export type LegacyTimelineEntry = z.infer<typeof legacyTimelineEntrySchema>;
+export type TimelineEntry = CodedTimelineEntry | LegacyTimelineEntry;
+export type TimelineCode = CodedTimelineEntry['code'];
+/** The parameters of one code's entry (undefined for codes without). */
+export type TimelineParams<C extends TimelineCode> = Extract<CodedTimelineEntry, { code: C }> extends { params: infer P } ? P : undefined;
