@@ -43,6 +43,7 @@ import {
   type Division,
   type DivisionLevel,
 } from './divisions';
+import { divisionNameEn } from './division-names-en';
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 import { DECLINE_REASON_CODES } from './bank-events';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from './screening';
@@ -412,8 +413,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d
 const hasActivity = (c: Readonly<Record<string, number>> | undefined): boolean =>
   c !== undefined && Object.values(c).some((v) => v !== 0);
 
+/** A division as a report names it: in Chinese, and in English (shared/data/division-names-en.json) where known. */
 function reportDivision(d: Division): ReportDivision {
-  return { code: d.code, name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), level: d.level };
+  const nameEn = d.nameEn ?? divisionNameEn(d.code);
+  return { code: d.code, name: d.name, ...(nameEn ? { nameEn } : {}), level: d.level };
 }
 
 /**

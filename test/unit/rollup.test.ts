@@ -195,7 +195,7 @@ describe('rollUp', () => {
     expect([...reports.keys()]).toEqual(['national:000000', 'province:330000', 'prefecture:330100', 'county:330106']);
     const county = report(reports, 'county:330106');
     expect(reportSchema.parse(county)).toEqual(county);
-    expect(county.division).toEqual({ code: '330106', name: '西湖区', level: 'county' });
+    expect(county.division).toEqual({ code: '330106', name: '西湖区', nameEn: 'Xihu District', level: 'county' });
     expect(county.children).toEqual([]);
     expect(county.totals).toEqual({
       declared: 5,
@@ -245,7 +245,7 @@ describe('rollUp', () => {
       },
     ]);
     const prefecture = report(reports, 'prefecture:330100');
-    expect(prefecture.division).toEqual({ code: '330100', name: '杭州市', level: 'prefecture' });
+    expect(prefecture.division).toEqual({ code: '330100', name: '杭州市', nameEn: 'Hangzhou', level: 'prefecture' });
     expect(prefecture.totals).toEqual({ ...county.totals, coverage: { countiesWithActivity: 1, countiesInDivision: prefecture.children.length } });
     expect(prefecture.children.find((c) => c.division.code === '330106')!.totals).toEqual(county.totals);
     expect(prefecture.children.filter((c) => c.totals.declared === 0).length).toBe(prefecture.children.length - 1);
