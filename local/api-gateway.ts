@@ -4,9 +4,10 @@
 // own answers (no route, 401, 413, a failed or timed-out function, a path that does not decode) are
 // the problem+json bodies the GatewayResponses of lib/api.ts give in AWS (shared/domain/gateway-problems.ts).
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../lib/routes';
 import { ENV } from '../shared/domain/environment';
@@ -224,7 +225,40 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
   return size > limit ? 'too_large' : Buffer.concat(chunks);
 }
 
-function serveStatic(options: ApiServerOptions, url: URL, res: http.ServerResponse): void {
+/** What CloudFront compresses: text types of its list, from 1,000 bytes to 10,000,000 bytes. */
+const COMPRESSIBLE_TYPE = /^(text\/|application\/(json|javascript)|image\/svg\+xml)/;
+const COMPRESS_MIN_BYTES = 1_000;
+const COMPRESS_MAX_BYTES = 10_000_000;
+
+/** The encoding CloudFront picks for a viewer: Brotli when it is accepted, else gzip, else none. */
+export function contentEncodingFor(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p)))
+      .map(([coding]) => coding?.trim()),
+  );
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : undefined;
+}
+
+/** Compressed files by path, kept while the file is unchanged (the pages are built once per start). */
+const compressed = new Map<string, { mtimeMs: number; size: number; body: Buffer }>();
+
+function compressedFile(file: string, encoding: 'br' | 'gzip', stat: { mtimeMs: number; size: number }): Buffer {
+  const key = `${encoding}:${file}`;
+  const cached = compressed.get(key);
+  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.body;
+  const raw = readFileSync(file);
+  const body =
+    encoding === 'br'
+      ? brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+      : gzipSync(raw, { level: 9 });
+  compressed.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, body });
+  return body;
+}
+
+function serveStatic(options: ApiServerOptions, req: http.IncomingMessage, url: URL, res: http.ServerResponse): void {
   const name = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
   const extra = options.webFiles[name.slice(1)];
   if (extra) {
@@ -237,11 +271,20 @@ function serveStatic(options: ApiServerOptions, url: URL, res: http.ServerRespon
   if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
     return plainText(res, 404, 'Not found', options.webHeaders);
   }
-  res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'Cache-Control': 'no-cache',
-    ...options.webHeaders,
-  });
+  const contentType = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const headers = { 'Content-Type': contentType, 'Cache-Control': 'no-cache', ...options.webHeaders };
+  // Compressed as CloudFront compresses at the edge (lib/web.ts: compress on, CachingOptimized).
+  const stat = statSync(file);
+  const compressible = COMPRESSIBLE_TYPE.test(contentType) && stat.size >= COMPRESS_MIN_BYTES && stat.size <= COMPRESS_MAX_BYTES;
+  const encoding = compressible ? contentEncodingFor(req.headers['accept-encoding']) : undefined;
+  if (encoding) {
+    const body = compressedFile(file, encoding, stat);
+    res.writeHead(200, { ...headers, 'Content-Encoding': encoding, 'Content-Length': body.length, Vary: 'Accept-Encoding' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': stat.size, ...(compressible ? { Vary: 'Accept-Encoding' } : {}) });
+  if (req.method === 'HEAD') return void res.end();
   createReadStream(file).pipe(res);
 }
 
@@ -278,7 +321,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       if (!api) {
         if (req.method !== 'GET' && req.method !== 'HEAD') return plainText(res, 405, 'Method not allowed', options.webHeaders);
-        return serveStatic(options, url, res);
+        return serveStatic(options, req, url, res);
       }
       const candidates = routes
         .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))

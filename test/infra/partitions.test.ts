@@ -103,6 +103,15 @@ describe('aws-cn (cn-north-1)', () => {
     china.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
   });
 
+  it.each([
+    ['aws', () => aws],
+    ['aws-cn', () => china],
+  ])('%s: CloudFront compresses the pages (Brotli or gzip by Accept-Encoding, the managed CachingOptimized policy)', (_, template) => {
+    template().hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { DefaultCacheBehavior: { Compress: true, CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' } },
+    });
+  });
+
   it("lets the pages' sign-in reach the external issuer (CSP connect-src)", () => {
     const policies = resources(china).filter((r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy');
     const csp = JSON.stringify(policies.map((p) => p.Properties));
