@@ -159,6 +159,28 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** A JSON file an operator gives a CLI (a leading BOM allowed); a CliError says what is wrong with it. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`无法读取 / Cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  } catch (error) {
+    throw new CliError(`${file} 不是有效的 JSON / is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Field errors of a file, to stderr: each pointer with its code and the message in both languages. */
+export function printFieldErrors(errors: readonly { pointer: string; code: string; message: { zh: string; en: string } }[]): void {
+  for (const error of errors) {
+    console.error(`  ${error.pointer || '/'}  (${error.code})\n    ${error.message.zh}\n    ${error.message.en}`);
+  }
+}
+
 /**
  * The system a CLI acts on. Local (default): the `npm start` found through `<dataDir>/runtime.json`
  * (`--data-dir`, else SMEFIN_DATA_DIR, else .local). AWS (`--aws`): the standard credential chain,

@@ -1,15 +1,18 @@
 // The local system as `npm start` runs it: the runtime (local/runtime.ts) plus the simulated banks from
-// the seed file, registered in the bank registry with their signing secrets, and the runtime-info file
-// through which the CLIs find the running system.
+// the seed file, registered in the bank registry with their signing secrets, the demo counties'
+// task-force contacts (local/task-force.seed.json), and the runtime-info file through which the CLIs
+// find the running system.
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../shared/domain/environment';
 import { RoutingStore } from '../shared/adapters/routing-store';
+import { TaskForceStore } from '../shared/adapters/task-force-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
 import { AwsServiceError } from './aws-emulator';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-info';
 import { loadBankSeed, seedBanks, startSimulatedBanks, type SimulatedBanks } from './simulated-banks';
+import { loadTaskForceSeed } from './task-force-seed';
 
 export interface LocalSystemOptions extends LocalRuntimeOptions {
   /** Register and run the simulated banks of local/banks.seed.json (default true). */
@@ -59,6 +62,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }
       }
     }
+    // The demo counties' task-force contacts, as `npm run task-force -- load` writes them.
+    const taskForces = new TaskForceStore(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
+    for (const contact of loadTaskForceSeed()) await taskForces.put(contact, new Date());
     writeRuntimeInfo(options.dataDir, {
       apiUrl: runtime.url,
       dynamoDbEndpoint: runtime.dynamoDbEndpoint,

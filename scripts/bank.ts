@@ -7,7 +7,6 @@
 //   show --bank <id>              one bank, its load and whether its secret exists (never the secret)
 //   rotate-secret --bank <id>     a new signing secret, printed once
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   CreateSecretCommand,
@@ -19,7 +18,7 @@ import {
 import { BANK_ID_PATTERN, parseBank, type Bank } from '../shared/domain/bank';
 import { RoutingStore } from '../shared/adapters/routing-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
-import { CliError, formatTable, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
+import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npx tsx scripts/bank.ts <command> [options]
 
@@ -38,20 +37,6 @@ Target (default: the running npm start, found through SMEFIN_DATA_DIR or .local)
   --secret-prefix <prefix>      default BANK_SECRET_PREFIX, e.g. smefin/prod/banks/`;
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : '');
-
-function readBankFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`无法读取 / Cannot read ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  } catch (error) {
-    throw new CliError(`${file} 不是有效的 JSON / is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 function secretName(target: CliTarget, bankId: string): string {
   return `${target.secretPrefix}${bankId}`;
@@ -87,12 +72,10 @@ async function createSecretIfMissing(client: SecretsManagerClient, name: string,
 
 /** The bank in the file, validated and normalised; prints the field errors (zh and en) when invalid. */
 function bankFromFile(file: string): Bank | undefined {
-  const parsed = parseBank(readBankFile(file));
+  const parsed = parseBank(readJsonFile(file));
   if (parsed.ok) return parsed.bank;
   console.error(`银行资料有误 / The bank record in ${file} has errors:`);
-  for (const error of parsed.errors) {
-    console.error(`  ${error.pointer || '/'}  (${error.code})\n    ${error.message.zh}\n    ${error.message.en}`);
-  }
+  printFieldErrors(parsed.errors);
   return undefined;
 }
 
