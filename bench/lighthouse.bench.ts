@@ -40,6 +40,8 @@ async function lighthouseRun(url: string): Promise<Run> {
     const { categories, audits } = result.lhr;
     const failed = Object.values(audits).filter((a) => a.scoreDisplayMode === 'binary' && a.score === 0 && categories.accessibility?.auditRefs.some((r) => r.id === a.id));
     if (failed.length) console.log(`  accessibility audits failed: ${failed.map((a) => a.id).join(', ')}`);
+    const shifts = (audits['layout-shifts']?.details as { items?: { score?: number; node?: { selector?: string } }[] } | undefined)?.items ?? [];
+    for (const shift of shifts) console.log(`  layout shift ${shift.score?.toFixed(3)}: ${shift.node?.selector ?? '?'}`);
     if (result.lhr.runtimeError) throw new Error(`Lighthouse: ${result.lhr.runtimeError.message}`);
     return {
       performance: categories.performance?.score ?? Number.NaN,

@@ -13,7 +13,6 @@ import {
 } from '../../web/src/i18n';
 import {
   chronological,
-  countyLabel,
   guaranteeLabel,
   industryLabel,
   purposeLabel,
@@ -83,13 +82,6 @@ describe('UI strings', () => {
 });
 
 describe('need labels', () => {
-  it('names the county with its province and prefecture', () => {
-    expect(countyLabel('330106', 'zh')).toBe('浙江省 杭州市 西湖区');
-    expect(countyLabel('330106', 'en')).toBe('Zhejiang 杭州市 西湖区');
-    expect(countyLabel('441900', 'zh')).toBe('广东省 东莞市');
-    expect(countyLabel('999999', 'zh')).toBe('999999');
-  });
-
   it('names the industry', () => {
     expect(industryLabel('C14', 'zh')).toBe('C14 食品制造业');
     expect(industryLabel('C14', 'en')).toMatch(/^C14 \S/);

@@ -2,7 +2,7 @@
 // schema, submission with an idempotency key, field errors from either side, and the receipt.
 import { needSubmissionSchema, ENTITY_TYPES, GUARANTEES, PURPOSES } from '../../shared/domain/need';
 import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
-import { divisionPicker, type PickerPrefecture, type PickerProvince } from '../../shared/domain/divisions';
+import { loadedProvince, loadProvince, pickerLabel, type CountyNames, type PrefectureNames, type ProvinceNames } from './division-data';
 import { findIndustry, industriesInSection, type Industry, type SectionLetter } from '../../shared/domain/industry';
 import { FINANCE_NOTE, pickerSections, searchIndustries } from '../../shared/domain/industry-search';
 import { CURRENT_CONSENT_VERSION, findConsentText } from '../../shared/domain/consent';
@@ -14,7 +14,6 @@ import { formatYuan, yuanReading } from './format';
 import {
   entityTypeKey,
   guaranteeKey,
-  HTML_LANG,
   purposeKey,
   t,
   type Language,
@@ -93,36 +92,54 @@ function renderChoices(language: Language): void {
   );
 }
 
-const provinces = divisionPicker();
+/** The provinces, as the build put them into the page (web/build.ts); their prefectures and counties are fetched per province. */
+const provinces: CountyNames[] = [...province.options]
+  .filter((o) => o.value !== '')
+  .map((o) => ({ code: o.value, name: o.textContent ?? '', nameEn: o.dataset.nameEn ?? '' }));
 
-function selectedProvince(): PickerProvince | undefined {
-  return provinces.find((p) => p.code === province.value);
+/** The chosen province's names, once its division file is loaded. */
+function selectedProvince(): ProvinceNames | undefined {
+  return province.value === '' ? undefined : loadedProvince(province.value);
 }
 
-function selectedPrefecture(): PickerPrefecture | undefined {
+function selectedPrefecture(): PrefectureNames | undefined {
   return selectedProvince()?.prefectures.find((p) => p.code === prefecture.value);
 }
 
-/** Division names exist in Chinese only; in English they are marked as Chinese text. */
+/** Whether the chosen province's division file could not be loaded (the prefecture step says so). */
+let divisionsFailed = false;
+
+/** Loads the chosen province's prefectures and counties, then shows them (a failed load is tried again on the next choice). */
+function loadDivisions(): void {
+  const code = province.value;
+  divisionsFailed = false;
+  if (code === '' || loadedProvince(code)) return renderDivisions(page.current());
+  void loadProvince(code).then((loaded) => {
+    if (province.value !== code) return;
+    divisionsFailed = loaded === undefined;
+    renderDivisions(page.current());
+  });
+}
+
+/** Names in the page language; in English with the Chinese name beside it, as on the business licence. */
 function renderDivisions(language: Language): void {
-  const chinese = language === 'zh' ? undefined : HTML_LANG.zh;
   setOptions(
     province,
     t(language, 'choose.province'),
-    provinces.map((p) => ({ value: p.code, label: language === 'zh' ? p.name : `${p.nameEn} (${p.name})` })),
+    provinces.map((p) => ({ value: p.code, label: pickerLabel(p, language) })),
   );
   const prov = selectedProvince();
   setOptions(
     prefecture,
-    t(language, prov ? 'choose.prefecture' : 'choose.provinceFirst'),
-    (prov?.prefectures ?? []).map((p) => ({ value: p.code, label: p.name, lang: chinese })),
+    t(language, prov ? 'choose.prefecture' : divisionsFailed ? 'choose.divisionsFailed' : 'choose.provinceFirst'),
+    (prov?.prefectures ?? []).map((p) => ({ value: p.code, label: pickerLabel(p, language) })),
   );
   if (prov?.prefectures.length === 1) prefecture.value = prov.prefectures[0]!.code;
   const pref = selectedPrefecture();
   setOptions(
     county,
     t(language, pref ? 'choose.county' : prov ? 'choose.prefectureFirst' : 'choose.provinceFirst'),
-    (pref?.counties ?? []).map((c) => ({ value: c.code, label: c.name, lang: chinese })),
+    (pref?.counties ?? []).map((c) => ({ value: c.code, label: pickerLabel(c, language) })),
   );
   if (pref?.counties.length === 1) county.value = pref.counties[0]!.code;
 }
@@ -450,8 +467,10 @@ const page = setupLanguage(render);
 province.addEventListener('change', () => {
   prefecture.value = '';
   county.value = '';
-  renderDivisions(page.current());
+  loadDivisions();
 });
+// A province the browser kept from an earlier visit (back, reload): its prefectures and counties too.
+if (province.value !== '') loadDivisions();
 prefecture.addEventListener('change', () => {
   county.value = '';
   renderDivisions(page.current());

@@ -1,6 +1,6 @@
 // Labels for a need as the status page shows it: place, industry, status and enumerations in the
-// page language, the timeline in order. Pure (the division and industry tables are bundled data).
-import { countyChain } from '../../shared/domain/divisions';
+// page language, the timeline in order. Pure (the industry table is bundled data; the county's
+// name comes from its province's division file: division-data.ts).
 import { findIndustry } from '../../shared/domain/industry';
 import { NEED_STATUSES, type NeedStatus, type TimelineEntry } from '../../shared/domain/need-record';
 import type { SizeClass } from '../../shared/domain/enterprise-size';
@@ -9,17 +9,6 @@ import { isMessageKey, needStatusHelpKey, needStatusKey, sizeClassKey, t, type L
 const SIZE_CLASSES: readonly string[] = ['large', 'medium', 'small', 'micro'] satisfies SizeClass[];
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
-
-/** "浙江省 杭州市 西湖区" / "Zhejiang 杭州市 西湖区"; the bare code when it is unknown. */
-export function countyLabel(code: string, language: Language): string {
-  const chain = countyChain(code);
-  if (!chain) return code;
-  const provinceName = language === 'en' && chain.province.nameEn ? chain.province.nameEn : chain.province.name;
-  const parts = [provinceName];
-  if (chain.prefecture && chain.prefecture.code !== chain.county.code) parts.push(chain.prefecture.name);
-  parts.push(chain.county.name);
-  return parts.join(' ');
-}
 
 /** "C14 食品制造业" / "C14 Food manufacturing"; the bare code when it is unknown. */
 export function industryLabel(code: string, language: Language): string {

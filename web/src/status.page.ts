@@ -9,7 +9,6 @@ import { isMessageKey, t, type Language, type MessageKey } from './i18n';
 import { setupLanguage } from './language';
 import {
   chronological,
-  countyLabel,
   guaranteeLabel,
   industryLabel,
   purposeLabel,
@@ -18,6 +17,7 @@ import {
   statusLabel,
 } from './need-view';
 import { parseStatusHash } from './status-link';
+import { countyLabel, loadProvince } from './division-data';
 import { formatRate, timelineText } from '../../shared/domain/timeline-text';
 
 type View =
@@ -178,6 +178,12 @@ async function load(): Promise<void> {
   if (mine !== generation) return; // a newer load (refresh, new link) has started
   view = viewFor(outcome);
   render(page.current());
+  // The county's name: its province's division file, then shown in place of the code.
+  if (shown) {
+    void loadProvince(shown.need.enterprise.countyCode).then((names) => {
+      if (names && mine === generation) render(page.current());
+    });
+  }
   if (view.kind !== 'loaded') alertBox.focus({ preventScroll: true });
   else if (shown && OPEN_STATUSES.has(shown.need.status)) refreshTimer = setTimeout(() => void load(), REFRESH_OPEN_MS);
 }
