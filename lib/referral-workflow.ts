@@ -1,8 +1,10 @@
 // The referral workflow (Step Functions, Standard): route (screen and offer the best bank in one step)
 // → wait for the bank's signed answer with a working-day deadline → await the credit decision →
 // granted; a decline (task failure), a missed deadline or a bank gone → route again, to the next bank;
-// none left → escalated to the county task force. A pipe from the needs table's stream starts one
-// execution per new need, named by the need id.
+// none left → escalated to the county task force. The enterprise withdrawing the need ends a wait
+// (task failure NeedWithdrawn: the bank is told, the execution ends); amending it after a repairable
+// decline ends the wait too (NeedAmended: the bank is told, the need is routed again). A pipe from
+// the needs table's stream starts one execution per new need, named by the need id.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -31,6 +33,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
 import { BANK_DECLINED_ERROR, BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
+import { NEED_AMENDED_ERROR, NEED_WITHDRAWN_ERROR } from '../shared/domain/need-changes';
 import { DeadLetterQueue } from './dead-letter';
 import { acknowledgeWorkflowFindings } from './nag';
 import type { FunctionName } from './routes';
@@ -107,6 +110,13 @@ export class ReferralWorkflow extends Construct {
     const deadlineMissed = (name: string, stage: 'offer' | 'decision') =>
       step(name, steps, { action: 'deadline-missed', referralId: JsonPath.stringAt('$.offer.referralId'), stage }, '$.deadline');
 
+    // The enterprise withdrew or amended the need while a bank had it: the bank is told (referral-wait
+    // sends referral.withdrawn if the offer had reached it); withdrawn → the end, amended → route again.
+    const withdrawnEnd = new Succeed(this, 'Withdrawn');
+    const tellBank = (name: string) =>
+      step(name, wait, { action: 'withdrawn', referralId: JsonPath.stringAt('$.offer.referralId') }, undefined);
+    const tellWithdrawn = tellBank('TellBankWithdrawn').next(withdrawnEnd);
+    const tellAmended = tellBank('TellBankAmended').next(route);
     // The bank's answer ends the wait: acceptance and grant as the task's output, a decline as the
     // task failure BankDeclined (bank-answers.ts), caught here: no Choice state after a wait.
     const offer = waitFor('Offer', 'offer', '$.offer.timeoutSeconds', '$.answer');
@@ -120,6 +130,8 @@ export class ReferralWorkflow extends Construct {
       [awaitDecision, decisionMissed],
     ] as const) {
       task.addCatch(route, { errors: [BANK_DECLINED_ERROR], resultPath: JsonPath.DISCARD });
+      task.addCatch(tellWithdrawn, { errors: [NEED_WITHDRAWN_ERROR], resultPath: JsonPath.DISCARD });
+      task.addCatch(tellAmended, { errors: [NEED_AMENDED_ERROR], resultPath: JsonPath.DISCARD });
       task.addCatch(missed, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
       task.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
     }
@@ -150,6 +162,8 @@ export class ReferralWorkflow extends Construct {
     const definition = route.next(
       new Choice(this, 'Routed?')
         .when(Condition.booleanEquals('$.offer.found', true), offer)
+        // The enterprise withdrew the need before a bank had it.
+        .when(Condition.isPresent('$.offer.withdrawn'), withdrawnEnd)
         .when(Condition.booleanEquals('$.offer.recommended', false), new Succeed(this, 'NotRecommended'))
         // No bank left: the route step has escalated the need to the county task force.
         .otherwise(new Succeed(this, 'Unmatched')),
@@ -167,11 +181,14 @@ export class ReferralWorkflow extends Construct {
 
     // Who may start executions, and who may answer waiting tasks.
     // Only these two learn the state machine's ARN: the steps it invokes cannot (that would be a cycle).
-    for (const fn of [props.functions['start-routing'], props.functions['bank-webhook']]) {
+    for (const fn of [props.functions['start-routing'], props.functions['bank-webhook'], props.functions['change-need']]) {
       fn.addEnvironment(ENV.stateMachineArn, this.stateMachine.stateMachineArn);
     }
     this.stateMachine.grantStartExecution(props.functions['start-routing']);
     this.stateMachine.grantTaskResponse(props.functions['bank-webhook']);
+    // The owner's changes: a new routing round after an amendment, and the end of a wait they overtake.
+    this.stateMachine.grantStartExecution(props.functions['change-need']);
+    this.stateMachine.grantTaskResponse(props.functions['change-need']);
 
     // The pipe: new need items on the table's stream → start-routing (which names the execution).
     // A batch start-routing keeps failing is halved until the failing record is alone, retried, and

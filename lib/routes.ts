@@ -60,6 +60,15 @@ export const FUNCTIONS = {
     // The need, and its latest referral (the bank that has it: name, deadlines, terms).
     leadingKeys: { needs: ['NEED#*', 'REFERRAL#*'] },
   },
+  'change-need': {
+    entry: 'functions/change-need/index.ts',
+    description: 'POST /v1/needs/{needId}/amendments and /withdrawal: the owner amends the need (routed again) or withdraws it and the consent',
+    tables: { needs: 'readWrite', audit: 'append' },
+    // The need, its referrals, its open-need claim, the bank's load; the withdrawal's audit record.
+    leadingKeys: { needs: ['NEED#*', 'REFERRAL#*', 'CREDITCODE#*', 'BANKS'], audit: ['NEED#*'] },
+    // Starts a new routing round after an amendment, and ends a wait the change overtakes.
+    workflow: 'respond',
+  },
   health: {
     entry: 'functions/health/index.ts',
     description: 'GET /v1/health: reachability of the parts',
@@ -205,6 +214,8 @@ export interface RouteDefinition {
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/needs', function: 'submit-need' },
   { method: 'GET', path: '/v1/needs/{needId}', function: 'need-status' },
+  { method: 'POST', path: '/v1/needs/{needId}/amendments', function: 'change-need' },
+  { method: 'POST', path: '/v1/needs/{needId}/withdrawal', function: 'change-need' },
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
   { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },

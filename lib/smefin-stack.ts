@@ -9,6 +9,7 @@ import { Data } from './data';
 import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
+import { EnterpriseNotifications } from './notifications';
 import { ReferralWorkflow } from './referral-workflow';
 import { RollupWorkflow } from './rollup-workflow';
 import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../shared/domain/claims';
@@ -250,6 +251,8 @@ export class SmefinStack extends Stack {
       functions: this.functions.byName,
       needsTable: this.data.tables.needs,
     });
+    // SMS notices from the same stream, beside the workflow: never in its way.
+    new EnterpriseNotifications(this, 'Notifications', { functions: this.functions.byName, needsTable: this.data.tables.needs });
 
     this.rollup = new RollupWorkflow(this, 'Rollup', { functions: this.functions.byName });
     scheduleRollup(this, this.rollup.stateMachine);

@@ -44,6 +44,7 @@ import {
 import { NEW_NEED_FILTER } from '../lib/referral-workflow';
 import { arrivalWindow, classifyDeadLetter, sequenceInRange, type DeadLetter } from '../shared/domain/dead-letters';
 import { NeedRoutingIndex } from '../shared/adapters/routing-sweep-store';
+import { needIdOfExecution } from '../shared/domain/need-changes';
 import { executionKnown, startRouting } from '../shared/adapters/workflow';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local';
 import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';
@@ -198,9 +199,10 @@ async function redriveOne(clients: RedriveClients, target: CliTarget, message: M
       const { needIds, source } = await needsOfBatch(clients, target, letter);
       if (dryRun) return { done: false, note: `stream batch (${letter.condition}): would start routing for ${needIds.length} need(s) from ${source}: ${needIds.join(' ') || '-'}` };
       const started: string[] = [];
-      for (const needId of needIds) {
-        if (await executionKnown(clients.sfn, clients.stateMachineArn, needId)) continue;
-        if ((await startRouting(clients.sfn, clients.stateMachineArn, needId)) === 'started') started.push(needId);
+      // From the index these are routing executions: a need id, or `<needId>-a<round>` after an amendment.
+      for (const execution of needIds) {
+        if (await executionKnown(clients.sfn, clients.stateMachineArn, execution)) continue;
+        if ((await startRouting(clients.sfn, clients.stateMachineArn, needIdOfExecution(execution), execution)) === 'started') started.push(execution);
       }
       return {
         done: true,

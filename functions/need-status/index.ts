@@ -3,7 +3,7 @@ import { needStatusView } from '../../shared/domain/need-record';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { needRepository } from '../../shared/adapters/need-repository';
 import { withObservability } from '../../shared/adapters/observability';
-import { trackingTokenMatches } from '../../shared/adapters/tracking-token';
+import { tokenOpensNeed } from '../../shared/adapters/tracking-token';
 
 const needs = needRepository();
 
@@ -20,7 +20,8 @@ async function needStatusHandler(event: HttpEvent): Promise<HttpResult> {
   const token = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '')?.[1];
   if (!NEED_ID.test(needId) || !token) return notFound();
   const record = await needs.get(needId);
-  if (!record || !trackingTokenMatches(token, record.trackingTokenHash)) return notFound();
+  // The receipt's tracking token, or the link of an SMS notice (a live notice token).
+  if (!record || !tokenOpensNeed(token, record)) return notFound();
   return json(200, needStatusView(record, await needs.latestReferral(record)));
 }
 

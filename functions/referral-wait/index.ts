@@ -2,11 +2,14 @@
 // an offer, send the signed `referral.offered` webhook to the bank — once: waiting on after a
 // deadline moved does not send it again. A bank or secret that is gone ends the referral with the
 // reason and fails the task with BankUnavailable, which the workflow catches: next bank at once.
+// A referral the enterprise withdrew (or amended) before the wait began fails the task with
+// NeedWithdrawn (NeedAmended); `withdrawn` tells a bank that had the offer (`referral.withdrawn`).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { referralOffered } from '../../shared/domain/bank-events';
+import { referralOffered, referralWithdrawn } from '../../shared/domain/bank-events';
+import { NEED_AMENDED_ERROR, NEED_WITHDRAWN_ERROR } from '../../shared/domain/need-changes';
 import { BankUnavailableError, skipBankStep } from '../../shared/domain/routing';
 import { bankSecrets } from '../../shared/adapters/bank-secrets';
 import { newId } from '../../shared/adapters/ids';
@@ -18,16 +21,44 @@ const store = routingStore();
 const secrets = bankSecrets();
 
 interface WaitInput {
-  action: 'offer' | 'decision';
+  action: 'offer' | 'decision' | 'withdrawn';
   referralId: string;
   taskToken: string;
   /** `failure`: the wait takes a decline as task failure BankDeclined (absent in executions of the earlier definition). */
   declineAs?: 'failure';
 }
 
-async function referralWaitHandler(input: WaitInput): Promise<{ waiting: boolean; delivered?: boolean }> {
+/** Ends a wait that cannot begin: the enterprise withdrew or amended the need meanwhile. */
+class NeedChangedError extends Error {
+  constructor(reason: 'need_withdrawn' | 'need_amended') {
+    super(`the enterprise ${reason === 'need_amended' ? 'amended' : 'withdrew'} the need`);
+    this.name = reason === 'need_amended' ? NEED_AMENDED_ERROR : NEED_WITHDRAWN_ERROR;
+  }
+}
+
+/** Tells the bank that had the offer that it is withdrawn (nothing to tell when the offer never reached it). */
+async function tellWithdrawn(referralId: string): Promise<{ told: boolean }> {
+  const referral = await store.getReferral(referralId);
+  if (!referral?.withdrawn) throw new Error(`referral ${referralId} is not withdrawn`);
+  const reached = referral.deliveries?.some((attempt) => attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300);
+  if (!reached) return { told: false };
+  const bank = await store.getBank(referral.bankId);
+  const secret = bank && (await secrets.get(referral.bankId));
+  if (!bank || !secret) return { told: false }; // a bank gone from the registry receives nothing
+  const result = await deliverWebhook(bank.webhookUrl, secret, `msg_${newId()}`, referralWithdrawn({ referralId, reason: referral.withdrawn.reason, now: new Date() }), {
+    onAttempt: (attempt) => store.recordDeliveryAttempt(referralId, attempt),
+  });
+  logger.info('withdrawal sent', { referralId, bankId: bank.bankId, ...result });
+  if (!result.delivered) metrics.addMetric('WithdrawalDeliveryFailures', MetricUnit.Count, 1);
+  return { told: result.delivered };
+}
+
+async function referralWaitHandler(input: WaitInput): Promise<{ waiting: boolean; delivered?: boolean } | { told: boolean }> {
+  if (input.action === 'withdrawn') return tellWithdrawn(input.referralId);
   const saved = await store.saveTaskToken(input.referralId, input.action, input.taskToken, input.declineAs === 'failure');
   if (saved === 'condition_failed') {
+    const withdrawn = (await store.getReferral(input.referralId))?.withdrawn;
+    if (withdrawn) throw new NeedChangedError(withdrawn.reason);
     // The referral moved on meanwhile (e.g. the bank answered); the deadline will resume the workflow.
     logger.warn('referral no longer waiting for this step', { referralId: input.referralId, action: input.action });
     return { waiting: false };

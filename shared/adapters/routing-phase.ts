@@ -6,8 +6,10 @@
 //   routed#…   while routing goes on (screening … accepted): with the waiting ones, what the local
 //              runtime's restart reads (the sweeper's `lost` mode);
 // removed when the need closes. So the attribute changes twice in a need's life (routing starts, the
-// need closes), not at every status change.
+// need closes), not at every status change. The last part names the routing execution: the need id,
+// or `<needId>-a<round>` after an amendment routes it again (need-changes.ts).
 import { OPEN_STATUSES, type NeedRecord, type NeedStatus } from '../domain/need-record';
+import { routingExecutionName } from '../domain/need-changes';
 
 export const NEEDS_BY_ROUTING_INDEX = 'byRouting';
 export const ROUTING_PHASE_ATTRIBUTE = 'routingPhase';
@@ -27,7 +29,7 @@ export const routingPhaseValue = (phase: RoutingPhase, need: Pick<NeedRecord, 's
   `${phase}#${need.submittedAt}#${need.needId}`;
 
 /** The attribute a need is written with, for its status (none when closed). */
-export function routingPhaseKey(need: Pick<NeedRecord, 'status' | 'submittedAt' | 'needId'>): { routingPhase?: string } {
+export function routingPhaseKey(need: Pick<NeedRecord, 'status' | 'submittedAt' | 'needId'> & { routingRound?: number }): { routingPhase?: string } {
   const phase = routingPhase(need.status);
-  return phase ? { [ROUTING_PHASE_ATTRIBUTE]: routingPhaseValue(phase, need) } : {};
+  return phase ? { [ROUTING_PHASE_ATTRIBUTE]: routingPhaseValue(phase, { submittedAt: need.submittedAt, needId: routingExecutionName(need) }) } : {};
 }

@@ -11,6 +11,7 @@ import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
 import { NEED_ITEM_TYPE, NEEDS_BY_ROUTING_INDEX, ROUTING_PHASE_ATTRIBUTE, type RoutingPhase } from './routing-phase';
 import { executionKnown, sfnClient, startRouting } from './workflow';
+import { needIdOfExecution } from '../domain/need-changes';
 
 export class NeedRoutingIndex {
   constructor(
@@ -18,7 +19,10 @@ export class NeedRoutingIndex {
     private readonly needsTable: string,
   ) {}
 
-  /** Ids of needs waiting for their workflow with `from ≤ submittedAt < to` (either bound optional), oldest first. */
+  /**
+   * Routing executions (need ids, or `<needId>-a<round>` after an amendment) of needs waiting for
+   * their workflow with `from ≤ submittedAt < to` (either bound optional), oldest first.
+   */
   waiting(limit: number, window: { from?: Date; to?: Date } = {}): Promise<string[]> {
     return this.inPhase('waiting', limit, window);
   }
@@ -65,8 +69,9 @@ export function sweepPorts(index: NeedRoutingIndex, sfn: SFNClient, stateMachine
   return {
     submittedBefore: (before, limit) => index.waiting(limit, { to: before }),
     openNeeds: (limit) => index.open(limit),
-    executionKnown: (needId) => executionKnown(sfn, stateMachineArn, needId),
-    startRouting: (needId) => startRouting(sfn, stateMachineArn, needId),
+    // The index names executions: a need's id, or `<needId>-a<round>` for a round after an amendment.
+    executionKnown: (execution) => executionKnown(sfn, stateMachineArn, execution),
+    startRouting: (execution) => startRouting(sfn, stateMachineArn, needIdOfExecution(execution), execution),
   };
 }
 

@@ -129,7 +129,8 @@ export class DynamoStatusLinkStore implements StatusLinkStore {
               Update: {
                 TableName: this.table,
                 Key: needKey(needId),
-                UpdateExpression: 'SET trackingTokenHash = :token',
+                // The fresh token replaces the old one, and the links of earlier SMS notices stop working too.
+                UpdateExpression: 'SET trackingTokenHash = :token REMOVE noticeTokenHashes',
                 ConditionExpression: 'attribute_exists(pk)',
                 ExpressionAttributeValues: { ':token': trackingTokenHash },
               },

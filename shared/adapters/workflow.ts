@@ -17,10 +17,13 @@ export function sfnClient(): SFNClient {
   return client;
 }
 
-/** Starts routing for a need; the need id names the execution, so a repeat starts nothing. */
-export async function startRouting(sfn: SFNClient, stateMachineArn: string, needId: string): Promise<'started' | 'already_started'> {
+/**
+ * Starts routing for a need; the need id names the execution (`<needId>-a<round>` for a round after
+ * an amendment), so a repeat starts nothing.
+ */
+export async function startRouting(sfn: SFNClient, stateMachineArn: string, needId: string, name = needId): Promise<'started' | 'already_started'> {
   try {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: needId, input: JSON.stringify({ needId }) }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ needId }) }));
     return 'started';
   } catch (error) {
     if (error instanceof ExecutionAlreadyExists) return 'already_started';

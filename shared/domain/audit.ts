@@ -1,5 +1,5 @@
 // Audit records (docs/data-model.md, `Audit`): every report download, every disclosure of an
-// enterprise's contact details to a bank, and every erasure of personal data leaves one. The shape is
+// enterprise's contact details to a bank, every erasure of personal data and every withdrawal leaves one. The shape is
 // defined here once; the audit log is append-only: records are added, never read by the functions
 // that write them, never changed. They hold who, what and when — never the personal data itself
 // (a disclosure names the fields disclosed, not their values).
@@ -44,10 +44,23 @@ export const personalDataErasureAuditSchema = z.strictObject({
   retentionDays: z.number().int().positive(),
 });
 
+/** The enterprise withdrew the need and its consent: what was erased, and the bank told (if one had it). */
+export const needWithdrawalAuditSchema = z.strictObject({
+  kind: z.literal('need-withdrawn'),
+  at: instant,
+  needId: id,
+  /** The fields replaced by the erasure marker (none when they were erased before). */
+  erased: z.array(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)*$/)),
+  /** The referral withdrawn from the bank that had the need, if any. */
+  referralId: id.optional(),
+  bankId: id.optional(),
+});
+
 export const auditRecordSchema = z.discriminatedUnion('kind', [
   reportDownloadAuditSchema,
   disclosureAuditSchema,
   personalDataErasureAuditSchema,
+  needWithdrawalAuditSchema,
 ]);
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

@@ -142,6 +142,26 @@ export const referralOfferedSchema = z
   .meta({ title: 'referral.offered: a need offered to a bank (no personal data)' });
 
 export type ReferralOffered = z.output<typeof referralOfferedSchema>;
+
+/**
+ * Outbound `referral.withdrawn`: the referral the bank had is withdrawn — the enterprise withdrew the
+ * need and its consent (`need_withdrawn`: a bank that accepted must stop using and delete the contact
+ * details it received), or amended it (`need_amended`: it is screened again and may be offered anew).
+ * Answers to a withdrawn referral are refused (409).
+ */
+export const referralWithdrawnSchema = z
+  .strictObject({
+    type: z.literal('referral.withdrawn'),
+    timestamp,
+    data: z.strictObject({ referralId, reason: z.enum(['need_withdrawn', 'need_amended']) }),
+  })
+  .meta({ title: 'referral.withdrawn: the enterprise withdrew or amended the need' });
+
+export type ReferralWithdrawn = z.output<typeof referralWithdrawnSchema>;
+
+export function referralWithdrawn(args: { referralId: string; reason: 'need_withdrawn' | 'need_amended'; now: Date }): ReferralWithdrawn {
+  return referralWithdrawnSchema.parse({ type: 'referral.withdrawn', timestamp: args.now.toISOString(), data: { referralId: args.referralId, reason: args.reason } });
+}
 export type OfferedNeed = z.output<typeof offeredNeedSchema>;
 
 /**

@@ -6,6 +6,7 @@ import { countyCodes } from './divisions';
 import { needProgress, type NeedProgress } from './need-progress';
 import type { Referral } from './referral';
 import type { TimelineEntry } from './timeline-schema';
+import { needActions, type NeedActions } from './need-actions';
 
 export type { TimelineEntry } from './timeline-schema';
 
@@ -122,6 +123,8 @@ export interface NeedStatusResponse {
   timeline: TimelineEntry[];
   /** The need's bank, once one has it (need-progress.ts). */
   progress?: NeedProgress;
+  /** What the owner can do now: amend the need, withdraw it (need-actions.ts). */
+  actions: NeedActions;
 }
 
 /** What the holder of the tracking token sees: the need, its timeline and its bank, not the contact details. */
@@ -140,5 +143,6 @@ export function needStatusView(record: NeedRecord, latestReferral?: Referral): N
     },
     need: record.need,
     timeline: record.timeline,
+    actions: needActions(record),
   };
 }

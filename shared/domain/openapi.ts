@@ -2,7 +2,8 @@
 // `npm run openapi` writes it to shared/openapi.json (committed; a test keeps the two equal), and
 // GET /v1/openapi.json serves it.
 import * as z from 'zod';
-import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema } from './bank-events';
+import { bankEventSchema, DECLINE_REASONS, referralOfferedSchema, referralWithdrawnSchema } from './bank-events';
+import { needAmendmentSchema } from './need-changes';
 import { needDetailsSchema, needSubmissionSchema } from './need';
 import { NEED_STATUSES } from './need-record';
 import { PROBLEM_TYPES, problemTypeUri } from './problem';
@@ -53,6 +54,9 @@ const needStatusResponse = z
     need: needDetailsSchema,
     timeline: z.array(timelineEntrySchema),
     progress: needProgress.optional(),
+    actions: z
+      .object({ amend: z.boolean(), withdraw: z.boolean() })
+      .meta({ description: 'What the owner can do now: amend the need (after a non-recommendation, no match or a repairable decline), withdraw it' }),
   })
   .meta({ title: 'NeedStatusResponse' });
 
@@ -172,6 +176,39 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/needs/{needId}/amendments': {
+        post: {
+          operationId: 'amendNeed',
+          summary: 'Amend a need and have it screened and routed again',
+          description:
+            'Only the fields to change, in the submission’s shape. Allowed after the need was not recommended, found no bank, or a bank declined it for a repairable reason (the offer to the next bank is then withdrawn). The timeline shows the amendment; at most 5 per need. Nothing changes unless all of it is valid.',
+          security: [{ trackingToken: [] }],
+          parameters: [{ name: 'needId', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(needAmendmentSchema, 'input') } } },
+          responses: {
+            '200': { description: 'Amended: the need, submitted again', content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } } },
+            '400': problemResponse('Invalid fields (see errors[]), or nothing changed (amendment.nothing_changed); nothing was written'),
+            '404': problemResponse('No such need, or wrong token'),
+            '409': problemResponse('needChangeRefused: the need’s state does not allow it (`reason`: not_amendable, bank_deciding, closed, withdrawn, too_many_amendments, open_need_exists; busy with Retry-After)'),
+            '415': problemResponse('Not application/json'),
+          },
+        },
+      },
+      '/v1/needs/{needId}/withdrawal': {
+        post: {
+          operationId: 'withdrawNeed',
+          summary: 'Withdraw a need and the consent',
+          description:
+            'Routing stops; a bank that has the need is sent referral.withdrawn; the contact details are erased from the need (statistics keep their counts); the withdrawal is audited. A repeat answers the same. Not after a grant (the credit is between the enterprise and the bank).',
+          security: [{ trackingToken: [] }],
+          parameters: [{ name: 'needId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Withdrawn', content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } } },
+            '404': problemResponse('No such need, or wrong token'),
+            '409': problemResponse('needChangeRefused: granted already (`reason`: closed), or busy with Retry-After'),
+          },
+        },
+      },
       '/v1/status-links': {
         post: {
           operationId: 'requestStatusLink',
@@ -288,6 +325,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           summary: 'An offer to a bank (POSTed to its webhook URL, Standard Webhooks signed)',
           requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/ReferralOffered' } } } },
           responses: { '200': { description: 'Received; answer with referral.accepted or referral.declined before the deadline' } },
+        },
+      },
+      'referral.withdrawn': {
+        post: {
+          summary: 'A referral the bank had is withdrawn: the enterprise withdrew the need and its consent (delete the contact details received), or amended it',
+          requestBody: { content: { 'application/json': { schema: schemaOf(referralWithdrawnSchema, 'output') } } },
+          responses: { '200': { description: 'Received; answers to this referral are refused from now on (409)' } },
         },
       },
     },

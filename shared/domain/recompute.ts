@@ -56,6 +56,8 @@ export interface RoutingFailureRecord {
 export type NeedRecordWithExtras = NeedRecord & {
   referralIds?: string[];
   screening?: ScreeningRecord;
+  /** The screenings of the rounds before an amendment routed the need again (need-changes-store.ts). */
+  earlierScreenings?: ScreeningRecord[];
   routingFailure?: RoutingFailureRecord;
 };
 
@@ -86,6 +88,7 @@ export interface RecomputeNeed {
   enterprise: { countyCode: string };
   timeline?: readonly (Pick<TimelineEntry, 'at' | 'status'> & { code?: string; note?: string })[];
   screening?: ScreeningRecord;
+  earlierScreenings?: ScreeningRecord[];
   routingFailure?: RoutingFailureRecord;
 }
 
@@ -346,8 +349,10 @@ class Recompute {
       }
     }
 
-    const screening = need.screening;
-    if (screening) {
+    // Each round of routing screens once: the current screening, and those of the rounds before an
+    // amendment (kept beside it as `earlierScreenings`), each counted on its own day.
+    const earlier = need.earlierScreenings ?? [];
+    for (const screening of [...earlier, ...(need.screening ? [need.screening] : [])]) {
       const names = [screening.recommended ? 'recommended' : 'notRecommended'];
       // One each, also for several reasons with the same sanitised code, as in recordScreening.
       for (const reason of screening.reasons ?? []) {
@@ -359,10 +364,11 @@ class Recompute {
         const cell = this.tally.cell(day, county);
         for (const name of names) bump(cell, name, 1);
       } else this.gap('need', id, 'missing_timestamp', 'screening.at', names, `unparseable instant ${String(screening.at)}`);
-      if (screenings > 1) {
+      if (screening === need.screening && screenings > earlier.length + 1) {
         this.gap('need', id, 'repeated_screening', 'screening', names, `${screenings} screening runs in the timeline, one stored outcome counted`);
       }
-    } else if (screenings > 0 || (need.status !== undefined && need.status !== 'submitted' && need.status !== 'screening')) {
+    }
+    if (!need.screening && (screenings > earlier.length || (need.status !== undefined && need.status !== 'submitted' && need.status !== 'screening' && need.status !== 'withdrawn'))) {
       this.gap('need', id, 'missing_timestamp', 'screening', ['recommended', 'notRecommended'], `status ${String(need.status)} without a stored screening`);
     }
 

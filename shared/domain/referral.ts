@@ -9,7 +9,7 @@ import { chinaDay, type NeedRecord, type NeedStatus } from './need-record';
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 import { bankOf, timelineEntry, type TimelineEntry } from './timeline';
 
-export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired', 'skipped'] as const;
+export const REFERRAL_STAGES = ['offered', 'accepted', 'granted', 'disbursed', 'declined', 'expired', 'skipped', 'withdrawn'] as const;
 export type ReferralStage = (typeof REFERRAL_STAGES)[number];
 
 export interface Referral {
@@ -36,6 +36,8 @@ export interface Referral {
   decisionDeadline?: string;
   /** Every attempt to deliver the offer's webhook (referral-wait). */
   deliveries?: { webhookId: string; at: string; status?: number; error?: string }[];
+  /** The enterprise withdrew or amended the need while the bank had it (need-changes.ts). */
+  withdrawn?: { reason: 'need_withdrawn' | 'need_amended'; at: string; fromStage: ReferralStage };
   /** Why the offer was never sent and the need moved on to the next bank. */
   skipped?: { reason: SkipReason; at: string };
   explanation: string[];
@@ -105,7 +107,7 @@ export const STAGE_AFTER: Record<BankEvent['type'], ReferralStage> = {
   'referral.disbursed': 'disbursed',
 };
 
-const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired', 'skipped']);
+const TERMINAL: ReadonlySet<ReferralStage> = new Set(['declined', 'granted', 'disbursed', 'expired', 'skipped', 'withdrawn']);
 
 /** What a late answer counts: only an answer to a referral that expired (the deadline step ran). */
 export const LATE_ANSWER_COUNTERS = (bankId: string): Record<string, number> => ({ lateAnswers: 1, [counterKey('lateAnswers', bankId)]: 1 });
@@ -130,6 +132,11 @@ export function applyBankEvent(
   const decisionTiming = { [decisionDaysBucketKey(days)]: 1 };
   if (referral.stage === 'expired') return { kind: 'late', counters: LATE_ANSWER_COUNTERS(bank) };
   if (referral.stage === 'skipped') return { kind: 'conflict', detail: { zh: '该推荐已撤回，未发送给贵行', en: 'The referral was withdrawn before it was sent to you' } };
+  if (referral.stage === 'withdrawn') {
+    return referral.withdrawn?.reason === 'need_amended'
+      ? { kind: 'conflict', detail: { zh: '企业已修改需求，该推荐已撤回', en: 'The enterprise amended the need; this referral was withdrawn' } }
+      : { kind: 'conflict', detail: { zh: '企业已撤回需求和授权同意，该推荐已撤回', en: 'The enterprise withdrew the need and its consent; this referral was withdrawn' } };
+  }
   const conflict = (zh: string, en: string): BankEventOutcome => ({ kind: 'conflict', detail: { zh, en } });
   const base = { releasesBankCapacity: false, closesNeed: false, disclose: false };
   const at = now.toISOString();

@@ -181,6 +181,7 @@ async function offerNextBank(
  * answer), or no bank left (escalated to the county task force already: done).
  */
 export type RouteResult =
+  | { recommended: false; found: false; withdrawn: true }
   | { recommended: false; found: false }
   | { recommended: true; found: true; referralId: string; bankId: string; timeoutSeconds: number }
   | { recommended: true; found: false; reason: 'no_bank_fits' | 'offer_limit_reached'; escalated: true };
@@ -199,6 +200,8 @@ export async function routeStep(
   newReferralId: () => string,
 ): Promise<RouteResult> {
   const need = await needOrThrow(store, needId);
+  // The enterprise withdrew it: routing stops here.
+  if (need.status === 'withdrawn') return { recommended: false, found: false, withdrawn: true };
   if (need.status === 'not_recommended') return { recommended: false, found: false };
   if (need.status === 'unmatched') return { recommended: true, found: false, reason: 'no_bank_fits', escalated: true };
   let screened: Screening | undefined;

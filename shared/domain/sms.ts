@@ -10,7 +10,17 @@ export const SMS_TEMPLATES = {
     zh: '您查看融资需求进度的验证码为 {code}，{minutes} 分钟内有效。请勿告知他人。',
     en: 'Your code to see your financing need is {code}, valid {minutes} minutes. Do not share it.',
   },
-} as const satisfies Record<string, { params: readonly string[]; zh: string; en: string }>;
+  // Notices of what happened to a need (shared/domain/notifications.ts), each with a status link that
+  // opens the status page. Chinese only: the link alone is some 100 characters, and a second
+  // language would make a notice three SMS segments instead of two (docs/sms.md). What the notice
+  // does not say (which bank, the amounts, the reason) the status page shows in the reader's language.
+  need_recommended: { params: ['link'], zh: '您的融资需求已列入推荐清单，查看进度：{link}' },
+  need_not_recommended: { params: ['link'], zh: '您的融资需求未列入推荐清单，查看原因：{link}' },
+  need_accepted: { params: ['link'], zh: '银行已受理您的融资需求，查看进度：{link}' },
+  need_declined: { params: ['link'], zh: '一家银行未受理您的融资需求，查看原因和进度：{link}' },
+  need_granted: { params: ['link'], zh: '您的融资需求已获银行批准，查看详情：{link}' },
+  need_unmatched: { params: ['link'], zh: '暂未匹配到银行，县工作专班将跟进，查看进度：{link}' },
+} as const satisfies Record<string, { params: readonly string[]; zh: string; en?: string }>;
 
 export type SmsTemplateId = keyof typeof SMS_TEMPLATES;
 
@@ -26,16 +36,16 @@ export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
 
-/** The message's text as the provider's approved template renders it: Chinese, then English. */
+/** The message's text as the provider's approved template renders it: Chinese, then English where the template has it. */
 export function renderSms(message: Pick<SmsMessage, 'template' | 'params'>): string {
-  const template = SMS_TEMPLATES[message.template];
+  const template: { zh: string; en?: string } = SMS_TEMPLATES[message.template];
   const fill = (text: string) =>
     text.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = message.params[name];
       if (value === undefined) throw new Error(`SMS template ${message.template} needs ${name}`);
       return value;
     });
-  return `${fill(template.zh)} ${fill(template.en)}`;
+  return template.en === undefined ? fill(template.zh) : `${fill(template.zh)} ${fill(template.en)}`;
 }
 
 /** A mobile number as logs may show it: the first three and last four digits. */

@@ -92,8 +92,9 @@ export interface StatusLinkStore {
   /** Counts a wrong try of this code (no-op when the code was replaced meanwhile). */
   recordWrongTry(needId: string, codeHash: string): Promise<void>;
   /**
-   * The code is used up and the need answers to the new token hash, in one transaction conditional
-   * on the code being this one, unexpired and under the tries; 'gone' when it was not.
+   * The code is used up and the need answers to the new token hash (and no longer to the notice
+   * tokens of earlier SMS notices), in one transaction conditional on the code being this one,
+   * unexpired and under the tries; 'gone' when it was not.
    */
   redeem(needId: string, codeHash: string, trackingTokenHash: string, now: Date): Promise<'redeemed' | 'gone'>;
 }

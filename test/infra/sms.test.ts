@@ -44,18 +44,21 @@ describe('text messages', () => {
     expect(statementsWith(aws, 'sns:Publish')).toEqual([expect.objectContaining({ Resource: '*' })]);
   });
 
-  it('are handed off asynchronously: two retries, then the dead-letter queue; only status-links may invoke the sender', () => {
+  it('are handed off asynchronously: two retries, then the dead-letter queue; only status-links and notify-enterprise may invoke the sender', () => {
     for (const template of [china, aws]) {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp('^FunctionsSendSms') },
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TextMessagesDeadLetters'), 'Arn'] } } },
       });
-      expect(functionsWith(template, 'SMS_FUNCTION_NAME').map(([id]) => id)).toEqual([expect.stringMatching(/^FunctionsStatusLinks/)]);
+      expect(functionsWith(template, 'SMS_FUNCTION_NAME').map(([id]) => id).sort()).toEqual([expect.stringMatching(/^FunctionsNotifyEnterprise/), expect.stringMatching(/^FunctionsStatusLinks/)]);
       const invokers = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, policy]) =>
         JSON.stringify(policy.Properties.PolicyDocument).includes('lambda:InvokeFunction') && JSON.stringify(policy.Properties.PolicyDocument).includes('FunctionsSendSms'),
       );
-      expect(invokers.map(([id]) => id)).toEqual([expect.stringMatching(/^FunctionsStatusLinksServiceRoleDefaultPolicy/)]);
+      expect(invokers.map(([id]) => id).sort()).toEqual([
+        expect.stringMatching(/^FunctionsNotifyEnterpriseServiceRoleDefaultPolicy/),
+        expect.stringMatching(/^FunctionsStatusLinksServiceRoleDefaultPolicy/),
+      ]);
     }
   });
 

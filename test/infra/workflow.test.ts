@@ -95,6 +95,7 @@ describe('referral state machine', () => {
     const routed = definition.States['Routed?']!;
     expect(routed.Choices).toEqual([
       expect.objectContaining({ Variable: '$.offer.found', BooleanEquals: true, Next: 'Offer' }),
+      expect.objectContaining({ Variable: '$.offer.withdrawn', IsPresent: true, Next: 'Withdrawn' }),
       expect.objectContaining({ Variable: '$.offer.recommended', BooleanEquals: false, Next: 'NotRecommended' }),
     ]);
     expect(routed.Default).toBe('Unmatched');
@@ -117,7 +118,20 @@ describe('referral state machine', () => {
       .filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail')
       .map(([name]) => name)
       .sort();
-    expect(ends).toEqual(['Failed', 'Granted', 'NotRecommended', 'Unmatched']);
+    expect(ends).toEqual(['Failed', 'Granted', 'NotRecommended', 'Unmatched', 'Withdrawn']);
+  });
+
+  it('ends a wait the enterprise withdrew (the bank told, the end) or amended (the bank told, routed again)', () => {
+    for (const name of ['Offer', 'AwaitDecision']) {
+      const catches = definition.States[name]!.Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(catches).toContainEqual(expect.objectContaining({ ErrorEquals: ['NeedWithdrawn'], Next: 'TellBankWithdrawn' }));
+      expect(catches).toContainEqual(expect.objectContaining({ ErrorEquals: ['NeedAmended'], Next: 'TellBankAmended' }));
+      // Caught before the catch-all that records a failure.
+      expect(catches.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' });
+    }
+    expect(definition.States.TellBankWithdrawn).toMatchObject({ Type: 'Task', Next: 'Withdrawn' });
+    expect(definition.States.TellBankAmended).toMatchObject({ Type: 'Task', Next: 'Route' });
+    expect(JSON.stringify(definition.States.TellBankWithdrawn!.Parameters)).toContain('"action":"withdrawn"');
   });
 });
 

@@ -589,6 +589,119 @@ describe('bank events endpoint', () => {
   });
 });
 
+describe("the owner's changes: withdraw, amend", () => {
+  const change = (needId: string, token: string, kind: 'amendments' | 'withdrawal', body?: unknown) =>
+    fetch(`${runtime.url}/v1/needs/${needId}/${kind}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const needItem = async (needId: string) =>
+    (await db.send(new GetCommand({ TableName: runtime.tableNames.needs, Key: { pk: `NEED#${needId}`, sk: 'NEED' }, ConsistentRead: true }))).Item!;
+
+  it('withdrawn mid-offer: the wait ends, the bank is told, the contact is erased, the withdrawal audited, the credit code free again', async () => {
+    const county = '370102';
+    const bank = await banks.add(testBank(county));
+    const need = await submit(county);
+    const offer = await banks.nextOffer(bank.bankId);
+    const told = banks.nextOffer(bank.bankId);
+
+    const response = await change(need.needId, need.trackingToken, 'withdrawal');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as NeedStatusResponse).status).toBe('withdrawn');
+    const withdrawn = await told;
+    expect(withdrawn.signatureValid).toBe(true);
+    expect(withdrawn.body).toMatchObject({ type: 'referral.withdrawn', data: { referralId: offer.body.data.referralId, reason: 'need_withdrawn' } });
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+
+    const item = await needItem(need.needId);
+    expect(item.contact).toEqual({ name: '[已删除 erased]', mobile: '[已删除 erased]' });
+    expect(item).toMatchObject({ status: 'withdrawn', personalDataErasedAt: expect.any(String), consent: expect.objectContaining({ withdrawnAt: expect.any(String) }) });
+    expect(item.routingPhase).toBeUndefined();
+    const audit = await db.send(new ScanCommand({ TableName: runtime.tables.find((name) => name.startsWith('DataAudit'))!, ConsistentRead: true }));
+    expect(audit.Items).toContainEqual(expect.objectContaining({ kind: 'need-withdrawn', needId: need.needId, referralId: offer.body.data.referralId, bankId: bank.bankId }));
+    // The bank's late acceptance is refused and discloses nothing.
+    const late = await banks.send(bank.bankId, 'referral.accepted', { referralId: offer.body.data.referralId });
+    expect(late.status).toBe(409);
+    expect(JSON.stringify(late.body)).not.toContain('13800138000');
+    // A repeat answers the same; the timeline says it; the enterprise may declare anew.
+    expect((await change(need.needId, need.trackingToken, 'withdrawal')).status).toBe(200);
+    expect((await status(need.needId, need.trackingToken)).timeline.at(-1)).toMatchObject({ code: 'withdrawn', status: 'withdrawn' });
+    expect((await store.listBanks()).find((b) => b.bank.bankId === bank.bankId)?.openReferrals).toBe(0);
+    await submit(county, (s) => (s.enterprise.creditCode = need.submission.enterprise.creditCode));
+  });
+
+  it('amended after a repairable decline left it unmatched: screened and routed again, the bank that declined offered the amended need', async () => {
+    const county = '370103';
+    const bank = await banks.add(testBank(county));
+    const need = await submit(county);
+    const first = await banks.nextOffer(bank.bankId);
+    expect((await banks.send(bank.bankId, 'referral.declined', { referralId: first.body.data.referralId, reasonCode: 'amount_above_repayment_capacity' })).status).toBe(200);
+    await finished(need.needId);
+    const before = await status(need.needId, need.trackingToken);
+    expect(before).toMatchObject({ status: 'unmatched', actions: { amend: true, withdraw: true } });
+
+    // Invalid: nothing changes.
+    const invalid = await change(need.needId, need.trackingToken, 'amendments', { need: { amountYuan: 5 } });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe('/need/amountYuan');
+    expect((await status(need.needId, need.trackingToken)).timeline).toEqual(before.timeline);
+    // Another token: as if there were no need.
+    expect((await change(need.needId, 'not-the-token', 'amendments', { need: { amountYuan: 300_000 } })).status).toBe(404);
+
+    const second = banks.nextOffer(bank.bankId);
+    const amended = await change(need.needId, need.trackingToken, 'amendments', { need: { amountYuan: 300_000 } });
+    expect(amended.status).toBe(200);
+    expect(((await amended.json()) as NeedStatusResponse).status).toBe('submitted');
+    const offer = await second;
+    expect(offer.body.type).toBe('referral.offered');
+    expect(offer.body.data.need).toMatchObject({ amountYuan: 300_000 });
+    expect((await banks.send(bank.bankId, 'referral.accepted', { referralId: offer.body.data.referralId })).status).toBe(200);
+    const final = await status(need.needId, need.trackingToken);
+    expect(final.status).toBe('accepted');
+    const codes = final.timeline.map((e) => ('code' in e ? e.code : ''));
+    expect(codes.slice(codes.indexOf('amended'))).toEqual(['amended', 'screening', 'recommended', 'offered', 'accepted']);
+    expect(runtime.stepFunctions.executions().map((e) => e.name)).toContain(`${need.needId}-a1`);
+    // Accepted by a bank: no more amendments, and the answer says why.
+    const refused = await change(need.needId, need.trackingToken, 'amendments', { need: { termMonths: 6 } });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ reason: 'bank_deciding' });
+  });
+
+  it('amended while offered to a second bank after the first declined for a repairable reason: that offer is withdrawn and the need routed again', async () => {
+    const county = '370104';
+    const first = await banks.add(testBank(county));
+    const second = await banks.add(testBank('370100'));
+    const need = await submit(county);
+    const offer1 = await banks.nextOffer(first.bankId);
+    const offer2 = banks.nextOffer(second.bankId);
+    expect((await banks.send(first.bankId, 'referral.declined', { referralId: offer1.body.data.referralId, reasonCode: 'tax_arrears' })).status).toBe(200);
+    const pending = await offer2;
+    // The second bank's wait has begun once its offer arrived; the page offers the amendment.
+    let current = await status(need.needId, need.trackingToken);
+    for (let i = 0; i < 50 && !current.actions.amend; i++) current = await status(need.needId, need.trackingToken);
+    expect(current.actions.amend).toBe(true);
+
+    const told = banks.nextOffer(second.bankId);
+    const again = banks.nextOffer(first.bankId);
+    let response: Response | undefined;
+    for (let i = 0; i < 50; i++) {
+      response = await change(need.needId, need.trackingToken, 'amendments', { need: { guarantee: 'collateral' } });
+      if (response.status !== 409) break;
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the second bank's wait not registered yet
+    }
+    expect(response!.status).toBe(200);
+    expect((await told).body).toMatchObject({ type: 'referral.withdrawn', data: { referralId: pending.body.data.referralId, reason: 'need_amended' } });
+    // A fresh round: the first bank, which declined, sees the repaired need again.
+    const repaired = await again;
+    expect(repaired.body.data.need).toMatchObject({ guarantee: 'collateral' });
+    expect((await banks.send(second.bankId, 'referral.accepted', { referralId: pending.body.data.referralId })).status).toBe(409);
+    const timeline = (await status(need.needId, need.trackingToken)).timeline;
+    expect(timeline).toContainEqual(expect.objectContaining({ code: 'amended', params: { fields: ['/need/guarantee'] } }));
+  });
+});
+
 describe('audit: recompute from raw records', () => {
   it('agrees with the live county-day counters after every scenario above', async () => {
     const { recomputeCounters, diffCounters, splitItems } = await import('../../shared/domain/recompute');

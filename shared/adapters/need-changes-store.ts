@@ -1,0 +1,206 @@
+// DynamoDB persistence of the owner's changes to a need (shared/domain/need-changes.ts): each change
+// is one transaction conditional on the need as it was read (status and updatedAt) and, where a bank
+// holds the need, on its referral still waiting as read — so a bank's answer or a workflow step that
+// lands first makes the change re-read and decide again, never half-apply.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED_MARKER, type PersonalField } from '../domain/data-retention';
+import { routingExecutionName, type AmendmentWrite, type ChangeableNeed, type NeedChangeStore } from '../domain/need-changes';
+import type { Referral } from '../domain/referral';
+import { timelineEntry } from '../domain/timeline';
+import type { DynamoAuditLog } from './audit-log';
+import { bankKey } from './bank-registry-store';
+import { isConditionFailure } from './condition-failure';
+import { needKey, openNeedClaimKey, referralKey } from './need-repository';
+import { ROUTING_PHASE_ATTRIBUTE, routingPhaseValue } from './routing-phase';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const ITEM_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', ROUTING_PHASE_ATTRIBUTE, 'pdShard']);
+const strip = <T>(item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([key]) => !ITEM_ATTRIBUTES.has(key))) as T;
+
+/** The need unchanged since it was read. */
+const unchanged = (need: ChangeableNeed) => ({
+  condition: '#status = :readStatus AND updatedAt = :readUpdatedAt',
+  values: { ':readStatus': need.status, ':readUpdatedAt': need.updatedAt },
+});
+
+export class DynamoNeedChangeStore implements NeedChangeStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly needsTable: string,
+    private readonly audit: DynamoAuditLog,
+  ) {}
+
+  async getNeed(needId: string): Promise<ChangeableNeed | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.needsTable, Key: needKey(needId), ConsistentRead: true }));
+    return Item ? strip<ChangeableNeed>(Item) : undefined;
+  }
+
+  async getReferral(referralId: string): Promise<Referral | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.needsTable, Key: referralKey(referralId), ConsistentRead: true }));
+    return Item ? strip<Referral>(Item) : undefined;
+  }
+
+  /**
+   * The amended fields, status `submitted` with a fresh round (the earlier referrals and screening
+   * kept beside), the `amended` entry, the need waiting for its workflow again; a restart claims the
+   * credit code again (the need had closed); a retraction withdraws the offer the bank had.
+   */
+  async amend(need: ChangeableNeed, change: AmendmentWrite, now: Date): Promise<'written' | 'condition_failed' | 'claim_taken'> {
+    const at = now.toISOString();
+    const read = unchanged(need);
+    const restart = change.retracted === undefined;
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.needsTable,
+          Key: needKey(need.needId),
+          UpdateExpression:
+            'SET #need = :need, enterprise.hasFixedPremises = :premises, #status = :submitted, updatedAt = :now, ' +
+            'timeline = list_append(timeline, :entries), routingRound = :round, #phase = :phase, ' +
+            'earlierReferralIds = list_append(if_not_exists(earlierReferralIds, :none), if_not_exists(referralIds, :none)), referralIds = :none, ' +
+            'earlierScreenings = list_append(if_not_exists(earlierScreenings, :none), :screening) ' +
+            // Open again: out of the closed needs' index until it closes again.
+            'REMOVE screening, pdShard',
+          ConditionExpression: read.condition,
+          ExpressionAttributeNames: { '#need': 'need', '#status': 'status', '#phase': ROUTING_PHASE_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ...read.values,
+            ':need': change.need,
+            ':premises': change.hasFixedPremises,
+            ':submitted': 'submitted',
+            ':now': at,
+            ':entries': [timelineEntry('amended', at, 'submitted', { fields: change.changed })],
+            ':round': change.round,
+            ':phase': routingPhaseValue('waiting', { submittedAt: need.submittedAt, needId: routingExecutionName({ needId: need.needId, routingRound: change.round }) }),
+            ':none': [],
+            ':screening': (need as { screening?: unknown }).screening ? [(need as { screening?: unknown }).screening] : [],
+          },
+        },
+      },
+      restart
+        ? {
+            Put: {
+              TableName: this.needsTable,
+              Item: { ...openNeedClaimKey(need.enterprise.creditCode), itemType: 'open-need-claim', needId: need.needId, claimedAt: at },
+              ConditionExpression: 'attribute_not_exists(pk) OR needId = :needId',
+              ExpressionAttributeValues: { ':needId': need.needId },
+            },
+          }
+        : this.withdrawReferral(change.retracted!, 'need_amended', at, true),
+    ];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (restart && error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') return 'claim_taken';
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
+    if (change.retracted) await this.releaseBankLoad(change.retracted.bankId);
+    return 'written';
+  }
+
+  /**
+   * The need withdrawn: its personal fields replaced by the erasure marker, out of the routing and
+   * closed-needs indexes, the consent marked withdrawn; the bank's referral withdrawn; the credit
+   * code free for a new need; the audit record — all in one write.
+   */
+  async withdraw(need: ChangeableNeed, referral: Referral | undefined, erase: readonly PersonalField[], now: Date): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    const read = unchanged(need);
+    const names: Record<string, string> = { '#status': 'status', '#phase': ROUTING_PHASE_ATTRIBUTE };
+    const path = (field: PersonalField) =>
+      field
+        .split('.')
+        .map((part) => ((names[`#${part}`] = part), `#${part}`))
+        .join('.');
+    const sets = [
+      '#status = :withdrawn',
+      'updatedAt = :now',
+      'timeline = list_append(timeline, :entries)',
+      'withdrawnAt = :now',
+      'consent.withdrawnAt = :now',
+      ...(erase.length > 0 ? [...erase.map((field) => `${path(field)} = :erased`), 'personalDataErasedAt = :now'] : []),
+    ];
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.needsTable,
+          Key: needKey(need.needId),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE #phase, pdShard`,
+          ConditionExpression: read.condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ...read.values,
+            ':withdrawn': 'withdrawn',
+            ':now': at,
+            ':entries': [timelineEntry('withdrawn', at, 'withdrawn')],
+            ...(erase.length > 0 ? { ':erased': ERASED_MARKER } : {}),
+          },
+        },
+      },
+      {
+        Delete: {
+          TableName: this.needsTable,
+          Key: openNeedClaimKey(need.enterprise.creditCode),
+          ConditionExpression: 'attribute_not_exists(pk) OR needId = :needId',
+          ExpressionAttributeValues: { ':needId': need.needId },
+        },
+      },
+      ...(referral ? [this.withdrawReferral(referral, 'need_withdrawn', at, false)] : []),
+      this.audit.transactionItem({
+        kind: 'need-withdrawn',
+        at,
+        needId: need.needId,
+        erased: [...erase],
+        ...(referral ? { referralId: referral.referralId, bankId: referral.bankId } : {}),
+      }),
+    ];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
+    if (referral) await this.releaseBankLoad(referral.bankId);
+    return 'written';
+  }
+
+  /** The referral withdrawn from its bank, conditional on it still in the stage read, with no answer pending (and, for a retraction, the same wait). */
+  private withdrawReferral(referral: Referral, reason: 'need_amended' | 'need_withdrawn', at: string, sameWait: boolean): TransactItem {
+    return {
+      Update: {
+        TableName: this.needsTable,
+        Key: referralKey(referral.referralId),
+        UpdateExpression: 'SET #stage = :withdrawn, withdrawn = :why, updatedAt = :now REMOVE waitingFor',
+        ConditionExpression: `#stage = :stage AND attribute_not_exists(resumePending)${sameWait ? ' AND taskToken = :token' : ''}`,
+        ExpressionAttributeNames: { '#stage': 'stage' },
+        ExpressionAttributeValues: {
+          ':withdrawn': 'withdrawn',
+          ':why': { reason, at, fromStage: referral.stage },
+          ':now': at,
+          ':stage': referral.stage,
+          ...(sameWait ? { ':token': referral.taskToken } : {}),
+        },
+      },
+    };
+  }
+
+  /** The bank has one referral fewer (best effort: a bank that left the registry has no load to give back). */
+  private async releaseBankLoad(bankId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.needsTable,
+          Key: bankKey(bankId),
+          UpdateExpression: 'ADD openReferrals :d',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':d': -1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

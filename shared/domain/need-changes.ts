@@ -1,0 +1,239 @@
+// What the owner of a need may do after submitting it, with the tracking token: amend it after a
+// non-recommendation, no match or a repairable decline (the need is screened and routed again), or
+// withdraw it and the consent (routing stops, the bank that has it is told, contact details are
+// erased, the withdrawal is audited). The rules are here; the store and the workflow are ports.
+//
+// Routing again after an amendment:
+// - not recommended, or unmatched: the need's workflow has ended; a new execution routes it, named
+//   `<needId>-a<round>` ({@link routingExecutionName}) so it never collides with the first one;
+// - offered to a bank after another bank declined for a repairable reason: the offer is withdrawn
+//   (the bank is told) and the waiting task fails with `NeedAmended`, which the workflow catches to
+//   route again in the same execution.
+// Either way the need is `submitted` again, with a fresh round: the banks that had it may be offered
+// the amended need again, and the earlier referrals and screening are kept beside it.
+import * as z from 'zod';
+import { enterpriseSchema, needDetailsSchema, type ValidNeed } from './need';
+import type { NeedRecord, NeedStatus } from './need-record';
+import type { LocalizedText } from './problem';
+import type { Referral } from './referral';
+import { personalFields, type PersonalField } from './data-retention';
+import { MAX_AMENDMENTS } from './need-actions';
+
+/** The error the waiting task fails with when the owner withdraws the need (the workflow ends it). */
+export const NEED_WITHDRAWN_ERROR = 'NeedWithdrawn';
+/** The error the waiting task fails with when the owner amends the need (the workflow routes it again). */
+export const NEED_AMENDED_ERROR = 'NeedAmended';
+
+export { MAX_AMENDMENTS } from './need-actions';
+
+/** The amendment's body: only the fields to change, in the submission's own shape. */
+export const needAmendmentSchema = z
+  .strictObject({
+    need: needDetailsSchema.pick({ amountYuan: true, termMonths: true, purpose: true, guarantee: true, description: true }).partial().optional(),
+    enterprise: enterpriseSchema.pick({ hasFixedPremises: true }).partial().optional(),
+  })
+  .meta({
+    title: 'NeedAmendment',
+    description: 'The fields to change, in the shape of the submission: amount, term, purpose, guarantee, description, fixed premises',
+  });
+
+export type NeedAmendment = z.output<typeof needAmendmentSchema>;
+
+/** A need as the changes read it: the record with its routing round and referrals. */
+export type ChangeableNeed = NeedRecord & {
+  referralIds?: string[];
+  /** Routing rounds after amendments (absent: the first). */
+  routingRound?: number;
+  personalDataErasedAt?: string;
+};
+
+/** The execution that routes this round of the need: the need id for the first, `<needId>-a<round>` after amendments. */
+export function routingExecutionName(need: Pick<ChangeableNeed, 'needId' | 'routingRound'>): string {
+  return need.routingRound ? `${need.needId}-a${need.routingRound}` : need.needId;
+}
+
+/** The need id of a routing execution's name. */
+export function needIdOfExecution(name: string): string {
+  const dash = name.indexOf('-');
+  return dash < 0 ? name : name.slice(0, dash);
+}
+
+/** The amended need's fields, and the JSON pointers of those that differ from the record. */
+export function applyAmendment(need: Pick<NeedRecord, 'need' | 'enterprise'>, amendment: NeedAmendment): { need: ValidNeed['need']; hasFixedPremises: boolean; changed: string[] } {
+  const next = { ...need.need, ...definedOnly(amendment.need ?? {}) };
+  const hasFixedPremises = amendment.enterprise?.hasFixedPremises ?? need.enterprise.hasFixedPremises;
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => next[key] !== need.need[key]).map((key) => `/need/${key}`);
+  if (hasFixedPremises !== need.enterprise.hasFixedPremises) changed.push('/enterprise/hasFixedPremises');
+  return { need: next, hasFixedPremises, changed };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Why a change is refused, for the 409 answer. */
+export type RefusalReason = 'not_amendable' | 'bank_deciding' | 'closed' | 'withdrawn' | 'too_many_amendments' | 'busy' | 'open_need_exists';
+
+export const REFUSALS: Record<RefusalReason, LocalizedText> = {
+  not_amendable: {
+    zh: '只有在未列入推荐清单、暂未匹配到银行，或银行以可补正的原因拒绝后，才能修改需求',
+    en: 'A need can be amended after it was not recommended, found no bank, or a bank declined it for a reason that can be put right',
+  },
+  bank_deciding: {
+    zh: '银行已受理本需求，正在审批：请直接与银行联系修改',
+    en: 'A bank has accepted the need and is deciding: contact the bank to change it',
+  },
+  closed: {
+    zh: '银行已授信，本需求已办结：请直接与银行联系',
+    en: 'A bank has granted credit and the need is closed: contact the bank',
+  },
+  withdrawn: { zh: '本需求已撤回', en: 'The need was withdrawn' },
+  too_many_amendments: {
+    zh: `本需求已修改 ${MAX_AMENDMENTS} 次：请联系县级工作专班，或重新提交需求`,
+    en: `The need was amended ${MAX_AMENDMENTS} times already: contact the county task force, or declare a new need`,
+  },
+  busy: { zh: '正在为本需求匹配银行，请稍后重试', en: 'A bank is being chosen for the need right now; try again shortly' },
+  open_need_exists: {
+    zh: '该企业已有另一笔办理中的融资需求，不能同时重新办理本需求',
+    en: 'The enterprise has another open need: this one cannot be routed again at the same time',
+  },
+};
+
+/** What an amendment does to a need in its current state. */
+export type AmendmentPlan =
+  | { kind: 'restart'; round: number }
+  | { kind: 'retract'; referral: Referral & { taskToken: string } }
+  | { kind: 'refused'; reason: RefusalReason };
+
+/** The referral a bank holds now (offered or accepted), among the need's referrals. */
+export function openReferral(referrals: readonly (Referral | undefined)[]): Referral | undefined {
+  return referrals.find((r): r is Referral => r !== undefined && (r.stage === 'offered' || r.stage === 'accepted'));
+}
+
+const REFUSED_BY_STATUS: Partial<Record<NeedStatus, RefusalReason>> = {
+  accepted: 'bank_deciding',
+  granted: 'closed',
+  disbursed: 'closed',
+  withdrawn: 'withdrawn',
+};
+
+export function amendmentPlan(need: ChangeableNeed, referrals: readonly (Referral | undefined)[]): AmendmentPlan {
+  const refused = REFUSED_BY_STATUS[need.status];
+  if (refused) return { kind: 'refused', reason: refused };
+  if ((need.routingRound ?? 0) >= MAX_AMENDMENTS) return { kind: 'refused', reason: 'too_many_amendments' };
+  if (need.status === 'not_recommended' || need.status === 'unmatched') return { kind: 'restart', round: (need.routingRound ?? 0) + 1 };
+  const repairableDecline = referrals.some((r) => r?.stage === 'declined' && r.decline?.repairable === true);
+  if (!repairableDecline) return { kind: 'refused', reason: 'not_amendable' };
+  const open = openReferral(referrals);
+  // Between two steps of the workflow (a bank being chosen, or an answer being taken): shortly.
+  if (need.status !== 'offered' || open?.stage !== 'offered' || !open.taskToken || open.resumePending) return { kind: 'refused', reason: 'busy' };
+  return { kind: 'retract', referral: open as Referral & { taskToken: string } };
+}
+
+/** What a withdrawal does to a need in its current state. */
+export type WithdrawalPlan =
+  | { kind: 'withdraw'; referral?: Referral; erase: PersonalField[] }
+  | { kind: 'done' }
+  | { kind: 'refused'; reason: RefusalReason };
+
+export function withdrawalPlan(need: ChangeableNeed, referrals: readonly (Referral | undefined)[]): WithdrawalPlan {
+  if (need.status === 'withdrawn') return { kind: 'done' };
+  if (need.status === 'granted' || need.status === 'disbursed') return { kind: 'refused', reason: 'closed' };
+  const open = openReferral(referrals);
+  // A bank's answer is applied and the workflow is about to take it: shortly.
+  if (open?.resumePending) return { kind: 'refused', reason: 'busy' };
+  return { kind: 'withdraw', ...(open ? { referral: open } : {}), erase: need.personalDataErasedAt ? [] : personalFields(need) };
+}
+
+export interface NeedChangeStore {
+  getNeed(needId: string): Promise<ChangeableNeed | undefined>;
+  getReferral(referralId: string): Promise<Referral | undefined>;
+  /**
+   * One write, conditional on the need unchanged since read (status and `updatedAt`) and, for a
+   * retraction, on the referral still waiting with this token and no answer pending. `claim_taken`:
+   * the enterprise has another open need (a restart must claim the credit code again).
+   */
+  amend(need: ChangeableNeed, change: AmendmentWrite, now: Date): Promise<'written' | 'condition_failed' | 'claim_taken'>;
+  /** One write: the need withdrawn and erased, the open referral withdrawn, the claim released, the audit record; conditional like `amend`. */
+  withdraw(need: ChangeableNeed, referral: Referral | undefined, erase: readonly PersonalField[], now: Date): Promise<'written' | 'condition_failed'>;
+}
+
+export interface AmendmentWrite {
+  need: ValidNeed['need'];
+  hasFixedPremises: boolean;
+  changed: string[];
+  /** The round the need is routed in after the amendment. */
+  round: number;
+  /** The offer withdrawn by the amendment (the retract plan). */
+  retracted?: Referral;
+}
+
+export interface NeedChangeWorkflow {
+  /** Fails a waiting task with a named error the workflow catches; `expired` when it no longer waits. */
+  fail(taskToken: string, error: string, cause: string): Promise<'resumed' | 'expired'>;
+  /** Starts routing a need in an execution of this name (a repeat starts nothing). */
+  start(needId: string, executionName: string): Promise<'started' | 'already_started'>;
+}
+
+export type ChangeOutcome =
+  | { kind: 'changed'; need: ChangeableNeed }
+  | { kind: 'not_found' }
+  | { kind: 'nothing_changed' }
+  | { kind: 'refused'; reason: RefusalReason };
+
+const ATTEMPTS = 3;
+
+async function referralsOf(store: NeedChangeStore, need: ChangeableNeed) {
+  return Promise.all((need.referralIds ?? []).map((id) => store.getReferral(id)));
+}
+
+/**
+ * Amends the need: validated changes only, in one write conditional on what was read (re-read and
+ * decided again when something moved meanwhile), then routing again (a new execution, or the
+ * waiting task failed with `NeedAmended`).
+ */
+export async function amendNeed(
+  deps: { store: NeedChangeStore; workflow: NeedChangeWorkflow },
+  needId: string,
+  amendment: NeedAmendment,
+  now: Date,
+): Promise<ChangeOutcome> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const need = await deps.store.getNeed(needId);
+    if (!need) return { kind: 'not_found' };
+    const plan = amendmentPlan(need, await referralsOf(deps.store, need));
+    if (plan.kind === 'refused') return plan;
+    const applied = applyAmendment(need, amendment);
+    if (applied.changed.length === 0) return { kind: 'nothing_changed' };
+    const round = plan.kind === 'restart' ? plan.round : (need.routingRound ?? 0);
+    const retracted = plan.kind === 'retract' ? plan.referral : undefined;
+    const written = await deps.store.amend(need, { ...applied, round, ...(retracted ? { retracted } : {}) }, now);
+    if (written === 'claim_taken') return { kind: 'refused', reason: 'open_need_exists' };
+    if (written === 'condition_failed') continue;
+    if (retracted) {
+      // If the wait has just timed out, the deadline step finds the offer withdrawn and routes on.
+      await deps.workflow.fail(retracted.taskToken, NEED_AMENDED_ERROR, 'the enterprise amended the need');
+    } else {
+      await deps.workflow.start(needId, routingExecutionName({ needId, routingRound: round }));
+    }
+    return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+  }
+  return { kind: 'refused', reason: 'busy' };
+}
+
+/** Withdraws the need and its consent; a repeat answers as the first did. */
+export async function withdrawNeed(deps: { store: NeedChangeStore; workflow: NeedChangeWorkflow }, needId: string, now: Date): Promise<ChangeOutcome> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const need = await deps.store.getNeed(needId);
+    if (!need) return { kind: 'not_found' };
+    const plan = withdrawalPlan(need, await referralsOf(deps.store, need));
+    if (plan.kind === 'done') return { kind: 'changed', need };
+    if (plan.kind === 'refused') return plan;
+    if ((await deps.store.withdraw(need, plan.referral, plan.erase, now)) === 'condition_failed') continue;
+    // The workflow waits on the bank: end the wait (it tells the bank and stops). Between steps, its
+    // next step finds the need withdrawn and stops.
+    if (plan.referral?.taskToken) await deps.workflow.fail(plan.referral.taskToken, NEED_WITHDRAWN_ERROR, 'the enterprise withdrew the need');
+    return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+  }
+  return { kind: 'refused', reason: 'busy' };
+}
