@@ -170,6 +170,15 @@ export const FUNCTIONS = {
     leadingKeys: { needs: ['CREDITCODE#*', 'NEED#*', 'STATUSCODE#*', 'RATELIMIT#*'] },
     sms: 'hand-off',
   },
+  'notify-enterprise': {
+    entry: 'functions/notify-enterprise/index.ts',
+    description: "Pipe target: an SMS with a status link when a need is recommended or not, accepted, declined, granted or unmatched",
+    // Powertools idempotency records (once per notice); the need's notice-token hashes.
+    tables: { needs: 'readWrite', idempotency: 'readWrite' },
+    leadingKeys: { needs: ['NEED#*'] },
+    sms: 'hand-off',
+    timeoutSeconds: 30,
+  },
   'send-sms': {
     entry: 'functions/send-sms/index.ts',
     description: "Invoked asynchronously: sends one templated text message through the stage's SMS provider",
