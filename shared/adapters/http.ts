@@ -82,12 +82,12 @@ export function invalidParameter(event: HttpEvent, detail: LocalizedText, code: 
 
 /** 400 problem+json for a body its schema refused: one error per field, at its pointer, in Chinese and English. */
 export function invalidBody(event: HttpEvent, issues: Parameters<typeof fieldErrorsFromZod>[0], input: unknown): HttpResult {
-  return problemFor(
-    event,
-    'validation',
-    { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' },
-    { errors: fieldErrorsFromZod(issues, input) },
-  );
+  return invalidFields(event, fieldErrorsFromZod(issues, input));
+}
+
+/** 400 problem+json for fields a check beyond the schema refused (e.g. against the bank registry). */
+export function invalidFields(event: HttpEvent, errors: FieldError[]): HttpResult {
+  return problemFor(event, 'validation', { zh: '请根据提示修改标出的字段', en: 'Correct the fields listed in errors' }, { errors });
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: HttpResult };
