@@ -108,6 +108,10 @@ describe.each(['aws-cn', 'aws'] as const)('bundles as deployed in %s', (partitio
     const areaEntry = 'cityCode:"3301"';
     expect(code['report-list']).toContain(areaEntry);
     for (const name of ['submit-need', 'bank-webhook', 'routing-steps', 'referral-wait'] as const) expect(code[name], name).not.toContain(areaEntry);
+    // The English names (shared/data/division-names-en.json): only where the reports are made (the roll-up's plan).
+    const englishName = '"330106":"Xihu District"';
+    expect(code['rollup-plan']).toContain(englishName);
+    for (const name of ['submit-need', 'need-status', 'authorizer', 'report-list', 'routing-steps', 'rollup-worker'] as const) expect(code[name], name).not.toContain(englishName);
   });
 
   it(partition === 'aws' ? 'carry the X-Ray SDK (tracing offered)' : 'carry no X-Ray SDK (no Lambda tracing in aws-cn)', () => {
