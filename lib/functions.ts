@@ -51,6 +51,8 @@ export class Functions extends Construct {
       for (const [table, access] of Object.entries(spec.tables) as [TableName, Access][]) {
         fn.addEnvironment(TABLE_ENV[table], props.tables[table].tableName);
         grantTable(fn, props.tables[table], access, { leadingKeys: spec.leadingKeys?.[table], indexes: spec.indexes?.[table] });
+        const readOnly = spec.readOnlyKeys?.[table];
+        if (readOnly) grantTable(fn, props.tables[table], 'read', { leadingKeys: readOnly, indexes: [] });
       }
       if ('bankSecrets' in definition && definition.bankSecrets) {
         fn.addEnvironment(ENV.bankSecretPrefix, props.bankSecretPrefix);

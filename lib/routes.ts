@@ -22,6 +22,11 @@ export interface FunctionDefinition {
    * of the index's partition key. A table without an entry is granted whole.
    */
   leadingKeys?: Partial<Record<TableName, readonly string[]>>;
+  /**
+   * Partition keys the function may only read (get and query), beside its grant on the table: what
+   * it reads of a table it writes elsewhere in (submit-need reads the bank registry).
+   */
+  readOnlyKeys?: Partial<Record<TableName, readonly string[]>>;
   /** Secondary indexes the function queries, on a table narrowed by `leadingKeys` (none otherwise). */
   indexes?: Partial<Record<TableName, readonly string[]>>;
   memorySize?: number;
@@ -52,13 +57,15 @@ export const FUNCTIONS = {
     tables: { needs: 'readWrite', counters: 'readWrite', idempotency: 'readWrite' },
     // The need, its open-need claim and the record of the Idempotency-Key that created it.
     leadingKeys: { needs: ['NEED#*', 'CREDITCODE#*', 'SUBMISSION#*'] },
+    // The banks serving the county, which the consent names (read only).
+    readOnlyKeys: { needs: ['BANKS'] },
   },
   'need-status': {
     entry: 'functions/need-status/index.ts',
     description: "GET /v1/needs/{needId}: a need's status for the holder of its tracking token",
     tables: { needs: 'read' },
-    // The need, and its latest referral (the bank that has it: name, deadlines, terms).
-    leadingKeys: { needs: ['NEED#*', 'REFERRAL#*'] },
+    // The need, its latest referral (the bank that has it: name, deadlines, terms), its county's task-force contact.
+    leadingKeys: { needs: ['NEED#*', 'REFERRAL#*', 'TASKFORCE'] },
   },
   'change-need': {
     entry: 'functions/change-need/index.ts',
@@ -68,6 +75,13 @@ export const FUNCTIONS = {
     leadingKeys: { needs: ['NEED#*', 'REFERRAL#*', 'CREDITCODE#*', 'BANKS'], audit: ['NEED#*'] },
     // Starts a new routing round after an amendment, and ends a wait the change overtakes.
     workflow: 'respond',
+  },
+  'county-banks': {
+    entry: 'functions/county-banks/index.ts',
+    description: 'GET /v1/counties/{countyCode}/banks: the banks serving a county, names only (the consent names them)',
+    tables: { needs: 'read' },
+    // The bank registry and nothing else.
+    leadingKeys: { needs: ['BANKS'] },
   },
   health: {
     entry: 'functions/health/index.ts',
@@ -225,6 +239,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/needs/{needId}', function: 'need-status' },
   { method: 'POST', path: '/v1/needs/{needId}/amendments', function: 'change-need' },
   { method: 'POST', path: '/v1/needs/{needId}/withdrawal', function: 'change-need' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/banks', function: 'county-banks' },
   { method: 'GET', path: '/v1/health', function: 'health' },
   { method: 'GET', path: '/v1/openapi.json', function: 'openapi' },
   { method: 'POST', path: '/v1/banks/{bankId}/events', function: 'bank-webhook' },

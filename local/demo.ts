@@ -20,6 +20,15 @@ const samples: { name: string; county: string; industry: string; entity: NeedSub
   { name: '成都武侯区小王便利店', county: '510107', industry: 'F52', entity: 'individual_business', staff: 3, revenue: 600_000, amount: 50_000 },
 ];
 
+/** The banks serving the county, which the consent names (as the form shows them). */
+async function servingBankIds(countyCode: string): Promise<string[]> {
+  const response = await fetch(`${baseUrl}/v1/counties/${countyCode}/banks`).catch(() => {
+    console.error(`cannot reach ${baseUrl}: is \`npm start\` running (same PORT)?`);
+    process.exit(1);
+  });
+  return ((await response.json()) as { banks: { bankId: string }[] }).banks.map((bank) => bank.bankId);
+}
+
 for (const sample of samples) {
   const body: NeedSubmission = {
     enterprise: {
@@ -36,7 +45,7 @@ for (const sample of samples) {
     },
     contact: { name: '张经理', mobile: `139${String(randomInt(10_000_000, 99_999_999))}` },
     need: { amountYuan: sample.amount, termMonths: 12, purpose: 'working_capital', guarantee: 'any', firstLoan: false },
-    consent: { shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION },
+    consent: { shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION, bankIds: await servingBankIds(sample.county) },
   };
   const response = await fetch(`${baseUrl}/v1/needs`, {
     method: 'POST',

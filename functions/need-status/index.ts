@@ -1,11 +1,16 @@
-// GET /v1/needs/{needId} — the enterprise follows its need with the tracking token from its receipt.
+// GET /v1/needs/{needId} — the enterprise follows its need with the tracking token from its receipt,
+// with its county's task-force contact: whom to turn to.
 import { needStatusView } from '../../shared/domain/need-record';
 import { header, json, problemFor, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { ENV, requiredEnv } from '../../shared/adapters/config';
+import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { needRepository } from '../../shared/adapters/need-repository';
+import { TaskForceStore } from '../../shared/adapters/task-force-store';
 import { withObservability } from '../../shared/adapters/observability';
 import { tokenOpensNeed } from '../../shared/adapters/tracking-token';
 
 const needs = needRepository();
+const taskForces = new TaskForceStore(documentDbClient(), requiredEnv(ENV.needsTable));
 
 const NEED_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -22,7 +27,8 @@ async function needStatusHandler(event: HttpEvent): Promise<HttpResult> {
   const record = await needs.get(needId);
   // The receipt's tracking token, or the link of an SMS notice (a live notice token).
   if (!record || !tokenOpensNeed(token, record)) return notFound();
-  return json(200, needStatusView(record, await needs.latestReferral(record)));
+  const [referral, taskForce] = await Promise.all([needs.latestReferral(record), taskForces.get(record.enterprise.countyCode)]);
+  return json(200, needStatusView(record, referral, taskForce));
 }
 
 export const handler = withObservability(needStatusHandler);

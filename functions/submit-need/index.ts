@@ -1,8 +1,9 @@
 // POST /v1/needs — an enterprise declares a financing need.
 import { needSubmissionSchema, type ValidNeed } from '../../shared/domain/need';
 import { submitNeed, type SubmitNeedOutcome } from '../../shared/domain/submit-need';
+import { consentRecipients, type ConsentRecipient } from '../../shared/domain/consent-recipients';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
-import { header, invalidBody, invalidParameter, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
+import { header, invalidBody, invalidFields, invalidParameter, json, problemFor, readJsonBody, retryAfter, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import {
   IDEMPOTENCY_KEY_PATTERN,
   IdempotencyAlreadyInProgressError,
@@ -12,9 +13,10 @@ import {
 } from '../../shared/adapters/idempotency';
 import { newId } from '../../shared/adapters/ids';
 import { needRepository } from '../../shared/adapters/need-repository';
+import { servingBanks } from '../../shared/adapters/serving-banks';
 import { metrics, withObservability } from '../../shared/adapters/observability';
 import { issueTrackingToken } from '../../shared/adapters/tracking-token';
-import { beforeDeadline } from '../../shared/adapters/write-outcome';
+import { beforeDeadline, NothingWrittenError } from '../../shared/adapters/write-outcome';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 
@@ -26,9 +28,13 @@ const deps = {
   webOrigin: requiredEnv(ENV.webOrigin),
 };
 
+const banksOf = servingBanks();
+
 // The need keeps hashes of the key and body, so a retry finds it even when the first answer was never stored.
-const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome>(requiredEnv(ENV.idempotencyTable), ({ key, request }, signal) =>
-  submitNeed(request, deps, { submission: requestFingerprint(key, request), signal }),
+// The consent's recipients, read from the registry just before, go beside the request (not hashed).
+const submitOnce = idempotentByKey<ValidNeed, SubmitNeedOutcome, readonly ConsentRecipient[]>(
+  requiredEnv(ENV.idempotencyTable),
+  ({ key, request }, signal, recipients) => submitNeed(request, deps, { submission: requestFingerprint(key, request), signal, ...(recipients ? { recipients } : {}) }),
 );
 
 const keyReused = (event: HttpEvent) =>
@@ -54,13 +60,22 @@ async function submitNeedHandler(event: HttpEvent, context: Context): Promise<Ht
     );
   }
 
+  // Every bank the consent names must serve the county (PIPL art. 23: the recipients are named).
+  // A registry that cannot be read fails the request before any write: nothing was saved.
+  const serving = await banksOf(parsed.data.enterprise.countyCode).catch((error: unknown) => {
+    throw new NothingWrittenError('the bank registry could not be read', { cause: error });
+  });
+  const consent = consentRecipients(parsed.data.consent, serving);
+  if (!consent.ok) return invalidFields(event, consent.errors);
+  const { recipients } = consent;
+
   let outcome: SubmitNeedOutcome;
   try {
     // Answers before the function's deadline: past it, an honest "outcome unknown" (observability.ts).
     outcome = await beforeDeadline(context, (signal) => {
-      if (key === undefined) return submitNeed(parsed.data, deps, { signal });
+      if (key === undefined) return submitNeed(parsed.data, deps, { signal, recipients });
       submitOnce.registerLambdaContext(context);
-      return submitOnce({ key, request: parsed.data }, { signal });
+      return submitOnce({ key, request: parsed.data }, { signal, context: recipients });
     });
   } catch (error) {
     if (error instanceof IdempotencyValidationError) return keyReused(event);

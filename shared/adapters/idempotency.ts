@@ -29,9 +29,12 @@ export interface KeyedRequest<T> {
 }
 
 /** Wraps a side effect so that it runs once per key; `request` is what a retry must repeat exactly. */
-export interface IdempotentFunction<T, R> {
-  /** `signal`, when given, is passed on to the side effect, which does not start once it has aborted. */
-  (input: KeyedRequest<T>, run?: { signal?: AbortSignal }): Promise<R>;
+export interface IdempotentFunction<T, R, C = undefined> {
+  /**
+   * `signal`, when given, is passed on to the side effect, which does not start once it has aborted;
+   * `context` too: what the work needs beside the request (read just before), neither hashed nor validated.
+   */
+  (input: KeyedRequest<T>, run?: { signal?: AbortSignal; context?: C }): Promise<R>;
   /** Lets Powertools bound an in-progress record by the invocation's remaining time. */
   registerLambdaContext(context: Context): void;
 }
@@ -46,11 +49,11 @@ export function requestFingerprint(key: string, request: unknown): { keyHash: st
   return { keyHash: sha256(key), requestHash: sha256(JSON.stringify(request)) };
 }
 
-export function idempotentByKey<T, R>(
+export function idempotentByKey<T, R, C = undefined>(
   tableName: string,
-  fn: (input: KeyedRequest<T>, signal?: AbortSignal) => Promise<R>,
+  fn: (input: KeyedRequest<T>, signal?: AbortSignal, context?: C) => Promise<R>,
   expiresAfterSeconds = IDEMPOTENCY_RECORD_SECONDS,
-): IdempotentFunction<T, R> {
+): IdempotentFunction<T, R, C> {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDbClient() });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
@@ -60,15 +63,15 @@ export function idempotentByKey<T, R>(
   });
   // Extra arguments reach the function untouched (only the first is hashed and validated).
   const idempotent = makeIdempotent(
-    async (input: KeyedRequest<T>, run: { signal?: AbortSignal; started: boolean }) => {
+    async (input: KeyedRequest<T>, run: { signal?: AbortSignal; context?: C; started: boolean }) => {
       run.signal?.throwIfAborted();
       run.started = true;
-      return fn(input, run.signal);
+      return fn(input, run.signal, run.context);
     },
     { persistenceStore, config },
-  ) as (input: KeyedRequest<T>, run: { signal?: AbortSignal; started: boolean }) => Promise<R>;
-  const once = async (input: KeyedRequest<T>, options: { signal?: AbortSignal } = {}) => {
-    const run = { signal: options.signal, started: false };
+  ) as (input: KeyedRequest<T>, run: { signal?: AbortSignal; context?: C; started: boolean }) => Promise<R>;
+  const once = async (input: KeyedRequest<T>, options: { signal?: AbortSignal; context?: C } = {}) => {
+    const run = { signal: options.signal, context: options.context, started: false };
     try {
       return await idempotent(input, run);
     } catch (error) {

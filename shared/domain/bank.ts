@@ -29,6 +29,7 @@
  * Pure module: no I/O, no environment.
  */
 import * as z from 'zod';
+import { BANK_ID_PATTERN } from './bank-id';
 import { PURPOSES, type Guarantee } from './need';
 import { canonicalDivisionCode, countyCodes, NATIONAL } from './divisions';
 import { INDUSTRIES, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, normalizeIndustryCode } from './industry';
@@ -36,7 +37,7 @@ import { fieldErrorsFromZod } from './validation-messages';
 import { toJsonPointer, type FieldError, type LocalizedText } from './problem';
 import { DEFAULT_DEADLINES, type Deadlines } from './working-days';
 
-export const BANK_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export { BANK_ID_PATTERN };
 export const PRODUCT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Guarantee types a product can accept: every need guarantee except `any`. */

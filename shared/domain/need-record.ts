@@ -5,6 +5,8 @@ import { classifyEnterpriseSize, type SizeClass } from './enterprise-size';
 import { countyCodes } from './divisions';
 import { needProgress, type NeedProgress } from './need-progress';
 import type { Referral } from './referral';
+import type { ConsentRecipient, NeedConsent } from './consent';
+import type { TaskForceContact } from './task-force';
 import type { TimelineEntry } from './timeline-schema';
 import { needActions, type NeedActions } from './need-actions';
 
@@ -45,7 +47,7 @@ export interface NeedRecord {
   };
   contact: ValidNeed['contact'];
   need: ValidNeed['need'];
-  consent: { shareWithBanks: true; textVersion: string; at: string; recipients: string };
+  consent: NeedConsent;
   trackingTokenHash: string;
   timeline: TimelineEntry[];
 }
@@ -57,6 +59,7 @@ export function chinaDay(instant: Date): string {
   return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The recipients of a consent that names no bank (records before named consent, 2026-11): any bank serving the county. */
 export const CONSENT_RECIPIENTS = 'banks serving the enterprise’s county on the coordination mechanism';
 
 export function createNeedRecord(args: {
@@ -64,8 +67,10 @@ export function createNeedRecord(args: {
   needId: string;
   now: Date;
   trackingTokenHash: string;
+  /** The banks the consent names (consent-recipients.ts); only they are offered the need. Absent: {@link CONSENT_RECIPIENTS}. */
+  recipients?: readonly ConsentRecipient[];
 }): NeedRecord {
-  const { input, needId, now, trackingTokenHash } = args;
+  const { input, needId, now, trackingTokenHash, recipients } = args;
   const industry = findIndustry(input.enterprise.industryCode);
   const chain = countyCodes(input.enterprise.countyCode);
   // The schema has already accepted both codes; a miss here is a programming error, not bad input.
@@ -93,7 +98,7 @@ export function createNeedRecord(args: {
     },
     contact: input.contact,
     need: input.need,
-    consent: { shareWithBanks: true, textVersion: input.consent.textVersion, at, recipients: CONSENT_RECIPIENTS },
+    consent: { shareWithBanks: true, textVersion: input.consent.textVersion, at, recipients: recipients ? recipients.map((r) => ({ ...r })) : CONSENT_RECIPIENTS },
     trackingTokenHash,
     timeline: [{ at, status: 'submitted', code: 'submitted' }],
   };
@@ -125,13 +130,16 @@ export interface NeedStatusResponse {
   progress?: NeedProgress;
   /** What the owner can do now: amend the need, withdraw it (need-actions.ts). */
   actions: NeedActions;
+  /** The task force of the need's county: whom to turn to (absent when none is loaded). */
+  taskForce?: TaskForceContact;
 }
 
 /** What the holder of the tracking token sees: the need, its timeline and its bank, not the contact details. */
-export function needStatusView(record: NeedRecord, latestReferral?: Referral): NeedStatusResponse {
+export function needStatusView(record: NeedRecord, latestReferral?: Referral, taskForce?: TaskForceContact): NeedStatusResponse {
   const progress = needProgress(latestReferral);
   return {
     ...(progress ? { progress } : {}),
+    ...(taskForce ? { taskForce } : {}),
     needId: record.needId,
     status: record.status,
     sizeClass: record.sizeClass,

@@ -4,7 +4,8 @@ import * as z from 'zod';
 import { validateCreditCode } from './credit-code';
 import { normalizeCountyCode } from './divisions';
 import { findIndustry } from './industry';
-import { findConsentText } from './consent';
+import { BANK_ID_PATTERN } from './bank-id';
+import { consentNamesRecipients, CURRENT_CONSENT_VERSION, findConsentText } from './consent';
 import { normalizeNewlines, plainText, toHalfWidth, type TextLines } from './text';
 import type { MessageCode } from './validation-messages';
 
@@ -120,12 +121,32 @@ export const needDetailsSchema = z.strictObject({
     .optional(),
 });
 
-export const consentSchema = z.strictObject({
-  shareWithBanks: z.literal(true, err('consent.required')),
-  textVersion: plainString('consent.version')
-    .meta({ description: 'Version of the consent text shown to the person', example: '2026-11' })
-    .refine((version) => findConsentText(version) !== undefined, err('consent.version')),
-});
+/** At most this many banks in one consent (a county is served by a handful). */
+export const MAX_CONSENT_BANKS = 100;
+
+export const consentSchema = z
+  .strictObject({
+    shareWithBanks: z.literal(true, err('consent.required')),
+    textVersion: plainString('consent.version')
+      .meta({ description: 'Version of the consent text shown to the person', example: CURRENT_CONSENT_VERSION })
+      .refine((version) => findConsentText(version) !== undefined, err('consent.version')),
+    bankIds: z
+      .array(z.string(err('consent.bank_ids')).regex(BANK_ID_PATTERN, err('consent.bank_ids')), err('consent.bank_ids'))
+      .max(MAX_CONSENT_BANKS, err('consent.bank_ids'))
+      .transform((ids) => [...new Set(ids)])
+      .optional()
+      .meta({
+        description:
+          'The banks named in the consent text (GET /v1/counties/{countyCode}/banks), each serving the county; only they are offered the need. ' +
+          'Required with a text version that names its recipients (2026-12 on); without it (2026-11) the need keeps the banks serving the county at submission.',
+        example: ['huimin-bank'],
+      }),
+  })
+  .superRefine((consent, ctx) => {
+    if (consent.bankIds === undefined && consentNamesRecipients(consent.textVersion)) {
+      ctx.addIssue({ code: 'custom', path: ['bankIds'], message: 'consent.bank_ids', input: undefined });
+    }
+  });
 
 export const needSubmissionSchema = z
   .strictObject({

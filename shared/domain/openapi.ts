@@ -10,6 +10,8 @@ import { PROBLEM_TYPES, problemTypeUri } from './problem';
 import { branchContactSchema } from './branch-contact';
 import { timelineEntrySchema } from './timeline-schema';
 import type { NeedProgress } from './need-progress';
+import { taskForceContactSchema } from './task-force';
+import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
@@ -57,8 +59,18 @@ const needStatusResponse = z
     actions: z
       .object({ amend: z.boolean(), withdraw: z.boolean() })
       .meta({ description: 'What the owner can do now: amend the need (after a non-recommendation, no match or a repairable decline), withdraw it' }),
+    taskForce: taskForceContactSchema.optional().meta({ description: "The task force of the need's county: whom to turn to (absent when none is loaded)" }),
   })
   .meta({ title: 'NeedStatusResponse' });
+
+const countyBanksResponse = z
+  .object({
+    countyCode: z.string().meta({ description: 'The county (canonical code)', example: '330106' }),
+    banks: z.array(z.object({ bankId: z.string(), nameZh: z.string(), nameEn: z.string() })).meta({
+      description: 'Active banks serving the county (the county, its prefecture, its province or the whole country), the most local first: the recipients the consent text names',
+    }),
+  })
+  .meta({ title: 'CountyBanksResponse' }) satisfies z.ZodType<CountyBanksResponse>;
 
 const localized = z.object({ zh: z.string(), en: z.string() });
 const problem = z
@@ -150,7 +162,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitNeedResponse' } } },
             },
-            '400': problemResponse('Invalid JSON, a body that is not UTF-8, or invalid fields (see errors[])'),
+            '400': problemResponse('Invalid JSON, a body that is not UTF-8, or invalid fields (see errors[]; a bank in consent.bankIds that does not serve the county: /consent/bankIds)'),
             '409': problemResponse('An open need exists for this credit code, or the same Idempotency-Key is in progress'),
             '413': problemResponse('Body larger than 32 KiB'),
             '415': problemResponse('Body is not application/json'),
@@ -206,6 +218,19 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             '200': { description: 'Withdrawn', content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } } },
             '404': problemResponse('No such need, or wrong token'),
             '409': problemResponse('needChangeRefused: granted already (`reason`: closed), or busy with Retry-After'),
+          },
+        },
+      },
+      '/v1/counties/{countyCode}/banks': {
+        get: {
+          operationId: 'listCountyBanks',
+          summary: 'The banks serving a county, names only: the recipients the consent names (PIPL art. 23)',
+          description:
+            'The form shows these names in the consent text and sends their ids as consent.bankIds; only those banks are offered the need. Cache-Control: public, max-age=300.',
+          parameters: [{ name: 'countyCode', in: 'path', required: true, description: 'County-level division code (GB/T 2260, 6 digits)', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The county and its banks (possibly none)', content: { 'application/json': { schema: { $ref: '#/components/schemas/CountyBanksResponse' } } } },
+            '400': problemResponse('Not a county-level division code'),
           },
         },
       },
@@ -349,6 +374,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         NeedSubmission: schemaOf(needSubmissionSchema, 'input'),
         SubmitNeedResponse: schemaOf(submitNeedResponse, 'output'),
         NeedStatusResponse: schemaOf(needStatusResponse, 'output'),
+        CountyBanksResponse: schemaOf(countyBanksResponse, 'output'),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),

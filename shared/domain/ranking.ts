@@ -7,6 +7,9 @@
  * - serving the need's county (one of its divisions is the county, its prefecture, its province or
  *   000000);
  * - not in `excludedBankIds` (it already declined this need, or let a deadline pass);
+ * - among the banks the owner consented to, when the need's consent names them (named consent,
+ *   PIPL art. 23: a bank that started serving the county later is not offered the need until the
+ *   consent is renewed); a consent from before named consent names none, and every bank may be;
  * - below capacity: `openReferrals[bankId]` (absent = 0) < `capacity`;
  * - offering a product that fits the need: amount within [minAmountYuan, maxAmountYuan]; term within
  *   [minTermMonths, maxTermMonths]; guarantee: the need's guarantee is one the product accepts, or the
@@ -31,6 +34,7 @@
  */
 import type { NeedRecord } from './need-record';
 import { bankServiceMatch, type Bank, type BankProduct, type ServiceLevel, type ServiceMatch } from './bank';
+import { consentedBankIds } from './consent';
 
 export interface RankedBank {
   bankId: string;
@@ -163,6 +167,7 @@ export function explainRanking(input: RankingInput): { ranked: RankedBank[]; rej
     industrySection: need.enterprise.industrySection,
   };
   const countyCode = need.enterprise.countyCode;
+  const consented = consentedBankIds(need.consent);
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   const rejected: RejectedBank[] = [];
@@ -181,6 +186,10 @@ export function explainRanking(input: RankingInput): { ranked: RankedBank[]; rej
     }
     if (excludedBankIds.has(bank.bankId)) {
       reject('already declined or missed a deadline on this need');
+      continue;
+    }
+    if (consented && !consented.has(bank.bankId)) {
+      reject('not among the banks the owner consented to');
       continue;
     }
     const open = openCount(openReferrals, bank.bankId);

@@ -3,6 +3,7 @@
 // lost gets that need back, with the tracking token issued now (only its hash is stored, so the
 // first one cannot be given again; the first answer never reached anyone).
 import type { ValidNeed } from './need';
+import type { ConsentRecipient } from './consent';
 import { createNeedRecord, statusPageUrl, type NeedRecord, type SubmitNeedResponse } from './need-record';
 import type { CreateNeedOptions, NeedRepository } from './ports';
 
@@ -19,12 +20,18 @@ export type SubmitNeedOutcome =
   | { kind: 'open_need_exists' }
   | { kind: 'key_reused' };
 
-export async function submitNeed(input: ValidNeed, deps: SubmitNeedDeps, options: CreateNeedOptions = {}): Promise<SubmitNeedOutcome> {
+export interface SubmitNeedOptions extends CreateNeedOptions {
+  /** The banks the consent names, checked against the registry (consent-recipients.ts consentRecipients). */
+  recipients?: readonly ConsentRecipient[];
+}
+
+export async function submitNeed(input: ValidNeed, deps: SubmitNeedDeps, options: SubmitNeedOptions = {}): Promise<SubmitNeedOutcome> {
+  const { recipients, ...createOptions } = options;
   const now = deps.now();
   const needId = deps.newId(now);
   const { token, hash } = deps.issueTrackingToken();
-  const record = createNeedRecord({ input, needId, now, trackingTokenHash: hash });
-  const outcome = await deps.needs.create(record, options);
+  const record = createNeedRecord({ input, needId, now, trackingTokenHash: hash, ...(recipients ? { recipients } : {}) });
+  const outcome = await deps.needs.create(record, createOptions);
   const receipt = (need: Pick<NeedRecord, 'needId' | 'status' | 'sizeClass'>): SubmitNeedOutcome => ({
     kind: 'created',
     response: {

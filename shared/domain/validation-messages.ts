@@ -58,6 +58,10 @@ export const MESSAGES = {
     zh: '同意书版本未知，请刷新页面后重新确认',
     en: 'Unknown consent text version; reload the page and confirm again',
   },
+  'consent.bank_ids': {
+    zh: '请列出您同意接收本需求的银行（服务所选区县的银行标识）',
+    en: 'List the banks you consent to receive this need (ids of banks serving the chosen county)',
+  },
   'status_link.code': { zh: '请输入短信中的 6 位数字验证码', en: 'Enter the 6-digit code from the text message' },
   // Characters a person cannot have meant (shared/domain/text.ts), in any text field.
   'text.lone_surrogate': {

@@ -276,6 +276,43 @@ describe('need form', () => {
     await fresh.context().close();
   });
 
+  it("names the chosen county's banks in the consent (zh and en), sends their ids, and the status page gives the county's task force", async () => {
+    const page = await newPage();
+    const sent: { consent: { textVersion: string; bankIds?: string[] } }[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/v1/needs')) sent.push(request.postDataJSON() as (typeof sent)[number]);
+    });
+    await page.goto(`${baseUrl}/`);
+    const consent = page.locator('#consent-body');
+    expect(await consent.textContent()).toContain('选择注册所在地后');
+
+    // Dongguan: a prefecture with one county, chosen for the person; the Zhejiang bank does not serve it.
+    await page.selectOption('#enterprise-province', { label: '广东省' });
+    await page.selectOption('#enterprise-prefecture', { label: '东莞市' });
+    await expect.poll(() => consent.textContent()).toContain('惠民银行（模拟）');
+    expect(await consent.textContent()).not.toContain('浙江丰收农商银行');
+
+    await fillValidForm(page, freshCreditCode());
+    await expect.poll(() => consent.textContent()).toContain('浙江丰收农商银行（模拟）、长江银行（模拟）、惠民银行（模拟）');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.click('#lang-switch');
+    expect(await consent.textContent()).toContain('Zhejiang Fengshou Rural Commercial Bank (simulated), Changjiang Bank (simulated), Huimin Bank (simulated)');
+    await page.click('#lang-switch');
+
+    await page.click('#submit');
+    await page.waitForSelector('#receipt:visible');
+    expect(sent.map((body) => body.consent)).toEqual([{ shareWithBanks: true, textVersion: '2026-12', bankIds: ['zj-fengshou-rcb', 'changjiang-bank', 'huimin-bank'] }]);
+
+    await page.click('#receipt-status-link');
+    await page.waitForURL(/status\.html#/);
+    const card = page.locator('#status-task-force');
+    await card.waitFor({ state: 'visible' });
+    expect(await card.textContent()).toContain('西湖区小微企业融资协调工作专班（模拟）');
+    expect(await card.locator('a[href^="tel:"]').getAttribute('href')).toBe('tel:057100000106');
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('switches to English without reloading and keeps what was typed', async () => {
     const page = await newPage();
     await page.goto(`${baseUrl}/`);

@@ -14,6 +14,8 @@ import { auditPartition, type AuditRecord } from '../../shared/domain/audit';
 import { needKey, openNeedClaimKey } from '../../shared/adapters/need-repository';
 import { PERSONAL_DATA_SHARDS, personalDataIndexKey } from '../../shared/adapters/personal-data-index';
 import { bankKey } from '../../shared/adapters/routing-store';
+import { bankRegistryVersionKey } from '../../shared/adapters/bank-registry-store';
+import { taskForceKey } from '../../shared/adapters/task-force-store';
 
 interface Statement {
   Effect: string;
@@ -46,6 +48,7 @@ function onTable(statements: Statement[], table: TableName): Statement[] {
 }
 
 const actions = (s: Statement) => [s.Action].flat();
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const definition = (name: FunctionName): FunctionDefinition => FUNCTIONS[name];
 const matches = (patterns: readonly string[], key: string) =>
   patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
@@ -100,32 +103,47 @@ describe('LeadingKeys', () => {
 
   it('narrows the functions that need only some keys', () => {
     expect(narrowed).toEqual(
-      expect.arrayContaining(['submit-need', 'need-status', 'health', 'rollup-plan', 'report-download', 'erase-personal-data']),
+      expect.arrayContaining(['submit-need', 'need-status', 'county-banks', 'health', 'rollup-plan', 'report-download', 'erase-personal-data']),
     );
   });
 
-  it.each(narrowed)('%s: every grant on a narrowed table carries its keys, and none allows Scan', (name) => {
+  it.each(narrowed)('%s: every grant on a narrowed table carries its keys (or its read-only keys, to read), and none allows Scan', (name) => {
     const statements = statementsOf(name);
     for (const [table, keys] of Object.entries(definition(name).leadingKeys!) as [TableName, string[]][]) {
       const grants = onTable(statements, table);
       expect(grants.length).toBeGreaterThan(0);
+      const readOnly = definition(name).readOnlyKeys?.[table];
       for (const grant of grants) {
-        expect(grant.Condition).toMatchObject({
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys },
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        });
+        const granted = grant.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+        if (readOnly && JSON.stringify(granted) === JSON.stringify(readOnly)) expect(actions(grant)).toEqual(READ_ACTIONS);
+        else expect(granted).toEqual(keys);
+        expect(grant.Condition).toMatchObject({ Null: { 'dynamodb:LeadingKeys': 'false' } });
         expect(actions(grant)).not.toContain('dynamodb:Scan');
         expect(actions(grant).some((a) => a.endsWith('*'))).toBe(false);
       }
     }
   });
 
-  it('need-status reads needs and their referrals only; health reads nothing but its ping key', () => {
-    const [status] = onTable(statementsOf('need-status'), 'needs');
-    expect(status!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#*', 'REFERRAL#*'] });
-    expect(actions(status!)).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']);
+  it("need-status reads needs, their referrals and the task forces' contacts only; health reads nothing but its ping key", () => {
+    const [status, ...others] = onTable(statementsOf('need-status'), 'needs');
+    expect(others).toEqual([]);
+    expect(status!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#*', 'REFERRAL#*', 'TASKFORCE'] });
+    expect(actions(status!)).toEqual(READ_ACTIONS);
     const [health] = onTable(statementsOf('health'), 'needs');
     expect(health!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['NEED#health-check'] });
+  });
+
+  it('county-banks reads the bank registry and nothing else; submit-need may read it, never write it', () => {
+    const [banks, ...others] = onTable(statementsOf('county-banks'), 'needs');
+    expect(others).toEqual([]);
+    expect(banks!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['BANKS'] });
+    expect(actions(banks!)).toEqual(READ_ACTIONS);
+    const submit = onTable(statementsOf('submit-need'), 'needs');
+    const onBanks = submit.filter((s) => JSON.stringify(s.Condition).includes('"BANKS"'));
+    expect(onBanks).toHaveLength(1);
+    expect(onBanks[0]!.Condition!['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['BANKS'] });
+    expect(actions(onBanks[0]!)).toEqual(READ_ACTIONS);
+    for (const grant of submit.filter((s) => s !== onBanks[0])) expect(grant.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys']).not.toContain('BANKS');
   });
 
   it('grants no index unless the function names it', () => {
@@ -148,6 +166,13 @@ describe('LeadingKeys', () => {
     expect(matches(keys('submit-need', 'needs'), needKey(id).pk)).toBe(true);
     expect(matches(keys('submit-need', 'needs'), openNeedClaimKey('9133010652601815X8').pk)).toBe(true);
     expect(matches(keys('rollup-plan', 'needs'), bankKey('any-bank').pk)).toBe(true);
+    // need-status reads the county's task-force contact; the consent's banks come from the registry (and its version item).
+    expect(matches(keys('need-status', 'needs'), taskForceKey('330106').pk)).toBe(true);
+    for (const key of [bankKey('any-bank'), bankRegistryVersionKey]) {
+      expect(matches(keys('county-banks', 'needs'), key.pk)).toBe(true);
+      expect(matches(definition('submit-need').readOnlyKeys!.needs!, key.pk)).toBe(true);
+    }
+    expect(matches(keys('county-banks', 'needs'), needKey(id).pk)).toBe(false);
     expect(matches(keys('rollup-plan', 'needs'), needKey(id).pk)).toBe(false);
     // The roll-up reads the loaded holiday arrangements for its calendar-coverage metric.
     expect(matches(keys('rollup-plan', 'needs'), calendarKey(2027).pk)).toBe(true);

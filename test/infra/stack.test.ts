@@ -70,6 +70,21 @@ describe('template', () => {
     template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { Integration: { Type: 'AWS_PROXY' } } as never, ROUTES.length);
   });
 
+  it('serves GET /v1/counties/{countyCode}/banks, public, with the county-banks function', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    const parentPart = (id: string) => {
+      const parent = resources[id]!.Properties.ParentId as { Ref?: string };
+      return parent.Ref && resources[parent.Ref] ? (resources[parent.Ref]!.Properties.PathPart as string) : undefined;
+    };
+    const banks = Object.keys(resources).filter((id) => resources[id]!.Properties.PathPart === 'banks' && parentPart(id) === '{countyCode}');
+    expect(banks).toHaveLength(1);
+    // GET, and the CORS preflight.
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: banks[0] }, HttpMethod: 'GET' } }));
+    expect(methods).toHaveLength(1);
+    expect(methods[0]!.Properties.AuthorizationType).toBe('NONE');
+    expect(JSON.stringify(methods[0]!.Properties.Integration.Uri)).toContain('FunctionsCountyBanks');
+  });
+
   it('keeps data safe: point-in-time recovery, encryption, TTL, deletion protection in production', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 4);
     template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {

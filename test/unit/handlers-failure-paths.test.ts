@@ -1,10 +1,11 @@
 // Failure paths of the handlers that the real local parts cannot easily produce: DynamoDB failing or
 // throttling. Mocked AWS SDK (aws-sdk-client-mock); the happy paths run for real in test/integration.
 import { DynamoDBClient, PutItemCommand, TransactionCanceledException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bankRegistryVersionKey } from '../../shared/adapters/bank-registry-store';
 import { requestFingerprint } from '../../shared/adapters/idempotency';
 import { hashTrackingToken } from '../../shared/adapters/tracking-token';
 import { needSubmissionSchema } from '../../shared/domain/need';
@@ -34,6 +35,12 @@ beforeAll(async () => {
   submitNeed = (await import('../../functions/submit-need/index')).handler as unknown as Handler;
   needStatus = (await import('../../functions/need-status/index')).handler as unknown as Handler;
   health = (await import('../../functions/health/index')).handler as unknown as Handler;
+});
+
+// The bank registry submit-need reads for the consent's banks: empty, and readable (unless a test says otherwise).
+beforeEach(() => {
+  documents.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'BANKS' } }).resolves({ Items: [] });
+  documents.on(GetCommand, { Key: bankRegistryVersionKey }).resolves({});
 });
 
 afterEach(() => {
@@ -107,6 +114,18 @@ describe('submit-need when DynamoDB fails', () => {
     );
     const response = await submitNeed(event({}), context);
     expect(response.statusCode).toBe(503);
+  });
+
+  it('answers 503 "nothing was saved" when the bank registry cannot be read, and writes nothing', async () => {
+    // Its version item is read on every use (the registry itself is cached by a warm function).
+    documents.on(GetCommand, { Key: bankRegistryVersionKey }).rejects(throttled());
+    documents.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'BANKS' } }).rejects(throttled());
+    const response = await submitNeed(event({ headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' } }), context);
+    expect(response.statusCode).toBe(503);
+    const body = JSON.parse(response.body);
+    expect(body).toMatchObject({ status: 503, type: '/problems/unavailable' });
+    expect(body.detail).toContain('Nothing was saved');
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('validates before touching DynamoDB: bad input costs no write', async () => {

@@ -53,7 +53,7 @@ const SECTIONS = {
   ],
   contact: ['name', 'mobile'],
   need: ['amountYuan', 'termMonths', 'purpose', 'guarantee', 'firstLoan', 'description'],
-  consent: ['shareWithBanks', 'textVersion'],
+  consent: ['shareWithBanks', 'textVersion', 'bankIds'],
 } as const;
 type Section = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as Section[];
@@ -221,8 +221,9 @@ describe('each field reports exactly its own problem', () => {
 });
 
 describe('missing fields are "required"', () => {
+  // The description is optional; the consent's banks are required only with a text that names them (below).
   const fields = SECTION_NAMES.flatMap((section) =>
-    SECTIONS[section].filter((field) => field !== 'description').map((field) => [section, field] as const),
+    SECTIONS[section].filter((field) => field !== 'description' && field !== 'bankIds').map((field) => [section, field] as const),
   );
 
   it.each(fields)('%s.%s', (section, field) => {
@@ -330,6 +331,7 @@ describe('MESSAGES', () => {
       'description.length',
       'consent.required',
       'consent.version',
+      'consent.bank_ids',
       'text.lone_surrogate',
       'text.replacement_character',
       'text.single_line',
@@ -358,13 +360,14 @@ function decodePointer(pointer: string): string[] {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** The value at a path of own members, or `absent`. */
+/** The value at a path of own members (and array items), or `absent`. */
 const ABSENT = Symbol('absent');
 function resolve(input: unknown, tokens: readonly string[]): unknown {
   let value = input;
   for (const token of tokens) {
-    if (!isPlainObject(value) || !Object.hasOwn(value, token)) return ABSENT;
-    value = value[token];
+    if (Array.isArray(value) && /^\d+$/.test(token) && Number(token) < value.length) value = value[Number(token)] as unknown;
+    else if (!isPlainObject(value) || !Object.hasOwn(value, token)) return ABSENT;
+    else value = value[token];
   }
   return value;
 }
@@ -423,9 +426,10 @@ function checkErrors(input: unknown, errors: readonly FieldError[]): void {
       expect(known, pointer).not.toContain(last);
       continue;
     }
-    // Everything else is the body itself or a member of the contract under one of its sections.
+    // Everything else is the body itself or a member of the contract under one of its sections (or an item of the consent's banks).
     const [section, field, ...rest] = tokens;
-    expect(rest, pointer).toEqual([]);
+    const bankItem = section === 'consent' && field === 'bankIds' && rest.length === 1 && /^\d+$/.test(rest[0]!);
+    expect(bankItem ? [] : rest, pointer).toEqual([]);
     if (section !== undefined) {
       expect(isSection(section), pointer).toBe(true);
       if (field !== undefined && isSection(section)) expect(SECTIONS[section] as readonly string[], pointer).toContain(field);

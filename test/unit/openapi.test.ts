@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from '../../shared/domain/openapi';
 import { ENTITY_TYPES, GUARANTEES, PURPOSES } from '../../shared/domain/need';
 import { NEED_STATUSES } from '../../shared/domain/need-record';
 import { ROUTES } from '../../lib/routes';
+import { taskForceContactSchema } from '../../shared/domain/task-force';
 
 type JsonObject = Record<string, unknown>;
 
@@ -117,7 +118,7 @@ describe('the NeedSubmission schema', () => {
     ],
     contact: ['name', 'mobile'],
     need: ['amountYuan', 'termMonths', 'purpose', 'guarantee', 'firstLoan', 'description'],
-    consent: ['shareWithBanks', 'textVersion'],
+    consent: ['shareWithBanks', 'textVersion', 'bankIds'],
   };
 
   it('has exactly the four sections, all required, nothing else allowed', () => {
@@ -132,7 +133,7 @@ describe('the NeedSubmission schema', () => {
     expect(schema.type).toBe('object');
     expect(Object.keys(properties(schema, name))).toEqual(fields);
     expect(schema.additionalProperties).toBe(false);
-    const required = fields.filter((field) => !(name === 'need' && field === 'description'));
+    const required = fields.filter((field) => !(name === 'need' && field === 'description') && !(name === 'consent' && field === 'bankIds'));
     expect(schema.required).toEqual(required);
   });
 
@@ -163,6 +164,7 @@ describe('the NeedSubmission schema', () => {
     expect(asObject(need.firstLoan, 'firstLoan').type).toBe('boolean');
     expect(asObject(consent.shareWithBanks, 'shareWithBanks')).toMatchObject({ type: 'boolean', const: true });
     expect(asObject(consent.textVersion, 'textVersion').type).toBe('string');
+    expect(asObject(consent.bankIds, 'bankIds')).toMatchObject({ type: 'array', maxItems: 100, items: { type: 'string' } });
   });
 });
 
@@ -181,7 +183,7 @@ describe('the response schemas', () => {
   it('NeedStatusResponse has no contact details or token hash, and lists every status', () => {
     const schema = componentSchema('NeedStatusResponse');
     const props = properties(schema, 'NeedStatusResponse');
-    expect(Object.keys(props)).toEqual(['needId', 'status', 'sizeClass', 'submittedAt', 'enterprise', 'need', 'timeline', 'progress', 'actions']);
+    expect(Object.keys(props)).toEqual(['needId', 'status', 'sizeClass', 'submittedAt', 'enterprise', 'need', 'timeline', 'progress', 'actions', 'taskForce']);
     expect(Object.keys(properties(asObject(props.enterprise, 'enterprise'), 'enterprise'))).toEqual([
       'name',
       'countyCode',
@@ -192,6 +194,24 @@ describe('the response schemas', () => {
     expect(text).not.toContain('mobile');
     expect(text).not.toContain('trackingTokenHash');
     expect(text).not.toContain('creditCode');
+  });
+
+  it("NeedStatusResponse's taskForce is the task-force contact's zod shape (office, phone, address; hours optional)", () => {
+    const taskForce = asObject(properties(componentSchema('NeedStatusResponse'), 'NeedStatusResponse').taskForce, 'taskForce');
+    expect(Object.keys(properties(taskForce, 'taskForce'))).toEqual(Object.keys(taskForceContactSchema.shape));
+    expect(taskForce.required).toEqual(['countyCode', 'office', 'phone', 'address']);
+    expect(taskForce.additionalProperties).toBe(false);
+    expect(Object.keys(properties(asObject(properties(taskForce, 'taskForce').office, 'office'), 'office'))).toEqual(['zh', 'en']);
+  });
+
+  it('GET /v1/counties/{countyCode}/banks answers the county and its banks, names only', () => {
+    const paths = asObject(doc.paths, 'paths');
+    const get = asObject(asObject(paths['/v1/counties/{countyCode}/banks'], 'county banks').get, 'get');
+    expect(Object.keys(asObject(get.responses, 'responses'))).toEqual(['200', '400']);
+    const props = properties(componentSchema('CountyBanksResponse'), 'CountyBanksResponse');
+    expect(Object.keys(props)).toEqual(['countyCode', 'banks']);
+    const bank = asObject(asObject(props.banks, 'banks').items, 'banks.items');
+    expect(Object.keys(properties(bank, 'bank'))).toEqual(['bankId', 'nameZh', 'nameEn']);
   });
 
   it('Problem has the RFC 9457 members and bilingual field errors', () => {

@@ -50,6 +50,29 @@ function input(banks: Bank[], extra: Partial<RankingInput> = {}): RankingInput {
 
 const ids = (i: RankingInput) => rankBanks(i).map((r) => r.bankId);
 
+describe('rankBanks: named consent', () => {
+  const banks = [bank('consented', ['330106']), bank('joined-later', ['330000']), bank('national', ['000000'])];
+  const named = (bankIds: string[]): NeedRecord => {
+    const record = need();
+    return { ...record, consent: { ...record.consent, textVersion: '2026-12', recipients: bankIds.map((bankId) => ({ bankId, nameZh: bankId, nameEn: bankId })) } };
+  };
+
+  it('offers the need only to the banks its consent names: a bank that started serving the county later is not a candidate', () => {
+    const { ranked, rejected } = explainRanking(input(banks, { need: named(['consented', 'national']) }));
+    expect(ranked.map((r) => r.bankId)).toEqual(['consented', 'national']);
+    expect(rejected).toEqual([{ bankId: 'joined-later', reason: 'not among the banks the owner consented to' }]);
+  });
+
+  it('offers it to no bank when the consent names none', () => {
+    expect(ids(input(banks, { need: named([]) }))).toEqual([]);
+  });
+
+  it('a consent from before named consent (recipients described, not listed) leaves every serving bank a candidate', () => {
+    expect(typeof need().consent.recipients).toBe('string');
+    expect(ids(input(banks))).toEqual(['consented', 'joined-later', 'national']);
+  });
+});
+
 describe('rankBanks: who is a candidate', () => {
   it('keeps active banks serving the county, not excluded, below capacity, with a fitting product', () => {
     const banks = [

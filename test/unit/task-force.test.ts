@@ -6,6 +6,9 @@ import { MESSAGES } from '../../shared/domain/validation-messages';
 import { loadTaskForceSeed } from '../../local/task-force-seed';
 import { loadBankSeed, seedBanks } from '../../local/simulated-banks';
 import { servesCounty } from '../../shared/domain/bank';
+import { needSubmissionSchema } from '../../shared/domain/need';
+import { createNeedRecord, needStatusView } from '../../shared/domain/need-record';
+import { validSubmission } from '../support/needs';
 
 const CONTACT = {
   countyCode: '330106',
@@ -66,6 +69,16 @@ describe('parseTaskForceContacts (a file)', () => {
     expect(errorsOf([CONTACT, CONTACT])).toEqual([['/1/countyCode', 'task_force.duplicate']]);
     expect(errorsOf([])).toEqual([['', 'task_force.file']]);
     expect(errorsOf({ contacts: 'none' })).toEqual([['/contacts', 'task_force.file']]);
+  });
+});
+
+describe('needStatusView', () => {
+  it("gives the county's task-force contact when one is loaded, and no member when none is", () => {
+    const input = needSubmissionSchema.parse(validSubmission());
+    const record = createNeedRecord({ input, needId: '01JDZ8Q8Y3M3B3X9N7W1V2C4D5', now: new Date('2026-12-01T02:00:00Z'), trackingTokenHash: 'h' });
+    const contact = taskForceContactSchema.parse(CONTACT);
+    expect(needStatusView(record, undefined, contact).taskForce).toEqual(contact);
+    expect(needStatusView(record)).not.toHaveProperty('taskForce');
   });
 });
 

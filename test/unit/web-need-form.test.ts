@@ -113,7 +113,7 @@ describe('parseBoolean and parseChoice', () => {
 
 describe('toSubmission', () => {
   it('builds the exact POST body shape, with numbers and booleans typed', () => {
-    const body = toSubmission(FILLED, CURRENT_CONSENT_VERSION);
+    const body = toSubmission(FILLED, CURRENT_CONSENT_VERSION, ['huimin-bank', 'zj-fengshou-rcb']);
     expect(body).toEqual({
       enterprise: {
         name: ' 杭州西湖食品有限公司 ',
@@ -129,12 +129,12 @@ describe('toSubmission', () => {
       },
       contact: { name: '王丽', mobile: '+86 138-0013-8000' },
       need: { amountYuan: 500_000, termMonths: 12, purpose: 'working_capital', guarantee: 'credit', firstLoan: false },
-      consent: { shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION },
+      consent: { shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION, bankIds: ['huimin-bank', 'zj-fengshou-rcb'] },
     });
   });
 
   it('produces a body the shared schema accepts, and whose normalised form it accepts again', () => {
-    const parsed = needSubmissionSchema.safeParse(toSubmission(FILLED, CURRENT_CONSENT_VERSION));
+    const parsed = needSubmissionSchema.safeParse(toSubmission(FILLED, CURRENT_CONSENT_VERSION, ['huimin-bank']));
     expect(parsed.success).toBe(true);
     if (!parsed.success) return;
     expect(parsed.data.enterprise.creditCode).toBe('9133010652601815X8');
@@ -152,6 +152,11 @@ describe('toSubmission', () => {
   it('treats an unticked consent box as no consent', () => {
     const { 'consent.shareWithBanks': _omitted, ...rest } = FILLED;
     expect(toSubmission(rest, 'v').consent).toEqual({ shareWithBanks: false, textVersion: 'v' });
+  });
+
+  it("sends the consent's banks when given (none serving the county is an empty list), and the current text needs them", () => {
+    expect(toSubmission(FILLED, CURRENT_CONSENT_VERSION, []).consent).toEqual({ shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION, bankIds: [] });
+    expect(needSubmissionSchema.safeParse(toSubmission(FILLED, CURRENT_CONSENT_VERSION)).success).toBe(false);
   });
 });
 
@@ -212,10 +217,10 @@ describe('index.html carries the ids the e2e tests rely on', () => {
   };
   const booleans = new Set(['enterprise.hasFixedPremises', 'need.firstLoan']);
 
-  it('lists every member of the schema (except the consent version, which is not typed)', () => {
+  it("lists every member of the schema (except the consent's version and banks, which are not typed)", () => {
     const shape = needSubmissionSchema.shape;
     for (const [group, members] of Object.entries(leaves)) {
-      const schemaMembers = Object.keys(shape[group as keyof typeof shape].shape).filter((m) => m !== 'textVersion');
+      const schemaMembers = Object.keys(shape[group as keyof typeof shape].shape).filter((m) => m !== 'textVersion' && m !== 'bankIds');
       expect([...members].sort()).toEqual(schemaMembers.sort());
     }
   });

@@ -282,6 +282,19 @@ describe('referral workflow', () => {
     expect(tally.lateAnswers).toBeGreaterThanOrEqual(1);
   });
 
+  it('offers the need only to the banks its consent names: a bank that starts serving the county later is not offered it', async () => {
+    const county = '350212';
+    const named = await banks.add(testBank(county));
+    const need = await submit(county, (s) => (s.consent = { shareWithBanks: true, textVersion: '2026-12', bankIds: [named.bankId] }));
+    const offer = await banks.nextOffer(named.bankId);
+    const later = await banks.add(testBank(county)); // joins while the named bank considers the need
+    expect((await banks.send(named.bankId, 'referral.declined', { referralId: offer.body.data.referralId, reasonCode: 'over_indebted' })).status).toBe(200);
+    const done = await finished(need.needId);
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await status(need.needId, need.trackingToken)).status).toBe('unmatched');
+    expect(banks.offers.filter((o) => o.bankId === later.bankId)).toEqual([]);
+  });
+
   it('all banks decline: the need is escalated to the county task force (unmatched)', async () => {
     const county = '659001';
     const a = await banks.add(testBank(county));

@@ -5,7 +5,7 @@ import { fieldErrorsFromZod } from '../../shared/domain/validation-messages';
 import { loadedProvince, loadProvince, pickerLabel, type CountyNames, type PrefectureNames, type ProvinceNames } from './division-data';
 import { findIndustry, industriesInSection, type Industry, type SectionLetter } from '../../shared/domain/industry';
 import { FINANCE_NOTE, pickerSections, searchIndustries } from '../../shared/domain/industry-search';
-import { CURRENT_CONSENT_VERSION, findConsentText } from '../../shared/domain/consent';
+import { CURRENT_CONSENT_VERSION } from '../../shared/domain/consent';
 import { problemTypeUri, type FieldError, type LocalizedText } from '../../shared/domain/problem';
 import type { SubmitNeedResponse } from '../../shared/domain/need-record';
 import { submitNeedRequest } from './api';
@@ -22,6 +22,7 @@ import {
 import { IdempotencyKeys, submitWithRetries } from './idempotency';
 import { setupLanguage } from './language';
 import { errorIdFor, parseYuan, sortFieldErrors, toSubmission, type FormValues } from './need-form';
+import { ConsentBanks } from './consent-banks';
 import { sizeClassLabel } from './need-view';
 import { safeStatusUrl, withLanguage } from './status-link';
 
@@ -203,9 +204,11 @@ function chooseIndustry(code: string): void {
   industry.focus();
 }
 
+/** The consent text names the banks serving the chosen county (consent-banks.ts). */
+const consentBanks = new ConsentBanks(byId('consent-body'), () => page.current());
+
 function renderConsent(language: Language): void {
-  const text = findConsentText(CURRENT_CONSENT_VERSION);
-  byId('consent-body').textContent = text ? text[language] : '';
+  consentBanks.render(language);
   byId('consent-version').textContent = CURRENT_CONSENT_VERSION;
 }
 
@@ -326,10 +329,11 @@ function applyErrors(errors: readonly FieldError[], language: Language, focus: b
   return unplaced;
 }
 
-function validate(): { ok: true; body: string } | { ok: false; errors: FieldError[] } {
+/** `bankIds`: the banks the consent names (consent-banks.ts ready()). */
+function validate(bankIds: readonly string[] = []): { ok: true; body: string } | { ok: false; errors: FieldError[] } {
   const values: Record<string, string> = {};
   for (const [name, value] of new FormData(form)) if (typeof value === 'string') values[name] = value;
-  const draft = toSubmission(values as FormValues, CURRENT_CONSENT_VERSION);
+  const draft = toSubmission(values as FormValues, CURRENT_CONSENT_VERSION, bankIds);
   const parsed = needSubmissionSchema.safeParse(draft);
   if (!parsed.success) return { ok: false, errors: fieldErrorsFromZod(parsed.error.issues, draft) };
   // Send the normalised values (trimmed, half-width, canonical codes): the server parses them to the same result.
@@ -397,7 +401,15 @@ async function submit(): Promise<void> {
   state.alert = undefined;
   renderAlert(language);
 
-  const checked = validate();
+  // The chosen county's banks, named by the consent (fetched when the county was chosen; again now if that failed).
+  setSubmitting('sending', language);
+  const bankIds = await consentBanks.ready();
+  setSubmitting(false, page.current());
+  if (!bankIds) {
+    showAlertState({ kind: 'text', title: 'alert.consentBanks.title', detail: 'alert.consentBanks.detail' }, page.current());
+    return;
+  }
+  const checked = validate(bankIds);
   if (!checked.ok) {
     applyErrors(checked.errors, language, true);
     return;
@@ -463,6 +475,7 @@ function render(language: Language): void {
 }
 
 const page = setupLanguage(render);
+consentBanks.follow(county);
 
 province.addEventListener('change', () => {
   prefecture.value = '';

@@ -54,8 +54,11 @@ export function parseChoice(raw: string | undefined): string | undefined {
 /** The POST body before validation: what the person typed, in the shape of `NeedSubmission`. */
 export type SubmissionDraft = Record<'enterprise' | 'contact' | 'need' | 'consent', Record<string, unknown>>;
 
-/** The request body to validate with `needSubmissionSchema` and, once valid, send as it is. */
-export function toSubmission(values: FormValues, consentVersion: string): SubmissionDraft {
+/**
+ * The request body to validate with `needSubmissionSchema` and, once valid, send as it is; `bankIds`
+ * are the banks the consent text names (those serving the chosen county).
+ */
+export function toSubmission(values: FormValues, consentVersion: string, bankIds?: readonly string[]): SubmissionDraft {
   const description = values['need.description'];
   // Types are what the person typed: the shared schema decides whether they are right.
   return {
@@ -86,6 +89,7 @@ export function toSubmission(values: FormValues, consentVersion: string): Submis
     consent: {
       shareWithBanks: values['consent.shareWithBanks'] === 'true',
       textVersion: consentVersion,
+      ...(bankIds ? { bankIds: [...bankIds] } : {}),
     },
   };
 }

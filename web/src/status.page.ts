@@ -17,6 +17,7 @@ import {
   statusLabel,
 } from './need-view';
 import { parseStatusHash } from './status-link';
+import { renderTaskForce } from './task-force-contact';
 import { countyLabel, loadProvince } from './division-data';
 import { formatRate, timelineText } from '../../shared/domain/timeline-text';
 
@@ -78,6 +79,7 @@ function renderBank(progress: NeedProgress | undefined, language: Language): voi
 
 function renderNeed(need: NeedStatusResponse, language: Language): void {
   renderBank(need.progress, language);
+  renderTaskForce(need, byId('status-bank'), language);
   const status = byId('status-value');
   status.textContent = statusLabel(need.status, language);
   status.dataset.status = need.status;
