@@ -174,6 +174,14 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
+/** A file's records, validated before any target is looked for: with --dry-run printed and nothing written, else written by `write`. */
+export async function writeUnlessDryRun(dryRun: boolean, records: unknown, write: () => Promise<number>): Promise<number> {
+  if (!dryRun) return write();
+  console.log(JSON.stringify(records, null, 2));
+  console.log('资料有效，未写入 / Valid; dry run: nothing written.');
+  return 0;
+}
+
 /** Field errors of a file, to stderr: each pointer with its code and the message in both languages. */
 export function printFieldErrors(errors: readonly { pointer: string; code: string; message: { zh: string; en: string } }[]): void {
   for (const error of errors) {

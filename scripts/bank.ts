@@ -18,7 +18,7 @@ import {
 import { BANK_ID_PATTERN, parseBank, type Bank } from '../shared/domain/bank';
 import { RoutingStore } from '../shared/adapters/routing-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
-import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
+import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, writeUnlessDryRun, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npx tsx scripts/bank.ts <command> [options]
 
@@ -237,12 +237,7 @@ async function main(): Promise<number> {
       // Checked before looking for the target: a file can be validated without a running system.
       const bank = bankFromFile(values.file);
       if (!bank) return 1;
-      if (values['dry-run']) {
-        console.log(JSON.stringify(bank, null, 2));
-        console.log('资料有效，未写入 / Valid; dry run: nothing written.');
-        return 0;
-      }
-      return run(true, (target) => add(target, bank));
+      return writeUnlessDryRun(values['dry-run'], bank, () => run(true, (target) => add(target, bank)));
     }
     case 'list':
       return run(false, (target) => list(target, values.json));

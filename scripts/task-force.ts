@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { normalizeCountyCode } from '../shared/domain/divisions';
 import { parseTaskForceContacts, type TaskForceContact } from '../shared/domain/task-force';
 import { TaskForceStore } from '../shared/adapters/task-force-store';
-import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, type CliTarget } from '../local/runtime-info';
+import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, writeUnlessDryRun, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npm run task-force -- <command> [options]
 
@@ -126,12 +126,7 @@ async function main(): Promise<number> {
       // Checked before looking for the target: a file can be validated without a running system.
       const contacts = contactsFromFile(values.file);
       if (!contacts) return 1;
-      if (values['dry-run']) {
-        console.log(JSON.stringify(contacts, null, 2));
-        console.log('资料有效，未写入 / Valid; dry run: nothing written.');
-        return 0;
-      }
-      return withTarget(values, (target) => load(target, contacts));
+      return writeUnlessDryRun(values['dry-run'], contacts, () => withTarget(values, (target) => load(target, contacts)));
     }
     case 'remove': {
       const code = countyArgument(county, 'remove');

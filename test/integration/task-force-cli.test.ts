@@ -2,16 +2,14 @@
 // process against the DynamoDB Local of the integration suite (found through
 // <SMEFIN_DATA_DIR>/runtime.json): load validates the whole file first, show reads back what
 // need-status reads, remove takes a county's contact away.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/lambda-defaults';
-import { writeRuntimeInfo } from '../../local/runtime-info';
 import { TaskForceStore } from '../../shared/adapters/task-force-store';
+import { pointCliAt, runScript } from '../support/cli';
 
 const tables = inject('tables');
 const table = (prefix: string) => tables.find((name) => name.startsWith(prefix))!;
@@ -25,15 +23,7 @@ let dataDir: string;
 
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-task-force-cli-'));
-  writeRuntimeInfo(dataDir, {
-    apiUrl: inject('baseUrl'),
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    awsEmulatorEndpoint: inject('baseUrl'),
-    tables: { needs: table('DataNeeds'), counters: table('DataCounters'), idempotency: table('DataIdempotency') },
-    bankSecretPrefix: 'smefin/task-force-test/banks/',
-    bankSecretsFile: path.join(dataDir, 'bank-secrets.json'),
-    pid: process.pid,
-  });
+  pointCliAt(dataDir, { baseUrl: inject('baseUrl'), dynamoDbEndpoint: inject('dynamoDbEndpoint'), tables });
 });
 
 afterAll(async () => {
@@ -42,16 +32,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'task-force.ts'), ...args],
-      { cwd: PROJECT_ROOT, env: { ...process.env, SMEFIN_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runScript('task-force.ts', args, dataDir);
 
 function file(name: string, value: unknown): string {
   const where = path.join(dataDir, name);
@@ -73,6 +54,12 @@ describe('npm run task-force', () => {
     expect(run.stderr).toContain('/contacts/1/phone');
     expect(run.stderr).toContain('电话应为');
     expect(run.stderr).toContain('A phone number has');
+    expect(await store.get(COUNTIES[0]!, { consistent: true })).toBeUndefined();
+    // A valid file with --dry-run: printed, normalised, not written.
+    const dry = await cli(['load', '--dry-run', '--file', file('dry.json', [{ ...contact(COUNTIES[0]!, ' 0592-0000 0203 '), office: { zh: ' 专班 ', en: 'Office' } }])]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout.slice(0, dry.stdout.lastIndexOf(']') + 1))).toEqual([{ ...contact(COUNTIES[0]!, '0592-0000 0203'), office: { zh: '专班', en: 'Office' } }]);
+    expect(dry.stdout).toContain('nothing written');
     expect(await store.get(COUNTIES[0]!, { consistent: true })).toBeUndefined();
   });
 
