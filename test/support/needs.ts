@@ -10,6 +10,11 @@ export function freshCreditCode(): string {
   return body + creditCodeCheckCharacter(body);
 }
 
+/**
+ * A valid submission in Hangzhou Xihu (330106). Its consent is under the 2026-11 text, which named no
+ * bank (API clients may still send it): the need keeps the banks serving the county at submission,
+ * whatever banks a test registered. Named consent (2026-12, `bankIds`): test/integration/named-consent.test.ts.
+ */
 export function validSubmission(): NeedSubmission {
   return {
     enterprise: {
