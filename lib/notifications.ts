@@ -4,7 +4,7 @@
 // (asynchronous: its retries, dead-letter queue and SmsFailed count apply to each message). The
 // workflow neither waits for nor sees any of it. EventBridge Pipes is offered in the China regions,
 // and the local runtime runs every pipe of the template (local/stream-poller.ts).
-import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -57,5 +57,7 @@ export class EnterpriseNotifications extends Construct {
     });
     // Pipes checks its role can reach the target and the dead-letter queue when it is created.
     pipe.node.addDependency(role);
+    // For `npm run redrive -- --aws --notify-function <name>` (docs/operations.md).
+    new CfnOutput(Stack.of(this), 'NotifyEnterpriseFunctionName', { value: notifier.functionName });
   }
 }

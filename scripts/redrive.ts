@@ -6,7 +6,10 @@
 //   numbers, not the records): the batch's new needs are read back from the stream and their
 //   routing started (StartExecution named by the need id: a need already routed is left alone);
 //   once the stream no longer holds them (24 hours), the needs still `submitted` in the batch's
-//   arrival window are started instead;
+//   arrival window are started instead; the batch's changes of needs are handed to notify-enterprise
+//   again (a stream batch of the pipe that sends SMS notices: notices already sent are not sent
+//   twice), which once the stream has dropped them is no longer possible (the notices are lost; the
+//   status page shows the need all the same);
 // - a failed asynchronous invocation (a schedule's roll-up or sweep): the function is invoked again
 //   with the original event;
 // - an event EventBridge could not deliver: the target function is invoked with it, or the target
@@ -18,6 +21,8 @@
 //   --max <n>               at most n messages (default 1000)
 //   --state-machine <arn>   the routing state machine (--aws; default ROUTING_STATE_MACHINE_ARN,
 //                           or the stack output RoutingStateMachineArn)
+//   --notify-function <name> the SMS notices' function (--aws; default NOTIFY_FUNCTION_NAME, or the
+//                           stack output NotifyEnterpriseFunctionName)
 import { parseArgs } from 'node:util';
 import {
   DynamoDBStreamsClient,
@@ -41,6 +46,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { NEED_CHANGE_FILTER } from '../lib/notifications';
 import { NEW_NEED_FILTER } from '../lib/referral-workflow';
 import { arrivalWindow, classifyDeadLetter, sequenceInRange, type DeadLetter } from '../shared/domain/dead-letters';
 import { NeedRoutingIndex } from '../shared/adapters/routing-sweep-store';
@@ -58,6 +64,7 @@ const USAGE = `用法 / Usage: npm run redrive -- --queue <name|url> [--to <queu
   --dry-run               只显示将做什么 / only say what would be done
   --list                  列出死信队列及消息数 / list the queues and their message counts
   --state-machine <arn>   with --aws: the routing state machine (default ROUTING_STATE_MACHINE_ARN)
+  --notify-function <name> with --aws: the SMS notices' function (default NOTIFY_FUNCTION_NAME)
 Target: the running npm start (--data-dir <dir>), or --aws [--region <region>] [--needs-table <name>]`;
 
 const { values } = parseArgs({
@@ -69,6 +76,7 @@ const { values } = parseArgs({
     list: { type: 'boolean', default: false },
     max: { type: 'string' },
     'state-machine': { type: 'string' },
+    'notify-function': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -79,6 +87,8 @@ interface RedriveClients {
   lambda: LambdaClient;
   streams: DynamoDBStreamsClient;
   stateMachineArn?: string;
+  /** The function the SMS notices' pipe targets (locally by its registry name). */
+  notifyFunction?: string;
   destroy(): void;
 }
 
@@ -95,9 +105,11 @@ function redriveClients(target: CliTarget, stateMachineFlag: string | undefined)
     streams: new DynamoDBStreamsClient(streamsConfig),
   };
   const stateMachineArn = stateMachineFlag ?? (local ? local.stateMachineArn : process.env.ROUTING_STATE_MACHINE_ARN);
+  const notifyFunction = values['notify-function'] ?? (local ? 'notify-enterprise' : process.env.NOTIFY_FUNCTION_NAME);
   return {
     ...clients,
     ...(stateMachineArn ? { stateMachineArn } : {}),
+    ...(notifyFunction ? { notifyFunction } : {}),
     destroy: () => Object.values(clients).forEach((client) => client.destroy()),
   };
 }
@@ -127,14 +139,18 @@ async function list(clients: RedriveClients, target: CliTarget): Promise<number>
   return 0;
 }
 
-/** The needs a failed stream batch was about: read back from the stream, or by submission time once the stream has dropped it. */
+/**
+ * What a failed stream batch was about: its new needs and its changes of needs, read back from the
+ * stream; once the stream has dropped it, the needs by submission time (and no changes).
+ */
 async function needsOfBatch(
   clients: RedriveClients,
   target: CliTarget,
   letter: Extract<DeadLetter, { kind: 'stream-batch' }>,
-): Promise<{ needIds: string[]; source: string }> {
+): Promise<{ needIds: string[]; changes: _Record[] | undefined; source: string }> {
   try {
     const needIds: string[] = [];
+    const changes: _Record[] = [];
     let { ShardIterator: iterator } = await clients.streams.send(
       new GetShardIteratorCommand({
         StreamArn: letter.streamArn,
@@ -151,12 +167,13 @@ async function needsOfBatch(
       for (const record of inBatch) {
         const needId = record.dynamodb?.NewImage?.needId?.S;
         if (needId && matchesPattern(NEW_NEED_FILTER, record)) needIds.push(needId);
+        if (matchesPattern(NEED_CHANGE_FILTER, record)) changes.push(record);
       }
       const last = Records.at(-1)?.dynamodb?.SequenceNumber;
       if (Records.length === 0 || (last && BigInt(last) >= BigInt(letter.endSequenceNumber))) break;
       iterator = NextShardIterator;
     }
-    if (found > 0) return { needIds, source: 'the stream' };
+    if (found > 0) return { needIds, changes, source: 'the stream' };
   } catch (error) {
     if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException || error instanceof ResourceNotFoundException)) throw error;
   }
@@ -164,12 +181,20 @@ async function needsOfBatch(
   if (!window) throw new Error('the batch is gone from the stream and its message has no arrival times');
   const index = new NeedRoutingIndex(target.clients.documentClient, target.tables.needs);
   const needIds = await index.waiting(1000, window);
-  return { needIds, source: `needs still submitted between ${window.from.toISOString()} and ${window.to.toISOString()}` };
+  return { needIds, changes: undefined, source: `needs still submitted between ${window.from.toISOString()} and ${window.to.toISOString()}` };
 }
 
 interface Outcome {
   done: boolean;
   note: string;
+}
+
+/** Hands a batch's need changes to notify-enterprise again, as the notices' pipe does. */
+async function redriveNotices(clients: RedriveClients, changes: _Record[] | undefined, dryRun: boolean): Promise<Outcome> {
+  if (!changes?.length) return { done: true, note: 'no need changes to notify' };
+  if (!clients.notifyFunction) throw new CliError('缺少 / Missing --notify-function <name> (or NOTIFY_FUNCTION_NAME): the SMS notices\' function');
+  const outcome = await invokeAgain(clients, clients.notifyFunction, changes, dryRun);
+  return { ...outcome, note: `${changes.length} need change(s) for SMS notices: ${outcome.note}` };
 }
 
 async function invokeAgain(clients: RedriveClients, functionArn: string, event: unknown, dryRun: boolean): Promise<Outcome> {
@@ -195,9 +220,13 @@ async function redriveOne(clients: RedriveClients, target: CliTarget, message: M
   const letter = classifyDeadLetter(message.Body ?? '', attributes);
   switch (letter.kind) {
     case 'stream-batch': {
+      const { needIds, changes, source } = await needsOfBatch(clients, target, letter);
+      // Its changes of needs (a batch of the SMS notices' pipe) go to notify-enterprise again.
+      const notices = await redriveNotices(clients, changes, dryRun);
+      if (changes !== undefined && needIds.length === 0) return { ...notices, note: `stream batch (${letter.condition}): ${notices.note}` };
       if (!clients.stateMachineArn) throw new CliError('缺少 / Missing --state-machine <arn> (or ROUTING_STATE_MACHINE_ARN): the routing state machine');
-      const { needIds, source } = await needsOfBatch(clients, target, letter);
-      if (dryRun) return { done: false, note: `stream batch (${letter.condition}): would start routing for ${needIds.length} need(s) from ${source}: ${needIds.join(' ') || '-'}` };
+      const lost = changes === undefined ? '; need changes no longer in the stream (notices not sent then are lost)' : `; ${notices.note}`;
+      if (dryRun) return { done: false, note: `stream batch (${letter.condition}): would start routing for ${needIds.length} need(s) from ${source}: ${needIds.join(' ') || '-'}${lost}` };
       const started: string[] = [];
       // From the index these are routing executions: a need id, or `<needId>-a<round>` after an amendment.
       for (const execution of needIds) {
@@ -205,8 +234,8 @@ async function redriveOne(clients: RedriveClients, target: CliTarget, message: M
         if ((await startRouting(clients.sfn, clients.stateMachineArn, needIdOfExecution(execution), execution)) === 'started') started.push(execution);
       }
       return {
-        done: true,
-        note: `stream batch (${letter.condition}): ${needIds.length} need(s) from ${source}; routing started for ${started.length}${started.length ? `: ${started.join(' ')}` : ''}, the others had theirs`,
+        done: notices.done,
+        note: `stream batch (${letter.condition}): ${needIds.length} need(s) from ${source}; routing started for ${started.length}${started.length ? `: ${started.join(' ')}` : ''}, the others had theirs${lost}`,
       };
     }
     case 'async-invocation':

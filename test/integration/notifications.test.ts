@@ -3,7 +3,10 @@
 // endpoint; the local pipe (from the template's second pipe on the needs stream) hands each change
 // to notify-enterprise, which hands the messages to send-sms, which posts them to the emulated
 // provider whose outbox is at /local/sms. The links open the status API beside the receipt's token;
-// a stream record delivered again sends nothing; a recovery through status links ends them.
+// a stream record delivered again sends nothing; a recovery through status links ends them. A
+// notifier that keeps failing holds up no routing: its batch lands in the pipe's dead-letter queue,
+// and the redrive command (run as an operator runs it) sends the notice.
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +16,12 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { NEED_CHANGE_FILTER } from '../../lib/notifications';
+import type { FunctionName } from '../../lib/routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
+import { writeRuntimeInfo } from '../../local/runtime-info';
 import { matchesPattern } from '../../local/stream-poller';
 import { RoutingStore } from '../../shared/adapters/routing-store';
 import { eventually } from '../support/aws-emulator';
@@ -29,8 +35,29 @@ let banks: TestBanks;
 let db: DynamoDBDocumentClient;
 let streams: DynamoDBStreamsClient;
 
+/** Fault injection: notify-enterprise failing (DynamoDB or Lambda unreachable, say). */
+const faults = { notifier: false };
+const wrapHandler = (name: FunctionName, handler: AnyHandler): AnyHandler =>
+  name !== 'notify-enterprise'
+    ? handler
+    : async (event, context) => {
+        if (faults.notifier) throw new Error('injected: notify-enterprise failing');
+        return handler(event, context);
+      };
+
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false, retryIntervalMs: 10 });
+  runtime = await startLocalRuntime({ port: 0, dataDir, logLevel: 'ERROR', schedules: false, retryIntervalMs: 10, wrapHandler });
+  // Where the redrive command finds this runtime, as it finds npm start.
+  writeRuntimeInfo(dataDir, {
+    apiUrl: runtime.url,
+    dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+    awsEmulatorEndpoint: runtime.awsEndpoint,
+    tables: runtime.tableNames,
+    bankSecretPrefix: runtime.bankSecretPrefix,
+    bankSecretsFile: runtime.bankSecretsFile,
+    stateMachineArn: runtime.stateMachineArn,
+    pid: process.pid,
+  });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...clientConfig, endpoint: runtime.dynamoDbEndpoint }));
   streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: runtime.dynamoDbEndpoint });
   banks = new TestBanks(runtime.url, new RoutingStore(db, runtime.tableNames), new SecretsManagerClient({ ...clientConfig, endpoint: runtime.awsEndpoint }), runtime.bankSecretPrefix);
@@ -98,25 +125,44 @@ async function changesOf(needId: string): Promise<_Record[]> {
   return found;
 }
 
+/** A bank under the test's control serving only `county`, with long deadlines. */
+const bankFor = (county: string) =>
+  banks.add({
+    bankId: `notify-bank-${county}-${Date.now().toString(36)}`,
+    nameZh: '通知测试银行',
+    nameEn: 'Notice Test Bank',
+    divisions: [county],
+    products: [SME_LOAN_PRODUCT],
+    capacity: 10,
+    deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
+  });
+
+/** A need in `county` with a mobile of its own, through the API. */
+async function submitIn(county: string) {
+  const submission = validSubmission();
+  submission.enterprise.countyCode = county;
+  const mobile = `137${randomInt(10_000_000, 99_999_999)}`;
+  submission.contact = { name: '通知测试', mobile };
+  const created = await postJson('/v1/needs', submission);
+  expect(created.status).toBe(201);
+  return { submission, mobile, needId: created.body.needId as string, trackingToken: created.body.trackingToken as string };
+}
+
+function redrive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/redrive.ts'), '--data-dir', dataDir, ...args],
+      { cwd: PROJECT_ROOT, env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 describe('SMS notices', () => {
   it('tell the owner that the need was recommended, accepted and granted, with links that open it beside the receipt’s token; a replay sends nothing; a recovery ends the links', async () => {
-    const county = '330110';
-    const bank = await banks.add({
-      bankId: `notify-bank-${Date.now().toString(36)}`,
-      nameZh: '余杭通知测试银行',
-      nameEn: 'Yuhang Notice Test Bank',
-      divisions: [county],
-      products: [SME_LOAN_PRODUCT],
-      capacity: 10,
-      deadlines: { acknowledgeWorkingDays: 30, decideCalendarDays: 60 },
-    });
-    const submission = validSubmission();
-    submission.enterprise.countyCode = county;
-    const mobile = `137${randomInt(10_000_000, 99_999_999)}`;
-    submission.contact = { name: '通知测试', mobile };
-    const created = await postJson('/v1/needs', submission);
-    expect(created.status).toBe(201);
-    const { needId, trackingToken } = created.body as { needId: string; trackingToken: string };
+    const bank = await bankFor('330110');
+    const { submission, mobile, needId, trackingToken } = await submitIn('330110');
 
     const offer = await banks.nextOffer(bank.bankId, 30_000);
     const [recommended] = await messages(mobile, 1);
@@ -172,5 +218,30 @@ describe('SMS notices', () => {
     expect((await status(needId, fresh)).status).toBe(200);
     expect((await status(needId, trackingToken)).status).toBe(404);
     for (const link of links) expect((await status(needId, link.token)).status).toBe(404);
+  });
+  it('hold up no routing when the notifier keeps failing: the batch goes to the pipe’s dead-letter queue, and redrive sends the notice', async () => {
+    const queue = runtime.sqs.queueNames().find((name) => name.startsWith('NotificationsNotifyEnterpriseDeadLetters'))!;
+    expect(queue).toBeDefined();
+    const bank = await bankFor('330108');
+    faults.notifier = true;
+    const { mobile, needId } = await submitIn('330108');
+    // Routing goes on: the bank is offered the need while no notice can be sent.
+    await banks.nextOffer(bank.bankId, 30_000);
+    await eventually(() => (runtime.sqs.depth(queue) >= 1 ? true : undefined), 30_000);
+    faults.notifier = false;
+    expect(await outbox(mobile)).toEqual([]);
+
+    const dryRun = await redrive('--queue', queue, '--dry-run');
+    expect(dryRun.code, dryRun.stdout + dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain('would invoke notify-enterprise');
+    expect(await outbox(mobile)).toEqual([]);
+
+    const run = await redrive('--queue', queue);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/need change\(s\) for SMS notices: invoked notify-enterprise again/);
+    expect(runtime.sqs.depth(queue)).toBe(0);
+    const [recommended] = await messages(mobile, 1);
+    expect(recommended!.text).toMatch(/】您的融资需求已列入推荐清单，查看进度：http/);
+    expect(linkOf(recommended!.text).needId).toBe(needId);
   });
 });
