@@ -50,7 +50,7 @@ import { NEED_CHANGE_FILTER } from '../lib/notifications';
 import { NEW_NEED_FILTER } from '../lib/referral-workflow';
 import { arrivalWindow, classifyDeadLetter, sequenceInRange, type DeadLetter } from '../shared/domain/dead-letters';
 import { NeedRoutingIndex } from '../shared/adapters/routing-sweep-store';
-import { needIdOfExecution } from '../shared/domain/need-changes';
+import { needIdOfExecution } from '../shared/domain/routing-execution';
 import { executionKnown, startRouting } from '../shared/adapters/workflow';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local';
 import { CliError, formatTable, resolveTarget, runCli, TARGET_OPTIONS, type CliTarget } from '../local/runtime-info';

@@ -5,7 +5,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED_MARKER, type PersonalField } from '../domain/data-retention';
-import { routingExecutionName, type AmendmentWrite, type ChangeableNeed, type NeedChangeStore } from '../domain/need-changes';
+import type { AmendmentWrite, ChangeableNeed, NeedChangeStore } from '../domain/need-changes';
+import { routingExecutionName } from '../domain/routing-execution';
 import type { Referral } from '../domain/referral';
 import { timelineEntry } from '../domain/timeline';
 import type { DynamoAuditLog } from './audit-log';

@@ -9,7 +9,7 @@
 // need closes), not at every status change. The last part names the routing execution: the need id,
 // or `<needId>-a<round>` after an amendment routes it again (need-changes.ts).
 import { OPEN_STATUSES, type NeedRecord, type NeedStatus } from '../domain/need-record';
-import { routingExecutionName } from '../domain/need-changes';
+import { routingExecutionName } from '../domain/routing-execution';
 
 export const NEEDS_BY_ROUTING_INDEX = 'byRouting';
 export const ROUTING_PHASE_ATTRIBUTE = 'routingPhase';

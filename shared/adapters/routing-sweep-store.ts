@@ -11,7 +11,7 @@ import { ENV, requiredEnv } from './config';
 import { documentDbClient } from './dynamodb';
 import { NEED_ITEM_TYPE, NEEDS_BY_ROUTING_INDEX, ROUTING_PHASE_ATTRIBUTE, type RoutingPhase } from './routing-phase';
 import { executionKnown, sfnClient, startRouting } from './workflow';
-import { needIdOfExecution } from '../domain/need-changes';
+import { needIdOfExecution } from '../domain/routing-execution';
 
 export class NeedRoutingIndex {
   constructor(

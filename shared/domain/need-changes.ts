@@ -18,6 +18,7 @@ import type { LocalizedText } from './problem';
 import type { Referral } from './referral';
 import { personalFields, type PersonalField } from './data-retention';
 import { MAX_AMENDMENTS } from './need-actions';
+import { routingExecutionName } from './routing-execution';
 
 /** The error the waiting task fails with when the owner withdraws the need (the workflow ends it). */
 export const NEED_WITHDRAWN_ERROR = 'NeedWithdrawn';
@@ -47,16 +48,7 @@ export type ChangeableNeed = NeedRecord & {
   personalDataErasedAt?: string;
 };
 
-/** The execution that routes this round of the need: the need id for the first, `<needId>-a<round>` after amendments. */
-export function routingExecutionName(need: Pick<ChangeableNeed, 'needId' | 'routingRound'>): string {
-  return need.routingRound ? `${need.needId}-a${need.routingRound}` : need.needId;
-}
-
-/** The need id of a routing execution's name. */
-export function needIdOfExecution(name: string): string {
-  const dash = name.indexOf('-');
-  return dash < 0 ? name : name.slice(0, dash);
-}
+export { needIdOfExecution, routingExecutionName } from './routing-execution';
 
 /** The amended need's fields, and the JSON pointers of those that differ from the record. */
 export function applyAmendment(need: Pick<NeedRecord, 'need' | 'enterprise'>, amendment: NeedAmendment): { need: ValidNeed['need']; hasFixedPremises: boolean; changed: string[] } {

@@ -123,7 +123,7 @@ export interface NeedStatusResponse {
   status: NeedStatus;
   sizeClass: SizeClass;
   submittedAt: string;
-  enterprise: { name: string; countyCode: string; industryCode: string };
+  enterprise: { name: string; countyCode: string; industryCode: string; hasFixedPremises: boolean };
   need: ValidNeed['need'];
   timeline: TimelineEntry[];
   /** The need's bank, once one has it (need-progress.ts). */
@@ -148,6 +148,7 @@ export function needStatusView(record: NeedRecord, latestReferral?: Referral, ta
       name: record.enterprise.name,
       countyCode: record.enterprise.countyCode,
       industryCode: record.enterprise.industryCode,
+      hasFixedPremises: record.enterprise.hasFixedPremises,
     },
     need: record.need,
     timeline: record.timeline,

@@ -52,7 +52,7 @@ const needStatusResponse = z
     status,
     sizeClass,
     submittedAt: z.string(),
-    enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string() }),
+    enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string(), hasFixedPremises: z.boolean() }),
     need: needDetailsSchema,
     timeline: z.array(timelineEntrySchema),
     progress: needProgress.optional(),

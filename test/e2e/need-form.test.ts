@@ -369,3 +369,45 @@ describe('the whole loop, as npm start runs it', () => {
     await page.context().close();
   }, 120_000);
 });
+
+describe('acting on a decline', () => {
+  it('a bank declines for a reason that can be put right; the owner amends the amount on the status page, prefilled, and the need is routed again to a grant', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/`);
+    await fillValidForm(page, freshCreditCode());
+    // Only the Zhejiang simulated bank lends on a guarantor for 3 months; above 300,000 yuan it
+    // declines for repayment capacity (repairable), and no other bank fits: unmatched.
+    await page.selectOption('#need-guarantee', 'guarantor');
+    await page.fill('#need-termMonths', '3');
+    await page.click('#submit');
+    await page.waitForSelector('#receipt:visible');
+    await page.click('#receipt-status-link');
+    await page.waitForFunction(() => document.querySelector('#status-value')?.getAttribute('data-status') === 'unmatched', undefined, { timeout: 60_000 });
+    expect((await page.locator('#timeline li').allTextContents()).join('\n')).toContain('该情形可以补正');
+
+    await page.click('#amend-open');
+    expect(await page.inputValue('#amend-amountYuan')).toBe('500000');
+    expect(await page.inputValue('#amend-guarantee')).toBe('guarantor');
+    expect(await page.isChecked('#amend-hasFixedPremises')).toBe(true);
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    // An amount the API refuses: its message next to the field, nothing changed.
+    await page.fill('#amend-amountYuan', '10');
+    await page.click('#amend-submit');
+    await page.waitForSelector('#amend-amountYuan-error:visible');
+    expect(await page.textContent('#amend-amountYuan-error')).toContain('1,000');
+    expect(await page.getAttribute('#status-value', 'data-status')).toBe('unmatched');
+
+    await page.fill('#amend-amountYuan', '300000');
+    await page.click('#amend-submit');
+    await page.waitForFunction(() => (document.querySelector('#actions-done')?.textContent ?? '') !== '');
+    expect(await page.textContent('#actions-done')).toContain('已提交修改');
+    // The page follows the new round by itself: screened, offered to the bank that declined, granted.
+    await page.waitForFunction(() => ['granted', 'disbursed'].includes(document.querySelector('#status-value')?.getAttribute('data-status') ?? ''), undefined, { timeout: 90_000 });
+    const steps = (await page.locator('#timeline li').allTextContents()).join('\n');
+    expect(steps).toMatch(/已修改需求（融资金额）/);
+    expect(await page.textContent('#status-amount')).toContain('300,000');
+    expect(await page.locator('#amend-block').isHidden()).toBe(true);
+    expect(await seriousAccessibilityIssues(page)).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+});

@@ -154,9 +154,11 @@ describe('needStatusView', () => {
       status: 'submitted',
       sizeClass: r.sizeClass,
       submittedAt: r.submittedAt,
-      enterprise: { name: '杭州西湖食品有限公司', countyCode: '330106', industryCode: 'C14' },
+      enterprise: { name: '杭州西湖食品有限公司', countyCode: '330106', industryCode: 'C14', hasFixedPremises: true },
       need: r.need,
       timeline: r.timeline,
+      // Open and routing: the owner may withdraw it, not amend it.
+      actions: { amend: false, withdraw: true },
     });
   });
 

@@ -188,6 +188,7 @@ describe('the response schemas', () => {
       'name',
       'countyCode',
       'industryCode',
+      'hasFixedPremises',
     ]);
     expect(asObject(props.status, 'status').enum).toEqual([...NEED_STATUSES]);
     const text = JSON.stringify(schema);

@@ -214,6 +214,26 @@ function postJson<T>(path: string, body: unknown, language: Language, accept: (b
   );
 }
 
+/** POST /v1/needs/{needId}/amendments (only the fields to change) or /withdrawal, with the tracking token: the need as it is now. */
+export async function needChangeRequest(link: StatusLink, kind: 'amendments' | 'withdrawal', body: unknown, language: Language): Promise<ApiOutcome<NeedStatusResponse>> {
+  const base = await apiBaseUrl();
+  return call(
+    `${needUrl(base, link.needId)}/${kind}`,
+    {
+      method: 'POST',
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        Accept: 'application/json, application/problem+json',
+        'Accept-Language': language,
+        Authorization: `Bearer ${link.token}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    },
+    isNeedStatusResponse,
+    200,
+  );
+}
+
 /** POST /v1/status-links: 202 whether or not a need matched (a code goes by SMS when one did). */
 export function statusLinkRequest(input: { creditCode: string; mobile: string }, language: Language): Promise<ApiOutcome<Record<string, unknown>>> {
   return postJson('/v1/status-links', input, language, isAnyObject, 202);

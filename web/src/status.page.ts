@@ -17,6 +17,7 @@ import {
   statusLabel,
 } from './need-view';
 import { parseStatusHash } from './status-link';
+import { renderNeedChanges, setupNeedChanges } from './need-changes';
 import { renderTaskForce } from './task-force-contact';
 import { countyLabel, loadProvince } from './division-data';
 import { formatRate, timelineText } from '../../shared/domain/timeline-text';
@@ -79,6 +80,7 @@ function renderBank(progress: NeedProgress | undefined, language: Language): voi
 
 function renderNeed(need: NeedStatusResponse, language: Language): void {
   renderBank(need.progress, language);
+  renderNeedChanges(need, language);
   renderTaskForce(need, byId('status-bank'), language);
   const status = byId('status-value');
   status.textContent = statusLabel(need.status, language);
@@ -191,6 +193,19 @@ async function load(): Promise<void> {
 }
 
 const page = setupLanguage(render);
+
+setupNeedChanges({
+  link: () => parseStatusHash(location.hash),
+  language: () => page.current(),
+  changed: (need) => {
+    clearTimeout(refreshTimer);
+    generation++; // a load in flight would show the need as it was
+    shown = { need, at: new Date() };
+    view = { kind: 'loaded' };
+    render(page.current());
+    if (OPEN_STATUSES.has(need.status)) refreshTimer = setTimeout(() => void load(), REFRESH_OPEN_MS);
+  },
+});
 
 refreshButton.addEventListener('click', () => {
   if (view.kind !== 'loading') void load();
