@@ -223,3 +223,23 @@ describe('amendNeed and withdrawNeed', () => {
     expect(flow.calls).toEqual([`fail token-1 ${NEED_WITHDRAWN_ERROR}`]);
   });
 });
+
+describe('the status page’s amendment form', () => {
+  it('offers exactly the purposes and guarantees the schema accepts', async () => {
+    const { PURPOSES, GUARANTEES } = await import('../../shared/domain/need');
+    const { PURPOSE_CHOICES, GUARANTEE_CHOICES } = await import('../../web/src/need-changes');
+    expect([...PURPOSE_CHOICES]).toEqual([...PURPOSES]);
+    expect([...GUARANTEE_CHOICES]).toEqual([...GUARANTEES]);
+  });
+
+  it('sends only what differs from the need as shown', async () => {
+    const { amendmentBody } = await import('../../web/src/need-changes');
+    const n = need('unmatched');
+    const shown = { ...n, enterprise: { ...n.enterprise, hasFixedPremises: true } } as unknown as Parameters<typeof amendmentBody>[0];
+    const same = { amountYuan: String(n.need.amountYuan), termMonths: String(n.need.termMonths), purpose: n.need.purpose, guarantee: n.need.guarantee, description: n.need.description ?? '', hasFixedPremises: true };
+    expect(amendmentBody(shown, same)).toEqual({});
+    expect(amendmentBody(shown, { ...same, amountYuan: '３００,０００', hasFixedPremises: false })).toEqual({ need: { amountYuan: 300_000 }, enterprise: { hasFixedPremises: false } });
+    // What is not a whole number goes as typed: the API says what is wrong with it, next to the field.
+    expect(amendmentBody(shown, { ...same, termMonths: 'abc' })).toEqual({ need: { termMonths: 'abc' } });
+  });
+});
