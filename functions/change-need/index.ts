@@ -13,6 +13,7 @@ import { DynamoNeedChangeStore } from '../../shared/adapters/need-changes-store'
 import { withObservability } from '../../shared/adapters/observability';
 import { tokenOpensNeed } from '../../shared/adapters/tracking-token';
 import { failTask, sfnClient, startRouting } from '../../shared/adapters/workflow';
+import { servingBanks } from '../../shared/adapters/serving-banks';
 
 const stateMachineArn = requiredEnv(ENV.stateMachineArn);
 const store = new DynamoNeedChangeStore(documentDbClient(), requiredEnv(ENV.needsTable), auditLog());
@@ -22,6 +23,8 @@ const deps = {
     fail: (taskToken: string, error: string, cause: string) => failTask(sfnClient(), taskToken, error, cause),
     start: (needId: string, name: string) => startRouting(sfnClient(), stateMachineArn, needId, name),
   },
+  // A renewed consent names banks serving the county now.
+  servingBanks: servingBanks(),
 };
 
 const NEED_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -36,6 +39,8 @@ function answer(event: HttpEvent, outcome: ChangeOutcome, notFound: () => HttpRe
       return notFound();
     case 'nothing_changed':
       return invalidFields(event, [{ pointer: '', code: 'amendment.nothing_changed', message: NOTHING_CHANGED }]);
+    case 'invalid':
+      return invalidFields(event, outcome.errors);
     case 'refused':
       return problemFor(event, 'needChangeRefused', REFUSALS[outcome.reason], { reason: outcome.reason }, outcome.reason === 'busy' ? retryAfter() : {});
   }

@@ -6,6 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED_MARKER, type PersonalField } from '../domain/data-retention';
 import type { AmendmentWrite, ChangeableNeed, NeedChangeStore } from '../domain/need-changes';
+import type { NeedConsent } from '../domain/consent';
 import { routingExecutionName } from '../domain/routing-execution';
 import type { Referral } from '../domain/referral';
 import { timelineEntry } from '../domain/timeline';
@@ -58,7 +59,7 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
           TableName: this.needsTable,
           Key: needKey(need.needId),
           UpdateExpression:
-            'SET #need = :need, enterprise.hasFixedPremises = :premises, #status = :submitted, updatedAt = :now, ' +
+            `SET #need = :need, enterprise.hasFixedPremises = :premises, #status = :submitted, updatedAt = :now, ${change.consent ? 'consent = :consent, ' : ''}` +
             'timeline = list_append(timeline, :entries), routingRound = :round, #phase = :phase, ' +
             'earlierReferralIds = list_append(if_not_exists(earlierReferralIds, :none), if_not_exists(referralIds, :none)), referralIds = :none, ' +
             'earlierScreenings = list_append(if_not_exists(earlierScreenings, :none), :screening) ' +
@@ -74,6 +75,7 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             ':now': at,
             ':entries': [timelineEntry('amended', at, 'submitted', { fields: change.changed })],
             ':round': change.round,
+            ...(change.consent ? { ':consent': change.consent } : {}),
             ':phase': routingPhaseValue('waiting', { submittedAt: need.submittedAt, needId: routingExecutionName({ needId: need.needId, routingRound: change.round }) }),
             ':none': [],
             ':screening': (need as { screening?: unknown }).screening ? [(need as { screening?: unknown }).screening] : [],
@@ -100,6 +102,28 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
     }
     if (change.retracted) await this.releaseBankLoad(change.retracted.bankId);
     return 'written';
+  }
+
+  /** The renewed consent and its `amended` entry; status, round and routing as they are. */
+  async recordConsent(need: ChangeableNeed, consent: NeedConsent, now: Date): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    const read = unchanged(need);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.needsTable,
+          Key: needKey(need.needId),
+          UpdateExpression: 'SET consent = :consent, updatedAt = :now, timeline = list_append(timeline, :entries)',
+          ConditionExpression: read.condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...read.values, ':consent': consent, ':now': at, ':entries': [timelineEntry('amended', at, need.status, { fields: ['/consent'] })] },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'condition_failed';
+      throw error;
+    }
   }
 
   /**

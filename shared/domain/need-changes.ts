@@ -11,8 +11,16 @@
 //   route again in the same execution.
 // Either way the need is `submitted` again, with a fresh round: the banks that had it may be offered
 // the amended need again, and the earlier referrals and screening are kept beside it.
+//
+// A renewed consent (`consent`, naming the banks that serve the county now) is an amendment too: on
+// its own it is recorded while the need is open or closed without a grant — and a need no bank
+// matched is routed again when the renewal names a bank it did not name before (a bank that started
+// serving the county later gets the need only after the owner's renewed consent).
 import * as z from 'zod';
-import { enterpriseSchema, needDetailsSchema, type ValidNeed } from './need';
+import { consentSchema, enterpriseSchema, needDetailsSchema, type ValidNeed } from './need';
+import type { NeedConsent } from './consent';
+import { renewConsent, type ConsentRecipient } from './consent-recipients';
+import type { FieldError } from './problem';
 import type { NeedRecord, NeedStatus } from './need-record';
 import type { LocalizedText } from './problem';
 import type { Referral } from './referral';
@@ -32,10 +40,11 @@ export const needAmendmentSchema = z
   .strictObject({
     need: needDetailsSchema.pick({ amountYuan: true, termMonths: true, purpose: true, guarantee: true, description: true }).partial().optional(),
     enterprise: enterpriseSchema.pick({ hasFixedPremises: true }).partial().optional(),
+    consent: consentSchema.optional().meta({ description: 'A renewed consent: the text version shown and the banks serving the county now that it names' }),
   })
   .meta({
     title: 'NeedAmendment',
-    description: 'The fields to change, in the shape of the submission: amount, term, purpose, guarantee, description, fixed premises',
+    description: 'The fields to change, in the shape of the submission: amount, term, purpose, guarantee, description, fixed premises; and a renewed consent',
   });
 
 export type NeedAmendment = z.output<typeof needAmendmentSchema>;
@@ -146,6 +155,8 @@ export interface NeedChangeStore {
    * the enterprise has another open need (a restart must claim the credit code again).
    */
   amend(need: ChangeableNeed, change: AmendmentWrite, now: Date): Promise<'written' | 'condition_failed' | 'claim_taken'>;
+  /** A renewed consent alone, the need otherwise unchanged (status and round): one write conditional like `amend`. */
+  recordConsent(need: ChangeableNeed, consent: NeedConsent, now: Date): Promise<'written' | 'condition_failed'>;
   /** One write: the need withdrawn and erased, the open referral withdrawn, the claim released, the audit record; conditional like `amend`. */
   withdraw(need: ChangeableNeed, referral: Referral | undefined, erase: readonly PersonalField[], now: Date): Promise<'written' | 'condition_failed'>;
 }
@@ -158,6 +169,8 @@ export interface AmendmentWrite {
   round: number;
   /** The offer withdrawn by the amendment (the retract plan). */
   retracted?: Referral;
+  /** The renewed consent, when the amendment carries one. */
+  consent?: NeedConsent;
 }
 
 export interface NeedChangeWorkflow {
@@ -171,7 +184,18 @@ export type ChangeOutcome =
   | { kind: 'changed'; need: ChangeableNeed }
   | { kind: 'not_found' }
   | { kind: 'nothing_changed' }
+  | { kind: 'invalid'; errors: FieldError[] }
   | { kind: 'refused'; reason: RefusalReason };
+
+export interface NeedChangeDeps {
+  store: NeedChangeStore;
+  workflow: NeedChangeWorkflow;
+  /** The banks serving a county now (a renewed consent may name only them). */
+  servingBanks(countyCode: string): Promise<ConsentRecipient[]>;
+}
+
+const sameBanks = (a: NeedConsent['recipients'], b: NeedConsent['recipients']) =>
+  Array.isArray(a) && Array.isArray(b) && a.map((r) => r.bankId).join() === b.map((r) => r.bankId).join();
 
 const ATTEMPTS = 3;
 
@@ -184,22 +208,42 @@ async function referralsOf(store: NeedChangeStore, need: ChangeableNeed) {
  * decided again when something moved meanwhile), then routing again (a new execution, or the
  * waiting task failed with `NeedAmended`).
  */
-export async function amendNeed(
-  deps: { store: NeedChangeStore; workflow: NeedChangeWorkflow },
-  needId: string,
-  amendment: NeedAmendment,
-  now: Date,
-): Promise<ChangeOutcome> {
+export async function amendNeed(deps: NeedChangeDeps, needId: string, amendment: NeedAmendment, now: Date): Promise<ChangeOutcome> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const need = await deps.store.getNeed(needId);
     if (!need) return { kind: 'not_found' };
-    const plan = amendmentPlan(need, await referralsOf(deps.store, need));
-    if (plan.kind === 'refused') return plan;
+    let consent: NeedConsent | undefined;
+    let addsBanks = false;
+    if (amendment.consent) {
+      const renewed = renewConsent(need.consent, amendment.consent.bankIds ?? [], await deps.servingBanks(need.enterprise.countyCode), amendment.consent.textVersion, now);
+      if (!renewed.ok) return { kind: 'invalid', errors: renewed.errors };
+      if (!(sameBanks(renewed.consent.recipients, need.consent.recipients) && renewed.consent.textVersion === need.consent.textVersion)) consent = renewed.consent;
+      addsBanks = renewed.added.length > 0;
+    }
     const applied = applyAmendment(need, amendment);
-    if (applied.changed.length === 0) return { kind: 'nothing_changed' };
+    if (applied.changed.length === 0 && !consent) return { kind: 'nothing_changed' };
+    const referrals = await referralsOf(deps.store, need);
+    if (applied.changed.length === 0 && consent) {
+      // A renewed consent alone: routed again when it names a bank for a need no bank matched, else recorded.
+      const restart = need.status === 'unmatched' && addsBanks ? amendmentPlan(need, referrals) : undefined;
+      if (restart?.kind === 'restart') {
+        const written = await deps.store.amend(need, { ...applied, changed: ['/consent'], round: restart.round, consent }, now);
+        if (written === 'claim_taken') return { kind: 'refused', reason: 'open_need_exists' };
+        if (written === 'condition_failed') continue;
+        await deps.workflow.start(needId, routingExecutionName({ needId, routingRound: restart.round }));
+        return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+      }
+      const refused = need.status === 'withdrawn' ? 'withdrawn' : need.status === 'granted' || need.status === 'disbursed' ? 'closed' : undefined;
+      if (refused) return { kind: 'refused', reason: refused };
+      if ((await deps.store.recordConsent(need, consent, now)) === 'condition_failed') continue;
+      return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+    }
+    const plan = amendmentPlan(need, referrals);
+    if (plan.kind === 'refused') return plan;
     const round = plan.kind === 'restart' ? plan.round : (need.routingRound ?? 0);
     const retracted = plan.kind === 'retract' ? plan.referral : undefined;
-    const written = await deps.store.amend(need, { ...applied, round, ...(retracted ? { retracted } : {}) }, now);
+    const changed = consent ? [...applied.changed, '/consent'] : applied.changed;
+    const written = await deps.store.amend(need, { ...applied, changed, round, ...(retracted ? { retracted } : {}), ...(consent ? { consent } : {}) }, now);
     if (written === 'claim_taken') return { kind: 'refused', reason: 'open_need_exists' };
     if (written === 'condition_failed') continue;
     if (retracted) {
@@ -214,7 +258,7 @@ export async function amendNeed(
 }
 
 /** Withdraws the need and its consent; a repeat answers as the first did. */
-export async function withdrawNeed(deps: { store: NeedChangeStore; workflow: NeedChangeWorkflow }, needId: string, now: Date): Promise<ChangeOutcome> {
+export async function withdrawNeed(deps: NeedChangeDeps, needId: string, now: Date): Promise<ChangeOutcome> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const need = await deps.store.getNeed(needId);
     if (!need) return { kind: 'not_found' };

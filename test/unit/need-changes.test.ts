@@ -19,6 +19,7 @@ import { needActions } from '../../shared/domain/need-actions';
 import { needSubmissionSchema } from '../../shared/domain/need';
 import { createNeedRecord, type NeedStatus } from '../../shared/domain/need-record';
 import type { Referral } from '../../shared/domain/referral';
+import type { NeedConsent } from '../../shared/domain/consent';
 import { timelineEntry } from '../../shared/domain/timeline';
 import { validSubmission } from '../support/needs';
 
@@ -159,12 +160,24 @@ class MemoryStore implements NeedChangeStore {
     this.current = { ...this.current, status: 'submitted', need: change.need, routingRound: change.round };
     return 'written' as const;
   }
+  consents: NeedConsent[] = [];
+  async recordConsent(_need: ChangeableNeed, consent: NeedConsent) {
+    this.consents.push(consent);
+    this.current = { ...this.current, consent };
+    return 'written' as const;
+  }
   async withdraw(_need: ChangeableNeed, referral: Referral | undefined, erase: readonly string[]) {
     this.withdrawals.push({ ...(referral ? { referral } : {}), erase });
     this.current = { ...this.current, status: 'withdrawn' };
     return 'written' as const;
   }
 }
+
+const SERVING = [
+  { bankId: 'b1', nameZh: '测试银行', nameEn: 'Test Bank' },
+  { bankId: 'b2', nameZh: '新银行', nameEn: 'New Bank' },
+];
+const serving = async () => SERVING;
 
 function workflow() {
   const calls: string[] = [];
@@ -179,7 +192,7 @@ describe('amendNeed and withdrawNeed', () => {
   it('an amendment after no match writes the change and starts the next round', async () => {
     const store = new MemoryStore(need('unmatched'));
     const flow = workflow();
-    const outcome = await amendNeed({ store, workflow: flow }, store.current.needId, { need: { amountYuan: 300_000 } }, now);
+    const outcome = await amendNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, { need: { amountYuan: 300_000 } }, now);
     expect(outcome).toMatchObject({ kind: 'changed', need: { status: 'submitted', routingRound: 1 } });
     expect(store.amendments).toEqual([expect.objectContaining({ changed: ['/need/amountYuan'], round: 1 })]);
     expect(flow.calls).toEqual([`start ${store.current.needId} ${store.current.needId}-a1`]);
@@ -190,7 +203,7 @@ describe('amendNeed and withdrawNeed', () => {
     const store = new MemoryStore(need('offered', { referralIds: [] }), [repairable(), open]);
     store.current.referralIds = store.referrals.map((r) => r.referralId);
     const flow = workflow();
-    await amendNeed({ store, workflow: flow }, store.current.needId, { enterprise: { hasFixedPremises: !store.current.enterprise.hasFixedPremises } }, now);
+    await amendNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, { enterprise: { hasFixedPremises: !store.current.enterprise.hasFixedPremises } }, now);
     expect(store.amendments[0]).toMatchObject({ retracted: open, round: 0 });
     expect(flow.calls).toEqual([`fail token-1 ${NEED_AMENDED_ERROR}`]);
   });
@@ -198,7 +211,7 @@ describe('amendNeed and withdrawNeed', () => {
   it('re-reads and decides again when the need moved meanwhile', async () => {
     const store = new MemoryStore(need('not_recommended'));
     store.raceOnce = true;
-    const outcome = await amendNeed({ store, workflow: workflow() }, store.current.needId, { need: { termMonths: 6 } }, now);
+    const outcome = await amendNeed({ store, workflow: workflow(), servingBanks: serving }, store.current.needId, { need: { termMonths: 6 } }, now);
     expect(outcome.kind).toBe('changed');
     expect(store.amendments).toHaveLength(1);
   });
@@ -206,9 +219,9 @@ describe('amendNeed and withdrawNeed', () => {
   it('writes nothing for an amendment that changes nothing, or a need in a state that refuses it', async () => {
     const n = need('unmatched');
     const store = new MemoryStore(n);
-    expect(await amendNeed({ store, workflow: workflow() }, n.needId, { need: { amountYuan: n.need.amountYuan } }, now)).toEqual({ kind: 'nothing_changed' });
+    expect(await amendNeed({ store, workflow: workflow(), servingBanks: serving }, n.needId, { need: { amountYuan: n.need.amountYuan } }, now)).toEqual({ kind: 'nothing_changed' });
     const granted = new MemoryStore(need('granted'));
-    expect(await amendNeed({ store: granted, workflow: workflow() }, n.needId, { need: { amountYuan: 9_999 } }, now)).toEqual({ kind: 'refused', reason: 'closed' });
+    expect(await amendNeed({ store: granted, workflow: workflow(), servingBanks: serving }, n.needId, { need: { amountYuan: 9_999 } }, now)).toEqual({ kind: 'refused', reason: 'closed' });
     expect([...store.amendments, ...granted.amendments]).toEqual([]);
   });
 
@@ -217,8 +230,8 @@ describe('amendNeed and withdrawNeed', () => {
     const store = new MemoryStore(need('offered'), [open]);
     store.current.referralIds = [open.referralId];
     const flow = workflow();
-    expect(await withdrawNeed({ store, workflow: flow }, store.current.needId, now)).toMatchObject({ kind: 'changed', need: { status: 'withdrawn' } });
-    expect(await withdrawNeed({ store, workflow: flow }, store.current.needId, now)).toMatchObject({ kind: 'changed', need: { status: 'withdrawn' } });
+    expect(await withdrawNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, now)).toMatchObject({ kind: 'changed', need: { status: 'withdrawn' } });
+    expect(await withdrawNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, now)).toMatchObject({ kind: 'changed', need: { status: 'withdrawn' } });
     expect(store.withdrawals).toEqual([{ referral: open, erase: ['contact.name', 'contact.mobile', 'need.description'] }]);
     expect(flow.calls).toEqual([`fail token-1 ${NEED_WITHDRAWN_ERROR}`]);
   });
@@ -241,5 +254,49 @@ describe('the status page’s amendment form', () => {
     expect(amendmentBody(shown, { ...same, amountYuan: '３００,０００', hasFixedPremises: false })).toEqual({ need: { amountYuan: 300_000 }, enterprise: { hasFixedPremises: false } });
     // What is not a whole number goes as typed: the API says what is wrong with it, next to the field.
     expect(amendmentBody(shown, { ...same, termMonths: 'abc' })).toEqual({ need: { termMonths: 'abc' } });
+  });
+});
+
+describe('a renewed consent, as an amendment', () => {
+  const named = (ids: string[]) => ({ shareWithBanks: true as const, textVersion: '2026-12', bankIds: ids });
+  const consented = (ids: string[]): Partial<ChangeableNeed> => ({
+    consent: { shareWithBanks: true, textVersion: '2026-12', at: now.toISOString(), recipients: SERVING.filter((b) => ids.includes(b.bankId)) },
+  });
+
+  it('routes again a need no bank matched when it names a bank that started serving the county later', async () => {
+    const store = new MemoryStore(need('unmatched', consented(['b1'])));
+    const flow = workflow();
+    const outcome = await amendNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, { consent: named(['b1', 'b2']) }, now);
+    expect(outcome.kind).toBe('changed');
+    expect(store.amendments).toEqual([expect.objectContaining({ changed: ['/consent'], round: 1, consent: expect.objectContaining({ recipients: SERVING }) })]);
+    expect(flow.calls).toEqual([`start ${store.current.needId} ${store.current.needId}-a1`]);
+  });
+
+  it('is recorded, without routing again, while the need is open', async () => {
+    const store = new MemoryStore(need('offered', consented(['b1'])));
+    const flow = workflow();
+    expect((await amendNeed({ store, workflow: flow, servingBanks: serving }, store.current.needId, { consent: named(['b1', 'b2']) }, now)).kind).toBe('changed');
+    expect(store.consents).toEqual([expect.objectContaining({ recipients: SERVING, at: now.toISOString() })]);
+    expect([...store.amendments, ...flow.calls]).toEqual([]);
+  });
+
+  it('names only banks serving the county now, and the same banks again change nothing', async () => {
+    const store = new MemoryStore(need('unmatched', consented(['b1'])));
+    const deps = { store, workflow: workflow(), servingBanks: serving };
+    expect(await amendNeed(deps, store.current.needId, { consent: named(['b1', 'elsewhere']) }, now)).toMatchObject({
+      kind: 'invalid',
+      errors: [expect.objectContaining({ pointer: '/consent/bankIds' })],
+    });
+    expect(await amendNeed(deps, store.current.needId, { consent: named(['b1']) }, now)).toEqual({ kind: 'nothing_changed' });
+    expect([...store.amendments, ...store.consents]).toEqual([]);
+  });
+});
+
+describe('the status page’s renewal offer', () => {
+  it('lists the serving banks the consent does not name, and none for a consent before named consent', async () => {
+    const { banksToAdd } = await import('../../web/src/need-changes');
+    expect(banksToAdd({ consentBanks: [SERVING[0]!] }, SERVING)).toEqual([SERVING[1]]);
+    expect(banksToAdd({ consentBanks: SERVING }, SERVING)).toEqual([]);
+    expect(banksToAdd({}, SERVING)).toEqual([]);
   });
 });

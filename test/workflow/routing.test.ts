@@ -715,6 +715,32 @@ describe("the owner's changes: withdraw, amend", () => {
   });
 });
 
+describe("the owner's renewed consent", () => {
+  it('a bank that began serving the county after the submission is offered the need only once the owner consents again (an amendment with consent)', async () => {
+    const county = '370105';
+    const named = await banks.add(testBank(county));
+    const need = await submit(county, (s) => (s.consent = { shareWithBanks: true, textVersion: '2026-12', bankIds: [named.bankId] }));
+    const offer = await banks.nextOffer(named.bankId);
+    expect((await banks.send(named.bankId, 'referral.declined', { referralId: offer.body.data.referralId, reasonCode: 'over_indebted' })).status).toBe(200);
+    await finished(need.needId);
+    const later = await banks.add(testBank(county));
+    const unmatched = await status(need.needId, need.trackingToken);
+    expect(unmatched).toMatchObject({ status: 'unmatched', consentBanks: [expect.objectContaining({ bankId: named.bankId })] });
+
+    const offered = banks.nextOffer(later.bankId);
+    const renewal = await fetch(`${runtime.url}/v1/needs/${need.needId}/amendments`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${need.trackingToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ consent: { shareWithBanks: true, textVersion: '2026-12', bankIds: [named.bankId, later.bankId] } }),
+    });
+    expect(renewal.status).toBe(200);
+    expect(((await renewal.json()) as NeedStatusResponse).consentBanks?.map((b) => b.bankId).sort()).toEqual([named.bankId, later.bankId].sort());
+    expect((await offered).body.type).toBe('referral.offered');
+    const timeline = (await status(need.needId, need.trackingToken)).timeline;
+    expect(timeline).toContainEqual(expect.objectContaining({ code: 'amended', params: { fields: ['/consent'] } }));
+  });
+});
+
 describe('audit: recompute from raw records', () => {
   it('agrees with the live county-day counters after every scenario above', async () => {
     const { recomputeCounters, diffCounters, splitItems } = await import('../../shared/domain/recompute');

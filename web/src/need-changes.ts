@@ -9,6 +9,8 @@ import { needChangeRequest, type ApiOutcome } from './api';
 import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
 import { t, type MessageKey } from './i18n';
 import type { StatusLink } from './status-link';
+import { consentTextFor, CURRENT_CONSENT_VERSION, type ConsentRecipient } from '../../shared/domain/consent';
+import { fetchCountyBanks } from './consent-banks';
 
 /** The choices of the form's selects (shared/domain/need.ts PURPOSES and GUARANTEES; a unit test keeps them equal). */
 export const PURPOSE_CHOICES = ['working_capital', 'equipment', 'expansion', 'technology', 'renewal', 'other'] as const satisfies readonly Purpose[];
@@ -24,7 +26,11 @@ const FIELDS = {
   'amend-hasFixedPremises': '/enterprise/hasFixedPremises',
 } as const;
 
-type Amendment = { need?: Record<string, string | number>; enterprise?: { hasFixedPremises: boolean } };
+type Amendment = {
+  need?: Record<string, string | number>;
+  enterprise?: { hasFixedPremises: boolean };
+  consent?: { shareWithBanks: true; textVersion: string; bankIds: string[] };
+};
 
 /** A whole number typed with separators or full-width digits, or the text as typed (the server says what is wrong with it). */
 function wholeNumber(text: string): number | string {
@@ -56,6 +62,17 @@ export interface NeedChangesPage {
 }
 
 let current: NeedStatusResponse | undefined;
+/** The banks serving the need's county now, once fetched (for a renewed consent). */
+let serving: { countyCode: string; banks: ConsentRecipient[] } | undefined;
+/** Repaints the page (set up once). */
+let repaint: (() => void) | undefined;
+
+/** The serving banks the need's consent does not name yet: a renewed consent may add them. */
+export function banksToAdd(need: Pick<NeedStatusResponse, 'consentBanks'>, servingNow: readonly ConsentRecipient[]): ConsentRecipient[] {
+  if (!need.consentBanks) return []; // a consent before named consent covers every bank serving the county
+  const named = new Set(need.consentBanks.map((bank) => bank.bankId));
+  return servingNow.filter((bank) => !named.has(bank.bankId));
+}
 
 const input = (id: string) => byId<HTMLInputElement>(id);
 const select = (id: string) => byId<HTMLSelectElement>(id);
@@ -134,7 +151,7 @@ async function send(page: NeedChangesPage, kind: 'amendments' | 'withdrawal', bo
   if (outcome.kind === 'ok') {
     byId('amend-form').hidden = true;
     byId('withdraw-confirm').hidden = true;
-    byId('actions-done').textContent = t(language, kind === 'amendments' ? 'actions.amend.done' : 'actions.withdraw.done');
+    byId('actions-done').textContent = t(language, kind === 'withdrawal' ? 'actions.withdraw.done' : body?.consent && !body.need ? 'actions.consent.done' : 'actions.amend.done');
     page.changed(outcome.body);
     byId('actions-done').focus();
     return;
@@ -179,13 +196,43 @@ export function setupNeedChanges(page: NeedChangesPage): void {
     byId('withdraw-open').focus();
   });
   byId('withdraw-confirm-button').addEventListener('click', () => void send(page, 'withdrawal', undefined, byId<HTMLButtonElement>('withdraw-confirm-button')));
+  byId('consent-renew').addEventListener('click', () => {
+    if (!serving) return;
+    // The consent just read: the text version shown and every bank it names.
+    const body: Amendment = { consent: { shareWithBanks: true, textVersion: CURRENT_CONSENT_VERSION, bankIds: serving.banks.map((bank) => bank.bankId) } };
+    void send(page, 'amendments', body, byId<HTMLButtonElement>('consent-renew'));
+  });
+  repaint = () => {
+    if (current) renderNeedChanges(current, page.language());
+  };
+}
+
+function renderConsentRenewal(need: NeedStatusResponse, language: Language): boolean {
+  const open = need.status !== 'withdrawn' && need.status !== 'granted' && need.status !== 'disbursed';
+  if (open && serving?.countyCode !== need.enterprise.countyCode) {
+    const countyCode = need.enterprise.countyCode;
+    void fetchCountyBanks(countyCode).then((banks) => {
+      if (!banks) return;
+      serving = { countyCode, banks };
+      repaint?.();
+    });
+  }
+  const added = open && serving?.countyCode === need.enterprise.countyCode ? banksToAdd(need, serving.banks) : [];
+  byId('consent-block').hidden = added.length === 0;
+  if (added.length === 0 || !serving) return false;
+  byId('consent-new-banks').textContent = t(language, 'actions.consent.newBanks', {
+    banks: added.map((bank) => (language === 'zh' ? bank.nameZh : bank.nameEn)).join(language === 'zh' ? '、' : ', '),
+  });
+  byId('consent-renewal-text').textContent = consentTextFor(CURRENT_CONSENT_VERSION, language, serving.banks);
+  return true;
 }
 
 /** Shows the actions the need allows now, in the page's language. */
 export function renderNeedChanges(need: NeedStatusResponse, language: Language): void {
   current = need;
   const { amend, withdraw } = need.actions ?? { amend: false, withdraw: false };
-  byId('status-actions').hidden = !amend && !withdraw && byId('actions-done').textContent === '';
+  const renew = renderConsentRenewal(need, language);
+  byId('status-actions').hidden = !amend && !withdraw && !renew && byId('actions-done').textContent === '';
   byId('amend-block').hidden = !amend;
   byId('withdraw-block').hidden = !withdraw;
   if (!amend) byId('amend-form').hidden = true;
