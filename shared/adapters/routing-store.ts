@@ -379,7 +379,6 @@ export class RoutingStore {
     if (transition.toStage === 'accepted') sets.push('acceptedAt = :now');
     if (['granted', 'declined'].includes(transition.toStage)) sets.push('decidedAt = :now');
     if (transition.toStage === 'disbursed') sets.push('disbursedAt = :now');
-    const at = now.toISOString();
     return this.write([
       {
         Update: {
