@@ -5,13 +5,12 @@
 // workflow neither waits for nor sees any of it. EventBridge Pipes is offered in the China regions,
 // and the local runtime runs every pipe of the template (local/stream-poller.ts).
 import { CfnOutput, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter';
 import type { FunctionName } from './routes';
+import { streamPipe } from './stream-pipe';
 
 /** The stream records the notifier reads: a need item changed (EventBridge Pipes filter pattern). */
 export const NEED_CHANGE_FILTER = { eventName: ['MODIFY'], dynamodb: { NewImage: { itemType: { S: ['need'] } } } };
@@ -23,40 +22,26 @@ export class EnterpriseNotifications extends Construct {
   constructor(scope: Construct, id: string, props: { functions: Record<FunctionName, NodejsFunction>; needsTable: TableV2 }) {
     super(scope, id);
     const notifier = props.functions['notify-enterprise'];
-    const role = new Role(this, 'PipeRole', { assumedBy: new ServicePrincipal('pipes.amazonaws.com') });
-    props.needsTable.grantStreamRead(role);
-    notifier.grantInvoke(role);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(notifier.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The pipe may invoke any version of notify-enterprise (CDK grant), and nothing else.',
-    });
     this.deadLetters = new DeadLetterQueue(this, 'NotifyEnterpriseDeadLetters', {
       purpose:
         'the pipe that sends SMS notices: stream batches of need changes notify-enterprise failed on after its retries (their notices may not have gone out; the status page shows the state all the same); redrive hands the batch to notify-enterprise again while the stream holds it (24 hours), and notices already sent are not sent twice',
     });
-    this.deadLetters.queue.grantSendMessages(role);
     // From the oldest record the stream holds: a pipe replaced by a deploy misses no change, and the
     // notices it meets again were sent once already (their keys are kept 48 hours, longer than the
     // stream's 24). No record-age limit: a late notice still says something true, and the link
     // shows the need as it stands.
-    const pipe = new CfnPipe(this, 'NotifyEnterprisePipe', {
-      roleArn: role.roleArn,
-      source: props.needsTable.tableStreamArn!,
-      sourceParameters: {
-        dynamoDbStreamParameters: {
-          startingPosition: 'TRIM_HORIZON',
-          batchSize: 10,
-          maximumRetryAttempts: 10,
-          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-          deadLetterConfig: { arn: this.deadLetters.queue.queueArn },
-        },
-        filterCriteria: { filters: [{ pattern: JSON.stringify(NEED_CHANGE_FILTER) }] },
-      },
-      target: notifier.functionArn,
-      targetParameters: { lambdaFunctionParameters: { invocationType: 'REQUEST_RESPONSE' } },
+    const { role } = streamPipe(this, {
+      roleId: 'PipeRole',
+      pipeId: 'NotifyEnterprisePipe',
+      table: props.needsTable,
+      target: notifier,
+      filter: NEED_CHANGE_FILTER,
+      deadLetters: this.deadLetters,
     });
-    // Pipes checks its role can reach the target and the dead-letter queue when it is created.
-    pipe.node.addDependency(role);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(notifier.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: 'The pipe may invoke any version of notify-enterprise (CDK grant), and nothing else.',
+    });
     // For `npm run redrive -- --aws --notify-function <name>` (docs/operations.md).
     new CfnOutput(Stack.of(this), 'NotifyEnterpriseFunctionName', { value: notifier.functionName });
   }

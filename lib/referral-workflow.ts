@@ -7,10 +7,8 @@
 // the needs table's stream starts one execution per new need, named by the need id.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import {
   Choice,
   Condition,
@@ -35,6 +33,7 @@ import { ENV } from '../shared/domain/environment';
 import { BANK_DECLINED_ERROR, BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
 import { NEED_AMENDED_ERROR, NEED_WITHDRAWN_ERROR } from '../shared/domain/need-changes';
 import { DeadLetterQueue } from './dead-letter';
+import { streamPipe } from './stream-pipe';
 import { acknowledgeWorkflowFindings } from './nag';
 import type { FunctionName } from './routes';
 
@@ -196,33 +195,19 @@ export class ReferralWorkflow extends Construct {
     // numbers, not the records: `npm run redrive` reads them back from the stream, or finds the
     // needs by submission time once the stream's 24 hours are over). A record older than an hour is
     // given up the same way; the routing sweeper starts any need still waiting after 15 minutes.
-    const pipeRole = new Role(this, 'PipeRole', { assumedBy: new ServicePrincipal('pipes.amazonaws.com') });
-    props.needsTable.grantStreamRead(pipeRole);
-    props.functions['start-routing'].grantInvoke(pipeRole);
     this.pipeDeadLetters = new DeadLetterQueue(this, 'StartRoutingDeadLetters', {
       purpose:
         'the pipe that starts routing: stream batches start-routing failed on after its retries (their needs have no workflow yet); redrive starts routing for the needs concerned',
     });
-    this.pipeDeadLetters.queue.grantSendMessages(pipeRole);
-    const pipe = new CfnPipe(this, 'StartRoutingPipe', {
-      roleArn: pipeRole.roleArn,
-      source: props.needsTable.tableStreamArn!,
-      sourceParameters: {
-        dynamoDbStreamParameters: {
-          startingPosition: 'TRIM_HORIZON',
-          batchSize: 10,
-          maximumRetryAttempts: 10,
-          maximumRecordAgeInSeconds: 3600,
-          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-          deadLetterConfig: { arn: this.pipeDeadLetters.queue.queueArn },
-        },
-        filterCriteria: { filters: [{ pattern: JSON.stringify(NEW_NEED_FILTER) }] },
-      },
-      target: props.functions['start-routing'].functionArn,
-      targetParameters: { lambdaFunctionParameters: { invocationType: 'REQUEST_RESPONSE' } },
+    streamPipe(this, {
+      roleId: 'PipeRole',
+      pipeId: 'StartRoutingPipe',
+      table: props.needsTable,
+      target: props.functions['start-routing'],
+      filter: NEW_NEED_FILTER,
+      deadLetters: this.pipeDeadLetters,
+      maximumRecordAgeInSeconds: 3600,
     });
-    // Pipes checks its role can reach the target and the dead-letter queue when it is created.
-    pipe.node.addDependency(pipeRole);
     acknowledgeWorkflowFindings(this, props.functions);
   }
 

@@ -2,7 +2,6 @@
 // the synthesized state machine on the local Step Functions, the local SQS dead-letter queues, and
 // the redrive command run as an operator runs it (a child process finding `npm start` through
 // runtime.json). Faults are injected by wrapping the real handlers.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -10,11 +9,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import type { FunctionName } from '../../lib/routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
-import { writeRuntimeInfo } from '../../local/runtime-info';
 import { deliverToStateMachine, scheduledEvent, schedulesFromTemplate } from '../../local/schedules';
 import { LOCAL_CDK_OUT, type CfnTemplate } from '../../local/synth';
 import { classifyDeadLetter } from '../../shared/domain/dead-letters';
@@ -25,6 +22,7 @@ import { RoutingStore } from '../../shared/adapters/routing-store';
 import { validSubmission } from '../support/needs';
 import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 import { eventually } from '../support/aws-emulator';
+import { pointCliAtRuntime, runScript } from '../support/cli';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'smefin-dlq-'));
 const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -100,35 +98,13 @@ const execution = (rt: LocalRuntime, needId: string) => rt.stepFunctions.executi
 const needStatus = async (needId: string) => (await new RoutingStore(db, runtime.tableNames).getNeed(needId))?.status;
 const queueNamed = (prefix: string) => runtime.sqs.queueNames().find((name) => name.startsWith(prefix))!;
 
-function redrive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/redrive.ts'), '--data-dir', dataDir, ...args],
-      { cwd: PROJECT_ROOT, env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-function publishRuntimeInfo(rt: LocalRuntime) {
-  writeRuntimeInfo(dataDir, {
-    apiUrl: rt.url,
-    dynamoDbEndpoint: rt.dynamoDbEndpoint,
-    awsEmulatorEndpoint: rt.awsEndpoint,
-    tables: rt.tableNames,
-    bankSecretPrefix: rt.bankSecretPrefix,
-    bankSecretsFile: rt.bankSecretsFile,
-    stateMachineArn: rt.stateMachineArn,
-    pid: process.pid,
-  });
-}
+const redrive = (...args: string[]) => runScript('redrive.ts', ['--data-dir', dataDir, ...args], dataDir);
 
 beforeAll(async () => {
   runtime = await startRuntime();
   banks = await startBanks(runtime);
   repository = new DynamoNeedRepository(db, runtime.tableNames);
-  publishRuntimeInfo(runtime);
+  pointCliAtRuntime(dataDir, runtime);
 }, 180_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
+import type { LocalRuntime } from '../../local/runtime';
 import { writeRuntimeInfo } from '../../local/runtime-info';
 
 export interface CliRun {
@@ -32,6 +33,20 @@ export function pointCliAt(dataDir: string, system: { baseUrl: string; dynamoDbE
     tables: { needs: table('DataNeeds'), counters: table('DataCounters'), idempotency: table('DataIdempotency') },
     bankSecretPrefix: 'smefin/cli-test/banks/',
     bankSecretsFile: path.join(dataDir, 'bank-secrets.json'),
+    pid: process.pid,
+  });
+}
+
+/** The runtime.json through which the CLIs find a test's own local runtime, as they find npm start. */
+export function pointCliAtRuntime(dataDir: string, runtime: LocalRuntime): void {
+  writeRuntimeInfo(dataDir, {
+    apiUrl: runtime.url,
+    dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+    awsEmulatorEndpoint: runtime.awsEndpoint,
+    tables: runtime.tableNames,
+    bankSecretPrefix: runtime.bankSecretPrefix,
+    bankSecretsFile: runtime.bankSecretsFile,
+    stateMachineArn: runtime.stateMachineArn,
     pid: process.pid,
   });
 }
