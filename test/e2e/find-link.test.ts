@@ -19,12 +19,13 @@ afterAll(async () => {
 });
 
 
-/** The code of the newest message to `mobile` in the local outbox, once one is there. */
+/** The code of the newest code message to `mobile` in the local outbox, once one is there. */
 async function codeFromOutbox(page: Page, mobile: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const messages = (await (await fetch(`${baseUrl}/local/sms`, { headers: { Accept: 'application/json' } })).json()) as { to: string; text: string }[];
-    const mine = messages.find((m) => m.to === mobile);
+    // The code, not the need's SMS notices, which reach the same mobile as the need is routed.
+    const mine = messages.find((m) => m.to === mobile && m.text.includes('验证码'));
     if (mine) return /\b(\d{6})\b/.exec(mine.text)![1]!;
     if (Date.now() > deadline) throw new Error(`no SMS reached ${mobile}`);
     await page.waitForTimeout(100);
