@@ -130,8 +130,11 @@ export interface NeedStatusResponse {
   progress?: NeedProgress;
   /** What the owner can do now: amend the need, withdraw it (need-actions.ts). */
   actions: NeedActions;
-  /** The banks the consent names (absent for a consent before named consent, which named none). */
-  consentBanks?: ConsentRecipient[];
+  /**
+   * The ids of the banks the consent names (absent for a consent before named consent, which named
+   * none). Ids, not names: while a bank considers the need the page does not say which one.
+   */
+  consentBankIds?: string[];
   /** The task force of the need's county: whom to turn to (absent when none is loaded). */
   taskForce?: TaskForceContact;
 }
@@ -155,6 +158,6 @@ export function needStatusView(record: NeedRecord, latestReferral?: Referral, ta
     need: record.need,
     timeline: record.timeline,
     actions: needActions(record),
-    ...(Array.isArray(record.consent.recipients) ? { consentBanks: record.consent.recipients.map((bank) => ({ ...bank })) } : {}),
+    ...(Array.isArray(record.consent.recipients) ? { consentBankIds: record.consent.recipients.map((bank) => bank.bankId) } : {}),
   };
 }

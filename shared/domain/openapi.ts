@@ -59,10 +59,10 @@ const needStatusResponse = z
     actions: z
       .object({ amend: z.boolean(), withdraw: z.boolean() })
       .meta({ description: 'What the owner can do now: amend the need (after a non-recommendation, no match or a repairable decline), withdraw it' }),
-    consentBanks: z
-      .array(z.object({ bankId: z.string(), nameZh: z.string(), nameEn: z.string() }))
+    consentBankIds: z
+      .array(z.string())
       .optional()
-      .meta({ description: 'The banks the consent names; a bank serving the county that is not here gets the need only after a renewed consent (an amendment with consent)' }),
+      .meta({ description: 'The ids of the banks the consent names (GET /v1/counties/{countyCode}/banks has their names); a bank serving the county that is not here gets the need only after a renewed consent (an amendment with consent)' }),
     taskForce: taskForceContactSchema.optional().meta({ description: "The task force of the need's county: whom to turn to (absent when none is loaded)" }),
   })
   .meta({ title: 'NeedStatusResponse' });

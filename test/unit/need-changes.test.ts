@@ -295,8 +295,8 @@ describe('a renewed consent, as an amendment', () => {
 describe('the status page’s renewal offer', () => {
   it('lists the serving banks the consent does not name, and none for a consent before named consent', async () => {
     const { banksToAdd } = await import('../../web/src/need-changes');
-    expect(banksToAdd({ consentBanks: [SERVING[0]!] }, SERVING)).toEqual([SERVING[1]]);
-    expect(banksToAdd({ consentBanks: SERVING }, SERVING)).toEqual([]);
+    expect(banksToAdd({ consentBankIds: ['b1'] }, SERVING)).toEqual([SERVING[1]]);
+    expect(banksToAdd({ consentBankIds: ['b1', 'b2'] }, SERVING)).toEqual([]);
     expect(banksToAdd({}, SERVING)).toEqual([]);
   });
 });

@@ -725,7 +725,7 @@ describe("the owner's renewed consent", () => {
     await finished(need.needId);
     const later = await banks.add(testBank(county));
     const unmatched = await status(need.needId, need.trackingToken);
-    expect(unmatched).toMatchObject({ status: 'unmatched', consentBanks: [expect.objectContaining({ bankId: named.bankId })] });
+    expect(unmatched).toMatchObject({ status: 'unmatched', consentBankIds: [named.bankId] });
 
     const offered = banks.nextOffer(later.bankId);
     const renewal = await fetch(`${runtime.url}/v1/needs/${need.needId}/amendments`, {
@@ -734,7 +734,7 @@ describe("the owner's renewed consent", () => {
       body: JSON.stringify({ consent: { shareWithBanks: true, textVersion: '2026-12', bankIds: [named.bankId, later.bankId] } }),
     });
     expect(renewal.status).toBe(200);
-    expect(((await renewal.json()) as NeedStatusResponse).consentBanks?.map((b) => b.bankId).sort()).toEqual([named.bankId, later.bankId].sort());
+    expect(((await renewal.json()) as NeedStatusResponse).consentBankIds?.sort()).toEqual([named.bankId, later.bankId].sort());
     expect((await offered).body.type).toBe('referral.offered');
     const timeline = (await status(need.needId, need.trackingToken)).timeline;
     expect(timeline).toContainEqual(expect.objectContaining({ code: 'amended', params: { fields: ['/consent'] } }));

@@ -68,9 +68,9 @@ let serving: { countyCode: string; banks: ConsentRecipient[] } | undefined;
 let repaint: (() => void) | undefined;
 
 /** The serving banks the need's consent does not name yet: a renewed consent may add them. */
-export function banksToAdd(need: Pick<NeedStatusResponse, 'consentBanks'>, servingNow: readonly ConsentRecipient[]): ConsentRecipient[] {
-  if (!need.consentBanks) return []; // a consent before named consent covers every bank serving the county
-  const named = new Set(need.consentBanks.map((bank) => bank.bankId));
+export function banksToAdd(need: Pick<NeedStatusResponse, 'consentBankIds'>, servingNow: readonly ConsentRecipient[]): ConsentRecipient[] {
+  if (!need.consentBankIds) return []; // a consent before named consent covers every bank serving the county
+  const named = new Set(need.consentBankIds);
   return servingNow.filter((bank) => !named.has(bank.bankId));
 }
 
