@@ -1,7 +1,8 @@
 /**
  * Audit mode: the county-day counters (docs/data-model.md, `Counters`) recomputed from the raw
- * records of the `Needs` table — the need items and the referral items — and compared with the
- * live counters that every workflow step `ADD`s in its own transaction.
+ * records of the `Needs` table — the need items, the referral items, the visits and their month
+ * markers — and compared with the live counters that every workflow step `ADD`s in its own
+ * transaction.
  *
  * Every counter is counted on the CST day ({@link chinaDay}) of the instant the live path used as
  * `now`, which the records keep, in the county of the need:
@@ -19,6 +20,8 @@
  * | `lateAnswers`, `lateAnswersBy_<bank>` | `recordLateAnswer` | each referral `lateAnswers[].at` |
  * | `unmatched` | `escalate` | each need `timeline` entry with status `unmatched` (except routing-failure entries, which repeat the status) |
  * | `routingFailures` | `recordFailure` | need `routingFailure.at` |
+ * | `visits` | visit-store `record` | each visit item's `visitedOn` (the day of the visit, not of its recording) |
+ * | `visitedEntities` (distinct per county and CST month) | visit-store `record`, with the enterprise's month marker | each `visited-entity` marker's `visitedOn` (the visit that created it) |
  *
  * `n` is the whole CST calendar days from `offeredAt` to the answer, as applyBankEvent counts it.
  * The county is the referral's own `countyCode` for referral events (a copy of the need's
@@ -99,10 +102,20 @@ export type RecomputeReferral = Pick<
 > &
   Pick<ReferralRecord, 'expiredAt' | 'lateAnswers' | 'updatedAt' | 'disbursedAt'>;
 
+/** The fields of a visit item, or of a visited-entity marker, the recompute reads. */
+export interface RecomputeVisit {
+  countyCode: string;
+  visitedOn: string;
+}
+
 export interface RecomputeInput {
   /** Arrays, or any iterable (a lazy scan): each is read once, needs first. */
   needs: Iterable<RecomputeNeed>;
   referrals: Iterable<RecomputeReferral>;
+  /** The task force's visits (itemType `visit`): one `visits` each. */
+  visits?: Iterable<RecomputeVisit>;
+  /** The markers of enterprises visited in a county and month (itemType `visited-entity`): one `visitedEntities` each. */
+  visitedEntities?: Iterable<RecomputeVisit>;
 }
 
 /**
@@ -501,6 +514,8 @@ export function recomputeCountersDetailed(input: RecomputeInput): RecomputeResul
   const run = new Recompute();
   for (const need of input.needs) run.need(need);
   for (const referral of input.referrals) run.referral(referral);
+  for (const visit of input.visits ?? []) bump(run.tally.cell(visit.visitedOn, visit.countyCode), 'visits', 1);
+  for (const marker of input.visitedEntities ?? []) bump(run.tally.cell(marker.visitedOn, marker.countyCode), 'visitedEntities', 1);
   const order = (g: RecomputeGap) => `${g.id}\u0000${g.field}\u0000${g.kind}`;
   const gaps = run.gaps.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return { rows: run.tally.drain(), gaps, itemsRead: { needs: run.needs, referrals: run.referrals } };
@@ -578,17 +593,27 @@ function stripKeys<T>(item: Record<string, unknown>): T {
 /**
  * The need and referral items of a Scan of the needs table, without their key attributes (`pk`,
  * `sk`, `gsi1pk`, `gsi1sk`, `itemType`). Recognised by `itemType` (`need`, `referral`), or by key
- * when `itemType` is absent (`NEED#…`/`NEED`, `REFERRAL#…`/`REFERRAL`); every other item (claims,
+ * when `itemType` is absent (`NEED#…`/`NEED`, `REFERRAL#…`/`REFERRAL`); the task force's visits and
+ * visited-entity markers (`visit`, `visited-entity`) likewise; every other item (claims,
  * banks, negative-list entries, webhook de-duplication, audit) is left out.
  */
-export function splitItems(items: readonly Record<string, unknown>[]): { needs: NeedRecordWithExtras[]; referrals: ReferralRecord[] } {
+export function splitItems(items: readonly Record<string, unknown>[]): {
+  needs: NeedRecordWithExtras[];
+  referrals: ReferralRecord[];
+  visits: RecomputeVisit[];
+  visitedEntities: RecomputeVisit[];
+} {
   const needs: NeedRecordWithExtras[] = [];
   const referrals: ReferralRecord[] = [];
+  const visits: RecomputeVisit[] = [];
+  const visitedEntities: RecomputeVisit[] = [];
   for (const item of items) {
     const type = item.itemType;
     const pk = typeof item.pk === 'string' ? item.pk : '';
     if (type === 'need' || (type === undefined && pk.startsWith('NEED#') && item.sk === 'NEED')) needs.push(stripKeys(item));
     else if (type === 'referral' || (type === undefined && pk.startsWith('REFERRAL#') && item.sk === 'REFERRAL')) referrals.push(stripKeys(item));
+    else if (type === 'visit') visits.push(stripKeys(item));
+    else if (type === 'visited-entity') visitedEntities.push(stripKeys(item));
   }
-  return { needs, referrals };
+  return { needs, referrals, visits, visitedEntities };
 }

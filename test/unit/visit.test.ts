@@ -17,6 +17,7 @@ import {
   visitNaturalKey,
   type ValidVisit,
 } from '../../shared/domain/visit';
+import { diffCounters, recomputeCounters, splitItems } from '../../shared/domain/recompute';
 import { freshCreditCode } from '../support/needs';
 
 const TODAY = '2026-12-01';
@@ -160,5 +161,31 @@ describe('natural key and counters', () => {
   it('names the banks that do not serve the county', () => {
     expect(visitBankErrors(['a-bank', 'b-bank'], ['a-bank'])).toMatchObject([{ pointer: '/bankIds', code: 'visit.bank_not_serving', message: { zh: expect.stringContaining('b-bank'), en: expect.stringContaining('b-bank') } }]);
     expect(visitBankErrors([], [])).toEqual([]);
+  });
+});
+
+describe('recompute of the visit counters from raw records', () => {
+  it('counts a visit per visit item and a visited entity per month marker, on the visit day', () => {
+    const items = [
+      { pk: 'VISITS#330106#2026-11', sk: 'VISIT#2026-11-10#A', itemType: 'visit', countyCode: '330106', visitedOn: '2026-11-10', countedEntity: true },
+      { pk: 'VISITS#330106#2026-11', sk: 'VISITED#A', itemType: 'visited-entity', countyCode: '330106', visitedOn: '2026-11-10' },
+      { pk: 'VISITS#330106#2026-11', sk: 'VISIT#2026-11-20#A', itemType: 'visit', countyCode: '330106', visitedOn: '2026-11-20', countedEntity: false },
+      { pk: 'VISITS#330106#2026-11', sk: 'VISIT#2026-11-20#B', itemType: 'visit', countyCode: '330106', visitedOn: '2026-11-20', countedEntity: true },
+      { pk: 'VISITS#330106#2026-11', sk: 'VISITED#B', itemType: 'visited-entity', countyCode: '330106', visitedOn: '2026-11-20' },
+    ];
+    const split = splitItems(items);
+    expect([split.visits.length, split.visitedEntities.length, split.needs.length]).toEqual([3, 2, 0]);
+    const rows = recomputeCounters(split);
+    expect(rows.map((row) => ({ ...row, counters: { ...row.counters } }))).toEqual([
+      { day: '2026-11-10', countyCode: '330106', counters: { visitedEntities: 1, visits: 1 } },
+      { day: '2026-11-20', countyCode: '330106', counters: { visitedEntities: 1, visits: 2 } },
+    ]);
+    // What the live writes ADD (visitCounters, per the marker written or not) agrees.
+    const live = [
+      { day: '2026-11-10', countyCode: '330106', counters: visitCounters(true) },
+      { day: '2026-11-20', countyCode: '330106', counters: visitCounters(false) },
+      { day: '2026-11-20', countyCode: '330106', counters: visitCounters(true) },
+    ];
+    expect(diffCounters(live, rows)).toEqual([]);
   });
 });
