@@ -207,6 +207,15 @@ export const FUNCTIONS = {
     // Its settings (OIDC_ISSUER, OIDC_AUDIENCE, claim names) come from the stage's identity (lib/api.ts).
     timeoutSeconds: 10,
   },
+  visits: {
+    entry: 'functions/visits/index.ts',
+    description: "POST and GET /v1/counties/{countyCode}/visits: the county task force records its visits (one per enterprise and day); the county's visits of a month",
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    // The county-month partitions of visits and visited-enterprise markers.
+    leadingKeys: { needs: ['VISITS#*'] },
+    // The banks serving the county, whose staff came along (read only).
+    readOnlyKeys: { needs: ['BANKS'] },
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -247,6 +256,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/status-links/verify', function: 'status-links' },
   { method: 'GET', path: '/v1/reports', function: 'report-list', auth: 'official' },
   { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

@@ -13,6 +13,7 @@ import type { NeedProgress } from './need-progress';
 import { taskForceContactSchema } from './task-force';
 import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
+import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
 const status = z.enum(NEED_STATUSES);
@@ -75,6 +76,33 @@ const countyBanksResponse = z
     }),
   })
   .meta({ title: 'CountyBanksResponse' }) satisfies z.ZodType<CountyBanksResponse>;
+
+// The day rules (not after today, at most a year back) are checks, not part of the JSON Schema: any day builds the same document.
+const visitInput = visitSchema('2026-12-01');
+const visitRecord = z
+  .object({
+    visitId: z.string().meta({ description: 'ULID', example: '01JDZ8Q8Y3M3B3X9N7W1V2C4D5' }),
+    countyCode: z.string().meta({ example: '330106' }),
+    creditCode: z.string(),
+    name: z.string(),
+    visitedOn: z.string().meta({ description: 'YYYY-MM-DD' }),
+    method: z.enum(VISIT_METHODS),
+    outcome: z.enum(VISIT_OUTCOMES),
+    bankIds: z.array(z.string()),
+    estimatedAmountYuan: z.number().int().optional(),
+    note: z.string().optional(),
+    officer: z.string().meta({ description: "The recording officer: the token's sub" }),
+    recordedAt: z.string().meta({ description: 'UTC instant' }),
+  })
+  .meta({ title: 'Visit' }) satisfies z.ZodType<Visit>;
+const visitList = z
+  .object({
+    countyCode: z.string(),
+    month: z.string().meta({ example: '2026-11' }),
+    visits: z.array(visitRecord).meta({ description: 'By visit day, then credit code; at most 200 a page' }),
+    nextCursor: z.string().optional().meta({ description: 'Present when there are more: pass it as cursor for the next page' }),
+  })
+  .meta({ title: 'VisitList' });
 
 const localized = z.object({ zh: z.string(), en: z.string() });
 const problem = z
@@ -238,6 +266,40 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/counties/{countyCode}/visits': {
+        post: {
+          operationId: 'recordVisit',
+          summary: "The county's task force records a visit to an enterprise (one per county, credit code and day)",
+          description:
+            "The officer is the token's subject. A visit already recorded with the same county, credit code and visit day is answered as it was recorded (200), nothing written: repeating a request or an import is safe. method and outcome take the codes or their Chinese labels.",
+          security: [{ officialJwt: [] }],
+          parameters: [{ name: 'countyCode', in: 'path', required: true, description: 'County-level division code (GB/T 2260, 6 digits)', schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/VisitInput' } } } },
+          responses: {
+            '201': { description: 'Recorded', content: { 'application/json': { schema: { $ref: '#/components/schemas/Visit' } } } },
+            '200': { description: 'Already recorded: the visit as it was', content: { 'application/json': { schema: { $ref: '#/components/schemas/Visit' } } } },
+            '400': problemResponse('Invalid fields (in Chinese and English), a bank not serving the county, or not a county code'),
+            '401': { description: 'No valid official token (API Gateway)' },
+            '403': problemResponse("Not the task force of this county"),
+          },
+        },
+        get: {
+          operationId: 'listVisits',
+          summary: "The county's visits of a month, for its task force and the coordinators above it",
+          security: [{ officialJwt: [] }],
+          parameters: [
+            { name: 'countyCode', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'month', in: 'query', required: true, description: 'YYYY-MM (the visit days, CST)', schema: { type: 'string' } },
+            { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the page before', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'A page of visits', content: { 'application/json': { schema: { $ref: '#/components/schemas/VisitList' } } } },
+            '400': problemResponse('Malformed month or cursor, or not a county code'),
+            '401': { description: 'No valid official token (API Gateway)' },
+            '403': problemResponse('Not a task force whose jurisdiction holds the county'),
+          },
+        },
+      },
       '/v1/status-links': {
         post: {
           operationId: 'requestStatusLink',
@@ -373,12 +435,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           bearerFormat: 'JWT',
           description: 'ID token of the regulators\' user pool; claims custom:jurisdiction (division code, 000000 national) and custom:role = regulator',
         },
+        officialJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "An official's ID token (the same issuer); claims custom:jurisdiction and custom:role (task_force for visits)",
+        },
       },
       schemas: {
         NeedSubmission: schemaOf(needSubmissionSchema, 'input'),
         SubmitNeedResponse: schemaOf(submitNeedResponse, 'output'),
         NeedStatusResponse: schemaOf(needStatusResponse, 'output'),
         CountyBanksResponse: schemaOf(countyBanksResponse, 'output'),
+        VisitInput: schemaOf(visitInput, 'input'),
+        Visit: schemaOf(visitRecord, 'output'),
+        VisitList: schemaOf(visitList, 'output'),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),
