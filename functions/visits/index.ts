@@ -14,7 +14,8 @@ import { newId } from '../../shared/adapters/ids';
 import { withObservability } from '../../shared/adapters/observability';
 import { servingBanks } from '../../shared/adapters/serving-banks';
 import { VisitStore } from '../../shared/adapters/visit-store';
-import { NothingWrittenError } from '../../shared/adapters/write-outcome';
+import { beforeDeadline, NothingWrittenError } from '../../shared/adapters/write-outcome';
+import type { Context } from 'aws-lambda';
 
 const store = new VisitStore(documentDbClient(), { needs: requiredEnv(ENV.needsTable), counters: requiredEnv(ENV.countersTable) });
 const banksOf = servingBanks();
@@ -27,7 +28,7 @@ const CURSOR_SK = /^VISIT#(\d{4}-\d{2})-\d{2}#[0-9A-Z]{18}$/;
 const badParameter = (event: HttpEvent, code: string, message: { zh: string; en: string }) =>
   invalidParameter(event, { zh: '请求参数有误', en: 'Invalid parameters' }, code, message);
 
-async function recordVisit(event: HttpEvent, countyCode: string): Promise<HttpResult> {
+async function recordVisit(event: HttpEvent, context: Context, countyCode: string): Promise<HttpResult> {
   const access = requireAccess(event, 'visits.write', countyCode, { zh: '只能为本区县登记走访', en: 'Visits are recorded by the county’s own task force' });
   if (!access.ok) return access.response;
   const body = readJsonBody(event);
@@ -44,7 +45,8 @@ async function recordVisit(event: HttpEvent, countyCode: string): Promise<HttpRe
     if (errors.length > 0) return invalidFields(event, errors);
   }
   const visit = createVisit(parsed.visit, { visitId: newId(now), countyCode, officer: access.caller.subject, now });
-  const outcome = await store.record(visit);
+  // Answers before the function's deadline: past it, an honest "outcome unknown" (observability.ts).
+  const outcome = await beforeDeadline(context, (signal) => store.record(visit, signal));
   return json(outcome.kind === 'created' ? 201 : 200, outcome.visit);
 }
 
@@ -67,10 +69,10 @@ async function listVisits(event: HttpEvent, countyCode: string): Promise<HttpRes
   });
 }
 
-async function visitsHandler(event: HttpEvent): Promise<HttpResult> {
+async function visitsHandler(event: HttpEvent, context: Context): Promise<HttpResult> {
   const countyCode = normalizeCountyCode(event.pathParameters?.countyCode ?? '');
   if (!countyCode) return badParameter(event, 'county_code.unknown', MESSAGES['county_code.unknown']);
-  return event.httpMethod === 'POST' ? recordVisit(event, countyCode) : listVisits(event, countyCode);
+  return event.httpMethod === 'POST' ? recordVisit(event, context, countyCode) : listVisits(event, countyCode);
 }
 
 export const handler = withObservability(visitsHandler);
