@@ -67,6 +67,8 @@ export class Api extends Construct {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'smefin: financing needs of small and micro enterprises',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Lambda answers in these types are base64 (isBase64Encoded) and leave the gateway as bytes: the county lists' XLSX.
+      binaryMediaTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: 'api',

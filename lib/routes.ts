@@ -216,6 +216,16 @@ export const FUNCTIONS = {
     // The banks serving the county, whose staff came along (read only).
     readOnlyKeys: { needs: ['BANKS'] },
   },
+  lists: {
+    entry: 'functions/lists/index.ts',
+    description: "GET /v1/lists/{countyCode}: a county's declaration or recommendation list (JSON, CSV, XLSX) for its task force and the coordinators above it",
+    // Reads the county's needs (byCountyStatus, partitions COUNTY#<code>; the need items, NEED#<needId>);
+    // appends a list-export record in the county's audit partition when contacts are shown.
+    tables: { needs: 'read', audit: 'append' },
+    leadingKeys: { needs: ['COUNTY#*', 'NEED#*'], audit: ['COUNTY#*'] },
+    indexes: { needs: ['byCountyStatus'] },
+    timeoutSeconds: 30,
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -258,6 +268,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
+  { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

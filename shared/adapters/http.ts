@@ -51,6 +51,25 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   };
 }
 
+/** CORS headers that let a page read one more response header. */
+const exposing = (cors: Record<string, string>, name: string): Record<string, string> =>
+  cors['Access-Control-Expose-Headers'] ? { ...cors, 'Access-Control-Expose-Headers': `${cors['Access-Control-Expose-Headers']}, ${name}` } : cors;
+
+/**
+ * A file to download. Text (CSV) goes as UTF-8; anything else base64 (isBase64Encoded), which API
+ * Gateway serves as bytes when the type is one of the API's binaryMediaTypes (lib/api.ts) and the
+ * request's first Accept type matches it.
+ */
+export function attachment(body: Buffer, contentType: string, fileName: string): HttpResult {
+  const text = contentType.startsWith('text/');
+  return {
+    statusCode: 200,
+    headers: { ...BASE_HEADERS, ...exposing(corsHeaders(), 'Content-Disposition'), 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"` },
+    body: text ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !text,
+  };
+}
+
 export function problem(problemBody: Problem, headers: Record<string, string> = {}): HttpResult {
   return json(problemBody.status, problemBody, { 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, ...headers });
 }

@@ -1,9 +1,10 @@
 // Audit records (docs/data-model.md, `Audit`): every report download, every disclosure of an
-// enterprise's contact details to a bank, every erasure of personal data and every withdrawal leaves one. The shape is
+// enterprise's contact details to a bank or in a county list, every erasure of personal data and every withdrawal leaves one. The shape is
 // defined here once; the audit log is append-only: records are added, never read by the functions
 // that write them, never changed. They hold who, what and when — never the personal data itself
 // (a disclosure names the fields disclosed, not their values).
 import * as z from 'zod';
+import { LIST_FORMATS, LISTS } from './lists';
 import { chinaDay } from './need-record';
 
 const instant = z.iso.datetime({ offset: true });
@@ -56,8 +57,22 @@ export const needWithdrawalAuditSchema = z.strictObject({
   bankId: id.optional(),
 });
 
+/** A county list viewed or exported with the enterprises' contact details (GET /v1/lists/{countyCode}). */
+export const listExportAuditSchema = z.strictObject({
+  kind: z.literal('list-export'),
+  at: instant,
+  /** The task-force officer's subject (the token's `sub`). */
+  who: id,
+  countyCode: z.string().regex(/^\d{6}$/),
+  list: z.enum(LISTS),
+  format: z.enum(LIST_FORMATS),
+  /** How many needs (rows with contact details) the answer held. */
+  needCount: z.number().int().nonnegative(),
+});
+
 export const auditRecordSchema = z.discriminatedUnion('kind', [
   reportDownloadAuditSchema,
+  listExportAuditSchema,
   disclosureAuditSchema,
   personalDataErasureAuditSchema,
   needWithdrawalAuditSchema,
@@ -71,13 +86,16 @@ export type AuditKind = AuditRecord['kind'];
  * Partition key prefixes of the audit table: a month of report downloads (CST), or one need's trail
  * (its disclosures and its erasure). IAM grants name them (`dynamodb:LeadingKeys` in lib/routes.ts).
  */
-export const AUDIT_PARTITIONS = { reportDownloads: 'REPORT_DOWNLOADS#', need: 'NEED#' } as const;
+export const AUDIT_PARTITIONS = { reportDownloads: 'REPORT_DOWNLOADS#', need: 'NEED#', county: 'COUNTY#' } as const;
 
-/** The partition a record belongs to: `REPORT_DOWNLOADS#<YYYY-MM>` (CST month) or `NEED#<needId>`. */
+/**
+ * The partition a record belongs to: `REPORT_DOWNLOADS#<YYYY-MM>` (CST month), `COUNTY#<countyCode>`
+ * (a county's list exports) or `NEED#<needId>`.
+ */
 export function auditPartition(record: AuditRecord): string {
-  return record.kind === 'report-download'
-    ? `${AUDIT_PARTITIONS.reportDownloads}${chinaDay(new Date(record.at)).slice(0, 7)}`
-    : `${AUDIT_PARTITIONS.need}${record.needId}`;
+  if (record.kind === 'report-download') return `${AUDIT_PARTITIONS.reportDownloads}${chinaDay(new Date(record.at)).slice(0, 7)}`;
+  if (record.kind === 'list-export') return `${AUDIT_PARTITIONS.county}${record.countyCode}`;
+  return `${AUDIT_PARTITIONS.need}${record.needId}`;
 }
 
 /** The append-only audit log: the only thing a writer of audit records may do. */

@@ -59,6 +59,13 @@ export function chinaDay(instant: Date): string {
   return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM-DD HH:mm:ss` in China Standard Time (UTC+8) of an instant given as ISO 8601. */
+export function chinaDateTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + CST_OFFSET_MS);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
 /** The recipients of a consent that names no bank (records before named consent, 2026-11): any bank serving the county. */
 export const CONSENT_RECIPIENTS = 'banks serving the enterprise’s county on the coordination mechanism';
 

@@ -320,15 +320,17 @@ describe('scripts/lists.ts', () => {
 
   const mine = (ids: string[]) => ids.filter((id) => needs.some((n) => n.needId === id));
 
-  it('prints the declared list: every status, oldest first, no contact details', async () => {
+  it('prints the declared list: every screened need (not one still submitted), oldest first, no contact details', async () => {
     const run = await cli('lists.ts', ['--county', county, '--list', 'declared']);
     expect(run.code).toBe(0);
-    for (const need of needs) expect(run.stdout).toContain(need.needId);
-    expect(run.stdout).toContain('兰州城关测试企业0号');
-    expect(run.stdout).toContain('100,000');
+    const screened = needs.filter((n) => n.status !== 'submitted');
+    for (const need of screened) expect(run.stdout).toContain(need.needId);
+    expect(run.stdout).not.toContain(needs[0]!.needId);
+    expect(run.stdout).toContain('兰州城关测试企业1号');
+    expect(run.stdout).toContain('200,000');
     expect(run.stdout).toMatch(/申报清单/);
     expect(run.stdout).not.toMatch(/13912345678|李四/);
-    const order = needs.map((n) => run.stdout.indexOf(n.needId));
+    const order = screened.map((n) => run.stdout.indexOf(n.needId));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 

@@ -1,6 +1,7 @@
 // What every format shows: cells (suppressed, not applicable, numbers of a kind), the division and
 // bank tables, and the labels and notes shared by the formats (see ../report-render.ts).
 import type { DivisionLevel } from '../../domain/divisions';
+import { chinaDateTime } from '../../domain/need-record';
 import { parsePeriod, type ReportDivision } from '../../domain/report';
 import {
   BANK_LABELS,
@@ -170,11 +171,7 @@ export function bankTable(report: RenderableReport): Table {
 }
 
 /** `generatedAt` as China Standard Time, `YYYY-MM-DD HH:mm:ss`. */
-export function chinaTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
+export const chinaTime = chinaDateTime;
 
 export const PERIOD_KIND_LABELS = {
   day: { zh: '日报', en: 'Daily' },

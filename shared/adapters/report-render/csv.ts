@@ -5,7 +5,8 @@ import type { RenderableReport } from './formats';
 
 const BOM = '\uFEFF';
 
-function csvField(cell: Cell): string {
+/** One field: formulas defused (a leading = + - @, tab or CR gets a quote), quoted when it must be. */
+export function csvField(cell: Cell): string {
   if (cell === SUPPRESSED) return '*';
   if (cell === null) return '';
   if (typeof cell === 'number') return String(cell);
@@ -20,6 +21,14 @@ function csvField(cell: Cell): string {
  */
 export function csvOf(report: RenderableReport): Buffer {
   const table = divisionTable(report, { withPeriod: true, withTotalRow: true });
-  const lines = [table.columns.map((c) => csvField(bilingual(c.label))), ...table.rows.map((r) => r.map(csvField))];
+  return csvTable(
+    table.columns.map((c) => bilingual(c.label)),
+    table.rows,
+  );
+}
+
+/** Plain rows as CSV (UTF-8 with BOM, CRLF, the same fields as the reports'): a header row, then the rows. */
+export function csvTable(header: readonly string[], rows: readonly (readonly Cell[])[]): Buffer {
+  const lines = [header.map(csvField), ...rows.map((r) => r.map(csvField))];
   return Buffer.from(BOM + lines.map((fields) => `${fields.join(',')}\r\n`).join(''), 'utf8');
 }

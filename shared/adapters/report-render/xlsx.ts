@@ -240,9 +240,8 @@ function totalsSheet(report: RenderableReport): Sheet {
 /** W3CDTF without fractional seconds, as Office writes it. */
 const w3cdtf = (iso: string): string => new Date(Date.parse(iso)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function coreXml(report: RenderableReport): string {
-  const title = titleOf(report);
-  const at = w3cdtf(report.generatedAt);
+function coreXml(title: LocalizedText, generatedAt: string): string {
+  const at = w3cdtf(generatedAt);
   return (
     `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ` +
     'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
@@ -353,6 +352,28 @@ export function xlsxOf(report: RenderableReport): Buffer {
     tableSheet(bilingual(childLevelLabel(report)), divisionTable(report, { withPeriod: false, withTotalRow: false }), 2),
     tableSheet(bilingual({ zh: '银行', en: 'Banks' }), bankTable(report), 2),
   ];
+  return workbookOf(sheets, titleOf(report), report.generatedAt);
+}
+
+/**
+ * One sheet of plain rows as an XLSX workbook (the county lists): a bold header row, frozen, then
+ * text cells and integers (`#,##0`); the same parts and zip as the reports'.
+ */
+export function simpleXlsx(args: { sheetName: string; title: LocalizedText; generatedAt: string; header: readonly string[]; rows: readonly (readonly (string | number)[])[] }): Buffer {
+  const sheet: Sheet = {
+    name: args.sheetName,
+    widths: args.header.map(() => 18),
+    frozen: { columns: 1, rows: 1 },
+    headerRowStyle: STYLE.tableHeaderRow,
+    rows: [
+      args.header.map((text): XlsxCell => [text, STYLE.tableHeader]),
+      ...args.rows.map((row) => row.map((cell): XlsxCell => (typeof cell === 'number' ? [cell, STYLE.integer] : [cell, STYLE.none]))),
+    ],
+  };
+  return workbookOf([sheet], args.title, args.generatedAt);
+}
+
+function workbookOf(sheets: readonly Sheet[], title: LocalizedText, generatedAt: string): Buffer {
   const names = sheets.map((s) => s.name);
   const strings = new SharedStrings();
   const sheetEntries = sheets.map((sheet, i) => entry(`xl/worksheets/sheet${i + 1}.xml`, sheetXml(sheet, strings)));
@@ -360,7 +381,7 @@ export function xlsxOf(report: RenderableReport): Buffer {
   const entries = [
     entry('[Content_Types].xml', contentTypesXml(sheets.length)),
     STATIC_ENTRIES.rels,
-    entry('docProps/core.xml', coreXml(report)),
+    entry('docProps/core.xml', coreXml(title, generatedAt)),
     entry('docProps/app.xml', appXml(names)),
     entry('xl/workbook.xml', workbook),
     entry('xl/_rels/workbook.xml.rels', rels),
@@ -369,7 +390,7 @@ export function xlsxOf(report: RenderableReport): Buffer {
     entry('xl/sharedStrings.xml', strings.xml()),
     ...sheetEntries,
   ];
-  return fixZipTimes(zipOf(entries, report.generatedAt), report.generatedAt);
+  return fixZipTimes(zipOf(entries, generatedAt), generatedAt);
 }
 
 const LOCAL_FILE_HEADER = 0x04034b50;
