@@ -14,6 +14,7 @@ import { taskForceContactSchema } from './task-force';
 import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
+import { LIST_FORMATS, LISTS, type ListRow } from './lists';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
 const status = z.enum(NEED_STATUSES);
@@ -103,6 +104,37 @@ const visitList = z
     nextCursor: z.string().optional().meta({ description: 'Present when there are more: pass it as cursor for the next page' }),
   })
   .meta({ title: 'VisitList' });
+
+const listRowSchema = z
+  .object({
+    needId: z.string(),
+    submittedAt: z.string().meta({ description: 'UTC instant' }),
+    submittedAtChina: z.string().meta({ description: 'YYYY-MM-DD HH:mm:ss, China Standard Time' }),
+    enterpriseName: z.string(),
+    creditCode: z.string(),
+    industryCode: z.string(),
+    industryName: z.string(),
+    sizeClass: z.string(),
+    amountYuan: z.number().int(),
+    termMonths: z.number().int(),
+    purpose: z.string(),
+    guarantee: z.string(),
+    status: z.enum(NEED_STATUSES),
+    screening: z.object({
+      outcome: z.enum(['recommended', 'not_recommended']),
+      reasons: z.array(z.object({ code: z.string(), zh: z.string() })).meta({ description: 'Screening reason codes and their Chinese text (none when recommended)' }),
+    }),
+    contact: z.object({ name: z.string(), mobile: z.string() }).optional().meta({ description: "Only for the county's own task force (audited)" }),
+  })
+  .meta({ title: 'ListRow' }) satisfies z.ZodType<ListRow>;
+const countyList = z
+  .object({
+    countyCode: z.string(),
+    list: z.enum(LISTS),
+    contacts: z.boolean().meta({ description: 'Whether the rows carry contact details' }),
+    needs: z.array(listRowSchema).meta({ description: 'Oldest first' }),
+  })
+  .meta({ title: 'CountyList' });
 
 const localized = z.object({ zh: z.string(), en: z.string() });
 const problem = z
@@ -300,6 +332,35 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/lists/{countyCode}': {
+        get: {
+          operationId: 'countyList',
+          summary: "A county's declaration list (申报清单) or recommendation list (推荐清单), for its task force and the coordinators above it",
+          description:
+            "declared: the needs that passed 初筛, the automatic five-criteria screening, with the outcome and reason codes. Until manual review (审核) exists, review is automatic and the declaration list is every screened need. recommended: the needs the screening recommended, in recommended, offered, accepted, granted, disbursed or unmatched. Contact details only for the county's own task force; each answer that holds them is audited first (503 when the audit record cannot be written, nothing disclosed). csv: UTF-8 with BOM, Chinese headers, a cell starting with = + - @ prefixed with a quote. xlsx: ask with Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (the gateway serves it as bytes only when that is the first Accept type).",
+          security: [{ officialJwt: [] }],
+          parameters: [
+            { name: 'countyCode', in: 'path', required: true, description: 'County-level division code (GB/T 2260, 6 digits)', schema: { type: 'string' } },
+            { name: 'list', in: 'query', required: true, schema: { type: 'string', enum: [...LISTS] } },
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: [...LIST_FORMATS], default: 'json' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The list; csv and xlsx as attachments (Content-Disposition, e.g. smefin-330106-declared-2026-12-01.csv)',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/CountyList' } },
+                'text/csv': { schema: { type: 'string' } },
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            '400': problemResponse('list or format not one of the values (in Chinese and English)'),
+            '401': { description: 'No valid official token (API Gateway)' },
+            '403': problemResponse('Not a task force whose jurisdiction holds the county'),
+            '404': problemResponse('No such county'),
+            '503': problemResponse('The audit record could not be written: nothing disclosed; try again (Retry-After)'),
+          },
+        },
+      },
       '/v1/status-links': {
         post: {
           operationId: 'requestStatusLink',
@@ -450,6 +511,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         VisitInput: schemaOf(visitInput, 'input'),
         Visit: schemaOf(visitRecord, 'output'),
         VisitList: schemaOf(visitList, 'output'),
+        CountyList: schemaOf(countyList, 'output'),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),
