@@ -9,6 +9,7 @@ import type { AmendmentWrite, ChangeableNeed, NeedChangeStore } from '../domain/
 import type { NeedConsent } from '../domain/consent';
 import { routingExecutionName } from '../domain/routing-execution';
 import type { Referral } from '../domain/referral';
+import { OPEN_STATUSES } from '../domain/need-record';
 import { timelineEntry } from '../domain/timeline';
 import type { DynamoAuditLog } from './audit-log';
 import { bankKey } from './bank-registry-store';
@@ -165,14 +166,19 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
           },
         },
       },
-      {
-        Delete: {
-          TableName: this.needsTable,
-          Key: openNeedClaimKey(need.enterprise.creditCode),
-          ConditionExpression: 'attribute_not_exists(pk) OR needId = :needId',
-          ExpressionAttributeValues: { ':needId': need.needId },
-        },
-      },
+      // An open need holds the credit code's claim; a closed one released it (and a newer need may hold it now).
+      ...(OPEN_STATUSES.has(need.status)
+        ? [
+            {
+              Delete: {
+                TableName: this.needsTable,
+                Key: openNeedClaimKey(need.enterprise.creditCode),
+                ConditionExpression: 'attribute_not_exists(pk) OR needId = :needId',
+                ExpressionAttributeValues: { ':needId': need.needId },
+              },
+            },
+          ]
+        : []),
       ...(referral ? [this.withdrawReferral(referral, 'need_withdrawn', at, false)] : []),
       this.audit.transactionItem({
         kind: 'need-withdrawn',

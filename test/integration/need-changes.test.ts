@@ -92,6 +92,20 @@ describe('POST /v1/needs/{needId}/amendments', () => {
 });
 
 describe('POST /v1/needs/{needId}/withdrawal', () => {
+  it('withdraws a closed need while a newer need of the same enterprise is open, and leaves the newer one its claim', async () => {
+    const old = await notRecommendedNeed();
+    const newer = validSubmission();
+    newer.enterprise.creditCode = old.submission.enterprise.creditCode;
+    const created = await fetch(`${baseUrl}/v1/needs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(newer) });
+    expect(created.status).toBe(201);
+    const { needId: newerId } = (await created.json()) as { needId: string };
+    expect((await change(old.needId, old.trackingToken, 'withdrawal')).status).toBe(200);
+    const claim = await db.send(
+      new GetCommand({ TableName: tables.find((name) => name.startsWith('DataNeeds'))!, Key: { pk: `CREDITCODE#${old.submission.enterprise.creditCode}`, sk: 'OPEN_NEED' }, ConsistentRead: true }),
+    );
+    expect(claim.Item?.needId).toBe(newerId);
+  });
+
   it('withdraws the need: contact erased, the credit code free again, further amendments refused with the reason', async () => {
     const need = await notRecommendedNeed();
     const withdrawn = await change(need.needId, need.trackingToken, 'withdrawal');
