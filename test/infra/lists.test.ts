@@ -3,35 +3,21 @@
 // the table and the byCountyStatus index alone, in the county partitions and need items; the audit
 // table PutItem only, in the county audit partitions. The keys the code uses fit them. XLSX is a
 // binary media type of the API.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pascal } from '../../lib/functions';
 import { FUNCTIONS, ROUTES } from '../../lib/routes';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
 import { countyStatusKey, needKey, openNeedClaimKey } from '../../shared/adapters/need-repository';
 import { bankKey } from '../../shared/adapters/routing-store';
 import { auditPartition } from '../../shared/domain/audit';
-import { chinaStage } from './stages';
+import { leadingKeyMatches, partitionTemplates, type Statement } from './route-templates';
 
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-const templates: Record<string, Template> = {};
+let templates: Record<string, Template> = {};
 beforeAll(() => {
-  for (const [name, config, region] of [
-    ['aws-cn', chinaStage(), 'cn-north-1'],
-    ['aws', STAGES.dev!, 'us-east-1'],
-  ] as const) {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    templates[name] = Template.fromStack(new SmefinStack(app, `smefin-lists-${name}`, config, { env: { account: '123456789012', region } }));
-  }
+  templates = partitionTemplates('lists');
 }, 180_000);
 
-const matches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
+const matches = leadingKeyMatches;
 
 describe.each(['aws-cn', 'aws'])('lists in %s', (partition) => {
   it('routes GET /v1/lists/{countyCode} to the lists function, behind the officials’ authorizer', () => {

@@ -2,35 +2,21 @@
 // officials' authorizer, on the visits function; its grants on the needs table narrowed to the
 // county-month visit partitions (and the bank registry, read only), never Scan; the keys the store
 // writes fit them.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pascal } from '../../lib/functions';
 import { FUNCTIONS, ROUTES } from '../../lib/routes';
-import { SmefinStack, STAGES } from '../../lib/smefin-stack';
 import { bankKey } from '../../shared/adapters/routing-store';
 import { needKey } from '../../shared/adapters/need-repository';
 import { visitedEntityKey, visitKey } from '../../shared/adapters/visit-store';
-import { chinaStage } from './stages';
+import { leadingKeyMatches, partitionTemplates, type Statement } from './route-templates';
 
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-const templates: Record<string, Template> = {};
+let templates: Record<string, Template> = {};
 beforeAll(() => {
-  for (const [name, config, region] of [
-    ['aws-cn', chinaStage(), 'cn-north-1'],
-    ['aws', STAGES.dev!, 'us-east-1'],
-  ] as const) {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    templates[name] = Template.fromStack(new SmefinStack(app, `smefin-visits-${name}`, config, { env: { account: '123456789012', region } }));
-  }
+  templates = partitionTemplates('visits');
 }, 180_000);
 
-const matches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
+const matches = leadingKeyMatches;
 
 describe.each(['aws-cn', 'aws'])('visits in %s', (partition) => {
   it('routes POST and GET /v1/counties/{countyCode}/visits to the visits function, behind the officials’ authorizer', () => {

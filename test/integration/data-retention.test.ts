@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
+import { scanAll } from '../support/scan';
 import { DynamoAuditLog } from '../../shared/adapters/audit-log';
 import { PERSONAL_DATA_INDEX, personalDataIndexKey } from '../../shared/adapters/personal-data-index';
 import { DynamoPersonalDataStore } from '../../shared/adapters/personal-data-store';
@@ -97,16 +98,7 @@ async function until(need: Submitted, status: string, timeoutMs = 60_000) {
 const needItem = async (needId: string) =>
   (await db.send(new GetCommand({ TableName: tables.needs, Key: { pk: `NEED#${needId}`, sk: 'NEED' }, ConsistentRead: true }))).Item!;
 
-async function scan(table: string) {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const scan = (table: string) => scanAll(db, table);
 
 const liveCounters = async () =>
   (await scan(tables.counters)).map(({ day, countyCode, updatedAt: _, ...counters }) => ({

@@ -21,6 +21,7 @@ import { freshCreditCode, validSubmission } from '../support/needs';
 import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 import type { NeedStatusResponse } from '../../shared/domain/need-record';
 import { timelineText } from '../../shared/domain/timeline-text';
+import { scanAll } from '../support/scan';
 
 let runtime: LocalRuntime;
 let banks: TestBanks;
@@ -744,17 +745,7 @@ describe("the owner's renewed consent", () => {
 describe('audit: recompute from raw records', () => {
   it('agrees with the live county-day counters after every scenario above', async () => {
     const { recomputeCounters, diffCounters, splitItems } = await import('../../shared/domain/recompute');
-    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    const scan = async (table: string) => {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }));
-        items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return items;
-    };
+    const scan = (table: string) => scanAll(db, table);
     const live = (await scan(runtime.tableNames.counters)).map(({ day, countyCode, updatedAt: _, ...counters }) => ({
       day: String(day),
       countyCode: String(countyCode),

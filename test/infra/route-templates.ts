@@ -1,0 +1,28 @@
+// The stack synthesized in both partitions (China and the rest), for the infra tests of one route's
+// function and grants; and the IAM shapes they read.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SmefinStack, STAGES } from '../../lib/smefin-stack';
+import { chinaStage } from './stages';
+
+export interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** One template per partition (`aws-cn` with the China stage, `aws` with dev), bundling skipped. */
+export function partitionTemplates(name: string): Record<'aws-cn' | 'aws', Template> {
+  const templates = {} as Record<'aws-cn' | 'aws', Template>;
+  for (const [partition, config, region] of [
+    ['aws-cn', chinaStage(), 'cn-north-1'],
+    ['aws', STAGES.dev!, 'us-east-1'],
+  ] as const) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    templates[partition] = Template.fromStack(new SmefinStack(app, `smefin-${name}-${partition}`, config, { env: { account: '123456789012', region } }));
+  }
+  return templates;
+}
+
+/** Whether a key fits IAM `dynamodb:LeadingKeys` patterns (a trailing `*` matches any rest). */
+export const leadingKeyMatches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
