@@ -11,6 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
+import type { LocalRuntime } from './runtime';
 
 export const RUNTIME_INFO_FILE = 'runtime.json';
 
@@ -48,6 +49,24 @@ export function runtimeInfoPath(dataDir: string): string {
 }
 
 /** Writes `<dataDir>/runtime.json` atomically (a reader never sees half a file). */
+/** A runtime's endpoints and names as runtime.json gives them; what only `npm start` knows comes in `extra`. */
+export function runtimeInfoOf(
+  runtime: Pick<LocalRuntime, 'url' | 'dynamoDbEndpoint' | 'awsEndpoint' | 'tableNames' | 'bankSecretPrefix' | 'bankSecretsFile' | 'stateMachineArn'>,
+  extra: Partial<RuntimeInfo> = {},
+): RuntimeInfo {
+  return {
+    apiUrl: runtime.url,
+    dynamoDbEndpoint: runtime.dynamoDbEndpoint,
+    awsEmulatorEndpoint: runtime.awsEndpoint,
+    tables: runtime.tableNames,
+    bankSecretPrefix: runtime.bankSecretPrefix,
+    bankSecretsFile: runtime.bankSecretsFile,
+    stateMachineArn: runtime.stateMachineArn,
+    ...extra,
+    pid: process.pid,
+  };
+}
+
 export function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): void {
   const checked = runtimeInfoSchema.parse(info);
   const file = runtimeInfoPath(dataDir);

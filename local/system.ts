@@ -10,7 +10,7 @@ import { TaskForceStore } from '../shared/adapters/task-force-store';
 import { newSigningSecret } from '../shared/adapters/webhooks';
 import { AwsServiceError } from './aws-emulator';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
-import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-info';
+import { removeRuntimeInfo, runtimeInfoOf, writeRuntimeInfo } from './runtime-info';
 import { loadBankSeed, seedBanks, startSimulatedBanks, type SimulatedBanks } from './simulated-banks';
 import { loadTaskForceSeed } from './task-force-seed';
 
@@ -65,18 +65,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The demo counties' task-force contacts, as `npm run task-force -- load` writes them.
     const taskForces = new TaskForceStore(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
     for (const contact of loadTaskForceSeed()) await taskForces.put(contact, new Date());
-    writeRuntimeInfo(options.dataDir, {
-      apiUrl: runtime.url,
-      dynamoDbEndpoint: runtime.dynamoDbEndpoint,
-      awsEmulatorEndpoint: runtime.awsEndpoint,
-      tables: runtime.tableNames,
-      bankSecretPrefix: runtime.bankSecretPrefix,
-      bankSecretsFile: runtime.bankSecretsFile,
-      stateMachineArn: runtime.stateMachineArn,
-      rollupStateMachineArn: runtime.rollupStateMachineArn,
-      timeScale: Number(process.env[ENV.timeScale] ?? 1),
-      pid: process.pid,
-    });
+    writeRuntimeInfo(
+      options.dataDir,
+      runtimeInfoOf(runtime, { rollupStateMachineArn: runtime.rollupStateMachineArn, timeScale: Number(process.env[ENV.timeScale] ?? 1) }),
+    );
     if (options.resumeLostWorkflows ?? true) {
       await runtime.resumeLostWorkflows().catch((error: unknown) => console.error('resuming lost workflows failed', error));
     }

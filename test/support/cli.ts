@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/lambda-defaults';
 import type { LocalRuntime } from '../../local/runtime';
-import { writeRuntimeInfo } from '../../local/runtime-info';
+import { runtimeInfoOf, writeRuntimeInfo } from '../../local/runtime-info';
 
 export interface CliRun {
   code: number;
@@ -39,14 +39,5 @@ export function pointCliAt(dataDir: string, system: { baseUrl: string; dynamoDbE
 
 /** The runtime.json through which the CLIs find a test's own local runtime, as they find npm start. */
 export function pointCliAtRuntime(dataDir: string, runtime: LocalRuntime): void {
-  writeRuntimeInfo(dataDir, {
-    apiUrl: runtime.url,
-    dynamoDbEndpoint: runtime.dynamoDbEndpoint,
-    awsEmulatorEndpoint: runtime.awsEndpoint,
-    tables: runtime.tableNames,
-    bankSecretPrefix: runtime.bankSecretPrefix,
-    bankSecretsFile: runtime.bankSecretsFile,
-    stateMachineArn: runtime.stateMachineArn,
-    pid: process.pid,
-  });
+  writeRuntimeInfo(dataDir, runtimeInfoOf(runtime));
 }

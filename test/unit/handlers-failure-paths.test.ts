@@ -10,6 +10,7 @@ import { requestFingerprint } from '../../shared/adapters/idempotency';
 import { hashTrackingToken } from '../../shared/adapters/tracking-token';
 import { needSubmissionSchema } from '../../shared/domain/need';
 import { validSubmission } from '../support/needs';
+import { setHandlerEnvironment } from '../support/handler-env';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -20,17 +21,11 @@ let needStatus: Handler;
 let health: Handler;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
+  setHandlerEnvironment({
     NEEDS_TABLE_NAME: 'needs',
     COUNTERS_TABLE_NAME: 'counters',
     IDEMPOTENCY_TABLE_NAME: 'idempotency',
     WEB_ORIGIN: 'https://web.example',
-    AWS_REGION: 'cn-north-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   submitNeed = (await import('../../functions/submit-need/index')).handler as unknown as Handler;
   needStatus = (await import('../../functions/need-status/index')).handler as unknown as Handler;

@@ -11,6 +11,7 @@ import { listFile } from '../../shared/adapters/list-files';
 import { csvTable } from '../../shared/adapters/report-render/csv';
 import { auditPartition } from '../../shared/domain/audit';
 import { LIST_STATUSES, listFileName, listRow, listTable, seesContacts, type ListedNeed } from '../../shared/domain/lists';
+import { setHandlerEnvironment } from '../support/handler-env';
 
 const need = (overrides: Partial<ListedNeed> = {}): ListedNeed => ({
   needId: '01KB0000000000000000000001',
@@ -106,15 +107,9 @@ describe('the lists handler when the audit log cannot be written', () => {
   let handler: Handler;
 
   beforeAll(async () => {
-    Object.assign(process.env, {
+    setHandlerEnvironment({
       NEEDS_TABLE_NAME: 'needs',
       AUDIT_TABLE_NAME: 'audit',
-      AWS_REGION: 'cn-north-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handler = (await import('../../functions/lists/index')).handler as unknown as Handler;
   });

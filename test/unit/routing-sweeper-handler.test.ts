@@ -6,6 +6,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecut
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setHandlerEnvironment } from '../support/handler-env';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -13,15 +14,10 @@ const STATE_MACHINE = 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:Ro
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
+  setHandlerEnvironment({
     NEEDS_TABLE_NAME: 'needs',
     ROUTING_STATE_MACHINE_ARN: STATE_MACHINE,
     ROUTING_SWEEP_AFTER_MINUTES: '15',
-    AWS_REGION: 'cn-north-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   handler = (await import('../../functions/routing-sweeper/index')).handler as unknown as typeof handler;
 });
