@@ -643,7 +643,10 @@ describe("the owner's changes: withdraw, amend", () => {
     expect((await change(need.needId, need.trackingToken, 'withdrawal')).status).toBe(200);
     expect((await status(need.needId, need.trackingToken)).timeline.at(-1)).toMatchObject({ code: 'withdrawn', status: 'withdrawn' });
     expect((await store.listBanks()).find((b) => b.bank.bankId === bank.bankId)?.openReferrals).toBe(0);
-    await submit(county, (s) => (s.enterprise.creditCode = need.submission.enterprise.creditCode));
+    const again = await submit(county, (s) => (s.enterprise.creditCode = need.submission.enterprise.creditCode));
+    // Not left routing in the background: the audit below compares the counters with the needs at one moment.
+    expect((await change(again.needId, again.trackingToken, 'withdrawal')).status).toBe(200);
+    expect((await finished(again.needId)).status).toBe('SUCCEEDED');
   });
 
   it('amended after a repairable decline left it unmatched: screened and routed again, the bank that declined offered the amended need', async () => {
@@ -681,6 +684,9 @@ describe("the owner's changes: withdraw, amend", () => {
     const refused = await change(need.needId, need.trackingToken, 'amendments', { need: { termMonths: 6 } });
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ reason: 'bank_deciding' });
+    // Not left routing in the background (the audit below): withdrawn, its round ends.
+    expect((await change(need.needId, need.trackingToken, 'withdrawal')).status).toBe(200);
+    expect((await finished(`${need.needId}-a1`)).status).toBe('SUCCEEDED');
   });
 
   it('amended while offered to a second bank after the first declined for a repairable reason: that offer is withdrawn and the need routed again', async () => {
@@ -713,6 +719,8 @@ describe("the owner's changes: withdraw, amend", () => {
     expect((await banks.send(second.bankId, 'referral.accepted', { referralId: pending.body.data.referralId })).status).toBe(409);
     const timeline = (await status(need.needId, need.trackingToken)).timeline;
     expect(timeline).toContainEqual(expect.objectContaining({ code: 'amended', params: { fields: ['/need/guarantee'] } }));
+    expect((await change(need.needId, need.trackingToken, 'withdrawal')).status).toBe(200);
+    expect((await finished(need.needId)).status).toBe('SUCCEEDED');
   });
 });
 
@@ -739,6 +747,10 @@ describe("the owner's renewed consent", () => {
     expect((await offered).body.type).toBe('referral.offered');
     const timeline = (await status(need.needId, need.trackingToken)).timeline;
     expect(timeline).toContainEqual(expect.objectContaining({ code: 'amended', params: { fields: ['/consent'] } }));
+    // Not left routing in the background (the audit below): withdrawn, its round ends.
+    const withdrawn = await fetch(`${runtime.url}/v1/needs/${need.needId}/withdrawal`, { method: 'POST', headers: { Authorization: `Bearer ${need.trackingToken}` } });
+    expect(withdrawn.status).toBe(200);
+    expect((await finished(`${need.needId}-a1`)).status).toBe('SUCCEEDED');
   });
 });
 
