@@ -31,6 +31,10 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = Object.freeze([
   account('xihu', 'regulator', '330106', '西湖区监管员 Xihu regulator'),
   account('xihu-tf', 'task_force', '330106', '西湖区工作专班 Xihu task force'),
   account('dongguan-tf', 'task_force', '441900', '东莞市工作专班 Dongguan task force'),
+  // Binjiang reviews by hand (review: manual), so the task force's review is seen working locally.
+  account('binjiang-tf', 'task_force', '330108', '滨江区工作专班 Binjiang task force'),
+  // The prefecture's coordinator: follows its counties' progress, read only.
+  account('hangzhou-tf', 'task_force', '330100', '杭州市工作专班 Hangzhou coordinator'),
   account('admin', 'admin', '000000', '系统管理员 Administrator'),
 ]);
 

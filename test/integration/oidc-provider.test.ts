@@ -253,6 +253,8 @@ describe('local OpenID Provider', () => {
       ['xihu', 'regulator', '330106'],
       ['xihu-tf', 'task_force', '330106'],
       ['dongguan-tf', 'task_force', '441900'],
+      ['binjiang-tf', 'task_force', '330108'],
+      ['hangzhou-tf', 'task_force', '330100'],
       ['admin', 'admin', '000000'],
     ] as const;
     for (const [username, role, jurisdiction] of officials) {
