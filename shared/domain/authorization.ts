@@ -15,6 +15,8 @@
  *   `visits.write`, `reviews.write` and `escalations.handle` in its own county. A task force with a
  *   wider jurisdiction (prefecture, province, national) coordinates: `lists.read` of any current
  *   division within it, nothing that writes.
+ * - `progress.read` (a county's progress, read only): a `task_force` or a `regulator`, for any current
+ *   division within its jurisdiction.
  * - `admin`: `banks.manage`, `negative-list.manage`, `settings.manage` for any current division
  *   within its jurisdiction (national settings therefore need a national admin).
  * - Nothing else: a role may do only the actions listed for it, and no action reaches outside the
@@ -46,10 +48,12 @@ export const ACTIONS = {
   'visits.write': { role: 'task_force', scope: 'own-county' },
   'reviews.write': { role: 'task_force', scope: 'own-county' },
   'escalations.handle': { role: 'task_force', scope: 'own-county' },
+  // A county's progress (the workspace's coordinator view): task forces and regulators alike, read only.
+  'progress.read': { role: ['task_force', 'regulator'], scope: 'coordination' },
   'banks.manage': { role: 'admin', scope: 'manage' },
   'negative-list.manage': { role: 'admin', scope: 'manage' },
   'settings.manage': { role: 'admin', scope: 'manage' },
-} as const satisfies Record<string, { role: Role; scope: Scope }>;
+} as const satisfies Record<string, { role: Role | readonly Role[]; scope: Scope }>;
 export type Action = keyof typeof ACTIONS;
 
 /** An official as the authorizer passed them on (role and jurisdiction still to be checked here). */
@@ -90,7 +94,8 @@ export function authorize(
 ): Decision {
   const rule = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
   if (!rule) return deny('unknown_action');
-  if (caller.role !== rule.role) return deny('role');
+  const roles: readonly string[] = typeof rule.role === 'string' ? [rule.role] : rule.role;
+  if (!roles.includes(caller.role)) return deny('role');
   if (!isJurisdiction(caller.jurisdiction)) return deny('jurisdiction_invalid');
   switch (rule.scope as Scope) {
     case 'reports':

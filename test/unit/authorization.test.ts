@@ -39,8 +39,8 @@ const ACTION_NAMES = Object.keys(ACTIONS) as Action[];
 
 /** The oracle: what each role may do, and "within" by shared code prefixes. */
 const MAY: Record<string, readonly string[]> = {
-  regulator: ['reports.read'],
-  task_force: ['lists.read', 'visits.write', 'reviews.write', 'escalations.handle'],
+  regulator: ['reports.read', 'progress.read'],
+  task_force: ['progress.read', 'lists.read', 'visits.write', 'reviews.write', 'escalations.handle'],
   admin: ['banks.manage', 'negative-list.manage', 'settings.manage'],
 };
 const WRITES = ['visits.write', 'reviews.write', 'escalations.handle'];
@@ -65,7 +65,7 @@ describe('authorize: the full matrix', () => {
   const cells = ROLES.flatMap((role) => CODES.flatMap((jurisdiction) => CODES.flatMap((target) => ACTION_NAMES.map((action) => ({ role, jurisdiction, target, action })))));
 
   it(`has ${ROLES.length} roles × ${CODES.length} jurisdictions × ${CODES.length} targets × ${ACTION_NAMES.length} actions = ${cells.length} cells, each as the oracle says`, () => {
-    expect(cells.length).toBe(6 * 26 * 26 * 8);
+    expect(cells.length).toBe(6 * 26 * 26 * 9);
     const wrong = cells.filter(({ role, jurisdiction, target, action }) => {
       const decision = authorize({ subject: 's', role, jurisdiction }, action, target);
       return decision.allowed !== oracle(role, jurisdiction, target, action);
