@@ -25,27 +25,22 @@
  * list: it is judged through the negative list, whose hits carry criterion `negative_list`.
  * `credit_standing` is kept in the criterion type for a future credit-bureau rule and is not emitted today.
  *
- * The negative list is data kept by task forces and regulators ({@link negativeListEntrySchema}),
- * loaded from CSV ({@link parseNegativeListCsv}).
+ * The negative list is data kept by task forces and regulators (./negative-list.ts: its entries, their
+ * CSV and the workspace's register).
  *
  * Pure module: no I/O, no environment, no clock (pass `now`).
  */
 import * as z from 'zod';
 import {
   NEGATIVE_LIST_REASONS,
-  NEGATIVE_LIST_REASON_CODES,
   SCREENING_REASONS,
   type NegativeListReasonCode,
   type ScreeningCriterion,
 } from './reasons';
 import { PURPOSES } from './need';
 import { chinaDay, type NeedRecord } from './need-record';
-import { validateCreditCode } from './credit-code';
-import { canonicalDivisionCode } from './divisions';
-import { MESSAGES } from './validation-messages';
 import type { LocalizedText } from './problem';
-import { fieldErrorsWithMessages } from './bank';
-import { isCalendarDay } from './working-days';
+import type { NegativeListEntry } from './negative-list';
 
 export {
   NEGATIVE_LIST_REASONS,
@@ -56,248 +51,16 @@ export {
   type ScreeningCriterion,
   type ScreeningReasonCode,
 } from './reasons';
-
-// ---------------------------------------------------------------------------------------------
-// Negative list
-
-
-export const NEGATIVE_LIST_MESSAGES = {
-  'negative_list.credit_code': MESSAGES['credit_code.check'],
-  'negative_list.credit_code_length': MESSAGES['credit_code.length'],
-  'negative_list.credit_code_alphabet': MESSAGES['credit_code.alphabet'],
-  'negative_list.jurisdiction': {
-    zh: '管辖区划应为 6 位行政区划代码（000000 全国、省、地市或区县）',
-    en: 'The jurisdiction must be a 6-digit division code (000000 national, a province, prefecture or county)',
-  },
-  'negative_list.reason_code': {
-    zh: `原因代码应为：${NEGATIVE_LIST_REASON_CODES.join('、')}`,
-    en: `The reason code must be one of: ${NEGATIVE_LIST_REASON_CODES.join(', ')}`,
-  },
-  'negative_list.source': { zh: '请填写来源（1–200 个字）', en: 'Enter the source (1–200 characters)' },
-  'negative_list.day': { zh: '日期格式应为 YYYY-MM-DD', en: 'Dates are written YYYY-MM-DD' },
-  'negative_list.window': {
-    zh: '有效期止不得早于有效期起',
-    en: 'validTo must not be earlier than validFrom',
-  },
-} as const satisfies Record<string, LocalizedText>;
-
-type NegativeListMessageCode = keyof typeof NEGATIVE_LIST_MESSAGES;
-const err = (code: NegativeListMessageCode) => ({ error: code });
-
-const CREDIT_CODE_PROBLEM: Record<'length' | 'alphabet' | 'check', NegativeListMessageCode> = {
-  length: 'negative_list.credit_code_length',
-  alphabet: 'negative_list.credit_code_alphabet',
-  check: 'negative_list.credit_code',
-};
-
-const calendarDay = z
-  .string(err('negative_list.day'))
-  .transform((value) => value.trim())
-  .refine(isCalendarDay, err('negative_list.day'));
-
-export const negativeListEntrySchema = z
-  .strictObject({
-    creditCode: z.string(err('negative_list.credit_code_length')).transform((raw, ctx) => {
-      const result = validateCreditCode(raw);
-      if (result.ok) return result.value;
-      ctx.addIssue({ code: 'custom', message: CREDIT_CODE_PROBLEM[result.problem], input: raw });
-      return z.NEVER;
-    }),
-    jurisdiction: z.string(err('negative_list.jurisdiction')).transform((raw, ctx) => {
-      const division = canonicalDivisionCode(raw);
-      if (division) return division;
-      ctx.addIssue({ code: 'custom', message: 'negative_list.jurisdiction', input: raw });
-      return z.NEVER;
-    }),
-    reasonCode: z.enum(NEGATIVE_LIST_REASON_CODES, err('negative_list.reason_code')),
-    source: z
-      .string(err('negative_list.source'))
-      .transform((value) => value.trim().replace(/\s+/g, ' '))
-      .pipe(z.string().min(1, err('negative_list.source')).max(200, err('negative_list.source'))),
-    validFrom: calendarDay,
-    validTo: calendarDay.optional(),
-  })
-  .superRefine((entry, ctx) => {
-    if (entry.validTo !== undefined && entry.validTo < entry.validFrom) {
-      ctx.addIssue({ code: 'custom', message: 'negative_list.window', path: ['validTo'], input: entry.validTo });
-    }
-  });
-
-export type NegativeListEntry = z.output<typeof negativeListEntrySchema>;
-export type NegativeListEntryInput = z.input<typeof negativeListEntrySchema>;
-
-export const NEGATIVE_LIST_CSV_COLUMNS = ['creditCode', 'jurisdiction', 'reasonCode', 'source', 'validFrom', 'validTo'] as const;
-type Column = (typeof NEGATIVE_LIST_CSV_COLUMNS)[number];
-const REQUIRED_COLUMNS: readonly Column[] = ['creditCode', 'jurisdiction', 'reasonCode', 'source', 'validFrom'];
-
-export interface CsvLineError {
-  /** 1-based physical line where the record starts (the header is line 1). */
-  line: number;
-  message: LocalizedText;
-}
-
-interface CsvRecord {
-  line: number;
-  fields: string[];
-  error?: LocalizedText;
-}
-
-const TEXT_AFTER_QUOTE: LocalizedText = {
-  zh: '引号字段的结束引号后还有其他字符',
-  en: 'Characters after the closing quote of a quoted field',
-};
-const UNCLOSED_QUOTE: LocalizedText = { zh: '引号未闭合', en: 'A quoted field is not closed' };
-
-/**
- * RFC 4180 records: fields separated by commas, records by CRLF or LF; a quoted field may hold
- * commas, line breaks and doubled quotes (`""`). A leading byte-order mark is dropped. Spaces around
- * a quoted field are ignored; other text after its closing quote marks the record as broken.
- */
-function readCsv(text: string): CsvRecord[] {
-  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let afterQuote = false;
-  let error: LocalizedText | undefined;
-  let line = 1;
-  let recordLine = 1;
-  const endField = () => {
-    fields.push(field);
-    field = '';
-    afterQuote = false;
-  };
-  const endRecord = () => {
-    endField();
-    records.push(error ? { line: recordLine, fields, error } : { line: recordLine, fields });
-    fields = [];
-    error = undefined;
-  };
-  let i = 0;
-  while (i < input.length) {
-    const ch = input.charAt(i);
-    if (quoted) {
-      if (ch === '"' && input.charAt(i + 1) === '"') {
-        field += '"';
-        i += 2;
-      } else if (ch === '"') {
-        quoted = false;
-        afterQuote = true;
-        i++;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-        i++;
-      }
-      continue;
-    }
-    if (ch === ',') {
-      endField();
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endRecord();
-      i += ch === '\r' && input.charAt(i + 1) === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-    } else if (ch === '"' && !afterQuote && field.trim() === '') {
-      quoted = true;
-      field = '';
-      i++;
-    } else {
-      if (afterQuote && ch !== ' ' && ch !== '\t') error ??= TEXT_AFTER_QUOTE;
-      field += ch;
-      i++;
-    }
-  }
-  if (quoted) {
-    error ??= UNCLOSED_QUOTE;
-    endRecord();
-  } else if (field !== '' || fields.length > 0 || afterQuote) {
-    endRecord();
-  }
-  return records;
-}
-
-const isBlank = (record: CsvRecord) => !record.error && record.fields.every((f) => f.trim() === '');
-
-/**
- * Negative-list entries from CSV text (UTF-8, optional BOM, CRLF or LF, RFC 4180 quoting) with the
- * header `creditCode,jurisdiction,reasonCode,source,validFrom,validTo` (columns may come in any order;
- * `validTo` may be left out or left empty for an open-ended entry). Blank lines are skipped. Each bad
- * record gives one error with its line and every field problem; good records are returned even when
- * others are bad, so the loader decides whether to load a partly bad file.
- */
-export function parseNegativeListCsv(text: string): { entries: NegativeListEntry[]; errors: CsvLineError[] } {
-  const errors: CsvLineError[] = [];
-  const entries: NegativeListEntry[] = [];
-  const rows = readCsv(text).filter((record) => !isBlank(record));
-  const header = rows.shift();
-  if (!header) {
-    return { entries, errors: [{ line: 1, message: { zh: '文件为空，缺少表头', en: 'The file is empty: no header line' } }] };
-  }
-  if (header.error) return { entries, errors: [{ line: header.line, message: header.error }] };
-  const names = header.fields.map((f) => f.trim());
-  const unknown = names.filter((n) => !(NEGATIVE_LIST_CSV_COLUMNS as readonly string[]).includes(n));
-  const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  const duplicated = names.filter((n, index) => names.indexOf(n) !== index);
-  if (unknown.length > 0 || missing.length > 0 || duplicated.length > 0) {
-    const problems = [
-      unknown.length > 0 ? { zh: `未知列：${unknown.join('、')}`, en: `unknown columns: ${unknown.join(', ')}` } : undefined,
-      missing.length > 0 ? { zh: `缺少列：${missing.join('、')}`, en: `missing columns: ${missing.join(', ')}` } : undefined,
-      duplicated.length > 0
-        ? { zh: `重复列：${duplicated.join('、')}`, en: `duplicated columns: ${duplicated.join(', ')}` }
-        : undefined,
-    ].filter((p): p is LocalizedText => p !== undefined);
-    return {
-      entries,
-      errors: [
-        {
-          line: header.line,
-          message: {
-            zh: `表头应为 ${NEGATIVE_LIST_CSV_COLUMNS.join(',')}：${problems.map((p) => p.zh).join('；')}`,
-            en: `The header must be ${NEGATIVE_LIST_CSV_COLUMNS.join(',')}: ${problems.map((p) => p.en).join('; ')}`,
-          },
-        },
-      ],
-    };
-  }
-  for (const row of rows) {
-    if (row.error) {
-      errors.push({ line: row.line, message: row.error });
-      continue;
-    }
-    if (row.fields.length !== names.length) {
-      errors.push({
-        line: row.line,
-        message: {
-          zh: `应有 ${names.length} 个字段，实有 ${row.fields.length} 个`,
-          en: `Expected ${names.length} fields, found ${row.fields.length}`,
-        },
-      });
-      continue;
-    }
-    const input: Record<string, string> = {};
-    names.forEach((column, index) => {
-      const value = (row.fields[index] ?? '').trim();
-      if (value !== '' || column !== 'validTo') input[column] = value;
-    });
-    const result = negativeListEntrySchema.safeParse(input);
-    if (result.success) {
-      entries.push(result.data);
-      continue;
-    }
-    const fieldErrors = fieldErrorsWithMessages(result.error.issues, input, NEGATIVE_LIST_MESSAGES);
-    errors.push({
-      line: row.line,
-      message: {
-        zh: fieldErrors.map((e) => `${e.pointer.slice(1)}：${e.message.zh}`).join('；'),
-        en: fieldErrors.map((e) => `${e.pointer.slice(1)}: ${e.message.en}`).join('; '),
-      },
-    });
-  }
-  return { entries, errors };
-}
+// The negative list's data (its entries, their CSV) lives in ./negative-list.ts.
+export {
+  NEGATIVE_LIST_CSV_COLUMNS,
+  NEGATIVE_LIST_MESSAGES,
+  negativeListEntrySchema,
+  parseNegativeListCsv,
+  type CsvLineError,
+  type NegativeListEntry,
+  type NegativeListEntryInput,
+} from './negative-list';
 
 // ---------------------------------------------------------------------------------------------
 // Screening
