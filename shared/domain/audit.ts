@@ -70,7 +70,30 @@ export const listExportAuditSchema = z.strictObject({
   needCount: z.number().int().nonnegative(),
 });
 
+/**
+ * A change to the negative list through the workspace (add, update by a new recording, expire,
+ * withdraw): who, where, which entry. The credit code is not repeated here (the entry id names the
+ * entry in the register); nor is the note.
+ */
+export const negativeListChangeAuditSchema = z.strictObject({
+  kind: z.literal('negative-list-change'),
+  at: instant,
+  /** The official's subject (the token's `sub`). */
+  who: id,
+  /** The jurisdiction whose list changed (the county of the route). */
+  countyCode: z.string().regex(/^\d{6}$/),
+  action: z.enum(['add', 'update', 'expire', 'withdraw']),
+  entryId: id,
+  reasonCode: z.string().min(1).max(100),
+  validFrom: z.iso.date(),
+  validTo: z.iso.date().optional(),
+  /** One entry by the form, or a row of an import (importId ties an import's rows together). */
+  via: z.enum(['form', 'import']),
+  importId: id.optional(),
+});
+
 export const auditRecordSchema = z.discriminatedUnion('kind', [
+  negativeListChangeAuditSchema,
   reportDownloadAuditSchema,
   listExportAuditSchema,
   disclosureAuditSchema,
@@ -90,11 +113,11 @@ export const AUDIT_PARTITIONS = { reportDownloads: 'REPORT_DOWNLOADS#', need: 'N
 
 /**
  * The partition a record belongs to: `REPORT_DOWNLOADS#<YYYY-MM>` (CST month), `COUNTY#<countyCode>`
- * (a county's list exports) or `NEED#<needId>`.
+ * (a county's list exports and negative-list changes) or `NEED#<needId>`.
  */
 export function auditPartition(record: AuditRecord): string {
   if (record.kind === 'report-download') return `${AUDIT_PARTITIONS.reportDownloads}${chinaDay(new Date(record.at)).slice(0, 7)}`;
-  if (record.kind === 'list-export') return `${AUDIT_PARTITIONS.county}${record.countyCode}`;
+  if (record.kind === 'list-export' || record.kind === 'negative-list-change') return `${AUDIT_PARTITIONS.county}${record.countyCode}`;
   return `${AUDIT_PARTITIONS.need}${record.needId}`;
 }
 

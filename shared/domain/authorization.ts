@@ -12,13 +12,13 @@
  *   retired counties under their old parent; the unknown bucket for national only).
  * - `task_force`: the county's work. A county-level task force (its jurisdiction a county-level unit,
  *   including the prefecture-level cities without counties such as 441900) may `lists.read`,
- *   `visits.write`, `reviews.write` and `escalations.handle` in its own county. A task force with a
- *   wider jurisdiction (prefecture, province, national) coordinates: `lists.read` of any current
- *   division within it, nothing that writes.
+ *   `visits.write`, `reviews.write`, `escalations.handle` and `negative-list.write` in its own county. A task force with a
+ *   wider jurisdiction (prefecture, province, national) coordinates: `lists.read` and
+ *   `negative-list.read` of any current division within it, nothing that writes.
  * - `progress.read` (a county's progress, read only): a `task_force` or a `regulator`, for any current
  *   division within its jurisdiction.
- * - `admin`: `banks.manage`, `negative-list.manage`, `settings.manage` for any current division
- *   within its jurisdiction (national settings therefore need a national admin).
+ * - `admin`: `banks.manage`, `negative-list.manage` (and `negative-list.read`), `settings.manage` for
+ *   any current division within its jurisdiction (national settings therefore need a national admin).
  * - Nothing else: a role may do only the actions listed for it, and no action reaches outside the
  *   caller's jurisdiction (never a parent, never a sibling).
  *
@@ -52,6 +52,10 @@ export const ACTIONS = {
   'progress.read': { role: ['task_force', 'regulator'], scope: 'coordination' },
   'banks.manage': { role: 'admin', scope: 'manage' },
   'negative-list.manage': { role: 'admin', scope: 'manage' },
+  // The workspace's negative list: a county's own task force keeps its county's entries; coordinators
+  // (and admins) above it read them.
+  'negative-list.write': { role: 'task_force', scope: 'own-county' },
+  'negative-list.read': { role: ['task_force', 'admin'], scope: 'coordination' },
   'settings.manage': { role: 'admin', scope: 'manage' },
 } as const satisfies Record<string, { role: Role | readonly Role[]; scope: Scope }>;
 export type Action = keyof typeof ACTIONS;

@@ -40,10 +40,10 @@ const ACTION_NAMES = Object.keys(ACTIONS) as Action[];
 /** The oracle: what each role may do, and "within" by shared code prefixes. */
 const MAY: Record<string, readonly string[]> = {
   regulator: ['reports.read', 'progress.read'],
-  task_force: ['progress.read', 'lists.read', 'visits.write', 'reviews.write', 'escalations.handle'],
-  admin: ['banks.manage', 'negative-list.manage', 'settings.manage'],
+  task_force: ['progress.read', 'lists.read', 'visits.write', 'reviews.write', 'escalations.handle', 'negative-list.write', 'negative-list.read'],
+  admin: ['banks.manage', 'negative-list.manage', 'settings.manage', 'negative-list.read'],
 };
-const WRITES = ['visits.write', 'reviews.write', 'escalations.handle'];
+const WRITES = ['visits.write', 'reviews.write', 'escalations.handle', 'negative-list.write'];
 
 function within(jurisdiction: string, target: string): boolean {
   const level = LEVELS[jurisdiction];
@@ -65,7 +65,7 @@ describe('authorize: the full matrix', () => {
   const cells = ROLES.flatMap((role) => CODES.flatMap((jurisdiction) => CODES.flatMap((target) => ACTION_NAMES.map((action) => ({ role, jurisdiction, target, action })))));
 
   it(`has ${ROLES.length} roles × ${CODES.length} jurisdictions × ${CODES.length} targets × ${ACTION_NAMES.length} actions = ${cells.length} cells, each as the oracle says`, () => {
-    expect(cells.length).toBe(6 * 26 * 26 * 9);
+    expect(cells.length).toBe(6 * 26 * 26 * 11);
     const wrong = cells.filter(({ role, jurisdiction, target, action }) => {
       const decision = authorize({ subject: 's', role, jurisdiction }, action, target);
       return decision.allowed !== oracle(role, jurisdiction, target, action);
@@ -103,6 +103,14 @@ describe('authorize: the full matrix', () => {
     ['admin', '000000', '000000', 'settings.manage', true, undefined],
     ['admin', '330000', '000000', 'settings.manage', false, 'outside_jurisdiction'],
     ['admin', '330000', '330203', 'negative-list.manage', true, undefined],
+    ['task_force', '330106', '330106', 'negative-list.write', true, undefined],
+    ['task_force', '330106', '330105', 'negative-list.write', false, 'outside_jurisdiction'],
+    ['task_force', '330100', '330106', 'negative-list.write', false, 'not_county_level'],
+    ['task_force', '330100', '330106', 'negative-list.read', true, undefined],
+    ['task_force', '330106', '330105', 'negative-list.read', false, 'outside_jurisdiction'],
+    ['regulator', '330000', '330106', 'negative-list.read', false, 'role'],
+    ['admin', '330000', '330106', 'negative-list.read', true, undefined],
+    ['admin', '330000', '330106', 'negative-list.write', false, 'role'],
     ['admin', '330000', '330106', 'reports.read', false, 'role'],
   ] as const)('%s of %s → %s, %s: %s (%s)', (role, jurisdiction, target, action, allowed, reason) => {
     expect(authorize({ subject: 's', role, jurisdiction }, action, target)).toEqual(allowed ? { allowed } : { allowed, reason });
