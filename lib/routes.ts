@@ -226,6 +226,13 @@ export const FUNCTIONS = {
     indexes: { needs: ['byCountyStatus'] },
     timeoutSeconds: 30,
   },
+  progress: {
+    entry: 'functions/progress/index.ts',
+    description: "GET /v1/progress/{divisionCode}: a division's progress this month (the live roll-up of its counters) for the workspace's task forces and coordinators",
+    // The county-day counters, read by day and county prefix; nothing else.
+    tables: { counters: 'read' },
+    timeoutSeconds: 30,
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -269,6 +276,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
+  { method: 'GET', path: '/v1/progress/{divisionCode}', function: 'progress', auth: 'official' },
 ];
 
 /** Environment variable through which a function learns each table's name. */

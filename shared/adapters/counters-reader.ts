@@ -8,6 +8,8 @@ export async function readCounterRows(
   client: DynamoDBDocumentClient,
   table: string,
   days: readonly string[],
+  /** Only the counties whose code starts so (a province's 2 digits, a prefecture's 4): read by the key, not filtered. */
+  countyPrefix = '',
 ): Promise<{ rows: CounterRow[]; itemsRead: number; lastUpdatedAt?: string }> {
   const rows: CounterRow[] = [];
   let lastUpdatedAt: string | undefined;
@@ -17,9 +19,9 @@ export async function readCounterRows(
       const page = await client.send(
         new QueryCommand({
           TableName: table,
-          KeyConditionExpression: '#day = :day',
-          ExpressionAttributeNames: { '#day': 'day' },
-          ExpressionAttributeValues: { ':day': day },
+          KeyConditionExpression: countyPrefix ? '#day = :day AND begins_with(#county, :prefix)' : '#day = :day',
+          ExpressionAttributeNames: { '#day': 'day', ...(countyPrefix ? { '#county': 'countyCode' } : {}) },
+          ExpressionAttributeValues: { ':day': day, ...(countyPrefix ? { ':prefix': countyPrefix } : {}) },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -26,3 +26,24 @@ export function partitionTemplates(name: string): Record<'aws-cn' | 'aws', Templ
 
 /** Whether a key fits IAM `dynamodb:LeadingKeys` patterns (a trailing `*` matches any rest). */
 export const leadingKeyMatches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The methods (not OPTIONS) of the API resource `pathPart` whose parent's reference mentions `parent`. */
+export function methodsAt(template: Template, pathPart: string, parent: string): { HttpMethod: string; AuthorizationType?: string; Integration: unknown }[] {
+  const resources = template.toJSON().Resources as Resources;
+  const resource = Object.entries(resources).find(
+    ([, r]) => r.Type === 'AWS::ApiGateway::Resource' && r.Properties.PathPart === pathPart && JSON.stringify(r.Properties.ParentId).includes(parent),
+  )?.[0];
+  if (!resource) return [];
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method' && JSON.stringify(r.Properties.ResourceId) === JSON.stringify({ Ref: resource }) && r.Properties.HttpMethod !== 'OPTIONS')
+    .map((r) => r.Properties as { HttpMethod: string; AuthorizationType?: string; Integration: unknown });
+}
+
+/** Every IAM statement of a function's role (`Functions<Name>ServiceRole`). */
+export function roleStatements(template: Template, role: string): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
