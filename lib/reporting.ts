@@ -77,15 +77,16 @@ export class Regulators extends Construct {
     });
     // The pages sign in with Authorization Code + PKCE (a public client: no secret) on the hosted domain.
     this.domain = this.userPool.addDomain('Hosted', { cognitoDomain: { domainPrefix: `smefin-${props.stage}-${stack.account}` } });
-    const page = `${props.webOrigin}/regulator.html`;
+    // The pages officials sign in on: the regulator page and the task forces' workspace.
+    const pages = ['regulator.html', 'workspace.html'].map((page) => `${props.webOrigin}/${page}`);
     this.client = this.userPool.addClient('Web', {
       authFlows: { userSrp: true },
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.PROFILE],
-        callbackUrls: [page],
-        logoutUrls: [page],
+        callbackUrls: pages,
+        logoutUrls: pages,
       },
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -17,7 +17,7 @@ import { errorPage, loggedOutPage, loginPage, logoutPage, pageHeaders, pageLangu
 import { OIDC_PATH, WEB_CLIENT_ID, type ProviderKeys } from './jwt-issuer';
 
 /** The pages that sign officials in: their addresses are the client's redirect and post-logout URIs. */
-export const SIGN_IN_PAGES = ['regulator.html'] as const;
+export const SIGN_IN_PAGES = ['regulator.html', 'workspace.html'] as const;
 
 export const ID_TOKEN_SECONDS = 10 * 60;
 const SESSION_SECONDS = 8 * 60 * 60;

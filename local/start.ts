@@ -30,6 +30,7 @@ smefin is running
   lost link       ${runtime.url}/find.html (a code by SMS; see the outbox below)
   SMS outbox      ${runtime.url}/local/sms (what the emulated SMS provider received, newest first)
   regulator page  ${runtime.url}/regulator.html
+  workspace       ${runtime.url}/workspace.html (county task forces and coordinators: sign in as xihu-tf, binjiang-tf or hangzhou-tf)
   OpenID Provider ${runtime.oidcIssuer} (officials sign in here; client smefin-web)
   API             ${runtime.url}/v1/
   OpenAPI         ${runtime.url}/v1/openapi.json

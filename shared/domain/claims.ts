@@ -5,8 +5,9 @@
 import { isRole, type Caller, type Role } from './authorization';
 import { isJurisdiction } from './jurisdiction';
 
-export const JURISDICTION_CLAIM = 'custom:jurisdiction';
-export const ROLE_CLAIM = 'custom:role';
+// The claim names live in a module of their own (nothing imported), so the pages can read tokens without the authorization rules.
+export { JURISDICTION_CLAIM, ROLE_CLAIM } from './claim-names';
+import { JURISDICTION_CLAIM, ROLE_CLAIM } from './claim-names';
 export const REGULATOR_ROLE: Role = 'regulator';
 
 export interface ClaimNames {

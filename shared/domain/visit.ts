@@ -30,27 +30,9 @@ import { enterpriseSchema, needDetailsSchema } from './need';
 import type { FieldError, LocalizedText } from './problem';
 import { normalizeNewlines, plainText } from './text';
 
-export const VISIT_METHODS = ['on_site', 'phone', 'meeting', 'online'] as const;
-export const VISIT_OUTCOMES = ['need_found', 'no_need', 'already_financed', 'unreachable', 'refused'] as const;
-export type VisitMethod = (typeof VISIT_METHODS)[number];
-export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
-
-/** The methods' labels; the Chinese label is also accepted as input (the import's spreadsheets). */
-export const VISIT_METHOD_LABELS = {
-  on_site: { zh: '实地走访', en: 'On-site visit' },
-  phone: { zh: '电话走访', en: 'Phone call' },
-  meeting: { zh: '座谈会', en: 'Meeting' },
-  online: { zh: '线上走访', en: 'Online' },
-} as const satisfies Record<VisitMethod, LocalizedText>;
-
-/** The outcomes' labels; the Chinese label is also accepted as input. */
-export const VISIT_OUTCOME_LABELS = {
-  need_found: { zh: '有融资需求', en: 'Financing need found' },
-  no_need: { zh: '无融资需求', en: 'No financing need' },
-  already_financed: { zh: '已获得融资', en: 'Already financed' },
-  unreachable: { zh: '未能联系', en: 'Could not be reached' },
-  refused: { zh: '拒绝走访', en: 'Refused the visit' },
-} as const satisfies Record<VisitOutcome, LocalizedText>;
+// The codes and their labels live in a zod-free module, so the workspace page can carry them.
+export { VISIT_METHODS, VISIT_OUTCOMES, VISIT_METHOD_LABELS, VISIT_OUTCOME_LABELS, type VisitMethod, type VisitOutcome } from './visit-labels';
+import { VISIT_METHODS, VISIT_OUTCOMES, VISIT_METHOD_LABELS, VISIT_OUTCOME_LABELS } from './visit-labels';
 
 export const VISIT_LIMITS = {
   /** The oldest visit day accepted: this many days before today (CST). */

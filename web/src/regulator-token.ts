@@ -2,7 +2,7 @@
 // jurisdiction, account, expiry). The API's authorizer verifies the token (signature, issuer,
 // audience, expiry), and the server decides what the caller may see.
 // Pure functions (atob and TextDecoder exist in browsers and in Node).
-import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../../shared/domain/claims';
+import { JURISDICTION_CLAIM, ROLE_CLAIM } from '../../shared/domain/claim-names';
 
 export interface TokenClaims {
   /** The `custom:jurisdiction` claim (or `jurisdiction`), when it is a string. */
