@@ -216,6 +216,23 @@ export const FUNCTIONS = {
     // The banks serving the county, whose staff came along (read only).
     readOnlyKeys: { needs: ['BANKS'] },
   },
+  imports: {
+    entry: 'functions/imports/index.ts',
+    description: 'POST /v1/imports, GET /v1/imports/{importId} and the templates: the county task force imports visits or a visit plan from CSV or XLSX',
+    // The import items and the open-imports list (the bucket's grants: lib/imports.ts).
+    tables: { needs: 'readWrite' },
+    leadingKeys: { needs: ['IMPORT#*', 'IMPORTS_OPEN'] },
+  },
+  'import-worker': {
+    entry: 'functions/import-worker/index.ts',
+    description: 'S3 upload of an import → parse, then one chunk of rows per invocation (invoking itself for the next); every 5 minutes the sweep of open imports',
+    // Imports, visits and their month markers, plan entries; the county-day counters.
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    leadingKeys: { needs: ['IMPORT#*', 'IMPORTS_OPEN', 'VISITS#*', 'PLANS#*'] },
+    // A 20 MB XLSX read whole (after the zip-bomb guard), and a chunk of 2,000 rows well within the timeout.
+    memorySize: 2048,
+    timeoutSeconds: 300,
+  },
   lists: {
     entry: 'functions/lists/index.ts',
     description: "GET /v1/lists/{countyCode}: a county's declaration or recommendation list (JSON, CSV, XLSX) for its task force and the coordinators above it",
@@ -276,6 +293,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
+  { method: 'POST', path: '/v1/imports', function: 'imports', auth: 'official' },
+  { method: 'GET', path: '/v1/imports/{importId}', function: 'imports', auth: 'official' },
+  { method: 'GET', path: '/v1/imports/templates/{template}', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/progress/{divisionCode}', function: 'progress', auth: 'official' },
 ];
 

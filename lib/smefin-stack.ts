@@ -9,6 +9,7 @@ import { Data } from './data';
 import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
 import { Functions } from './functions';
+import { Imports } from './imports';
 import { EnterpriseNotifications } from './notifications';
 import { ReferralWorkflow } from './referral-workflow';
 import { RollupWorkflow } from './rollup-workflow';
@@ -263,6 +264,15 @@ export class SmefinStack extends Stack {
       this.workflow.stateMachine,
       config.routingSweepAfterMinutes ?? DEFAULT_SWEEP_AFTER_MINUTES,
     );
+
+    // Bulk imports: the bucket the pages upload to (allowed by their CSP), its events to the worker.
+    const imports = new Imports(this, 'Imports', {
+      retain: config.retain,
+      webOrigin: this.web.origin,
+      api: this.functions.byName.imports,
+      worker: this.functions.byName['import-worker'],
+    });
+    this.web.allowConnections(imports.browserOrigin);
 
     const deployment = new BucketDeployment(this, 'WebDeployment', {
       destinationBucket: this.web.bucket,

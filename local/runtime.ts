@@ -146,7 +146,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return { status: 200, body: await invoke(match[1] as FunctionName, payload) };
       },
       webHeaders: {
-        'Content-Security-Policy': contentSecurityPolicy(),
+        // The pages PUT import files to the S3 emulator's origin, as to the bucket's in AWS (lib/imports.ts).
+        'Content-Security-Policy': contentSecurityPolicy(s3.endpoint),
         'X-Content-Type-Options': 'nosniff',
         'X-Frame-Options': 'DENY',
         'Referrer-Policy': 'no-referrer',
@@ -298,6 +299,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timeoutSeconds: Number(template.Resources[synthesis.functionIds[definition.function]]?.Properties?.Timeout ?? 3),
     }));
     api.setRoutes(routes);
+    // S3's event notifications of the template (Custom::S3BucketNotifications) to their functions,
+    // invoked asynchronously as S3 invokes them; CORS rules naming the web origin allow the local pages'.
+    s3.setNotifier((logicalId, event) => {
+      const name = nameByLogicalId.get(logicalId);
+      if (name) void invokeAsync(name, event);
+      else console.error(`S3 notification target ${logicalId} has no local handler`);
+    });
+    s3.setWebOrigins(webOrigins);
 
     // EventBridge Pipes: the needs stream → start-routing.
     const streamsClient = new DynamoDBStreamsClient({

@@ -16,6 +16,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import S3rver from 's3rver';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
+import { corsRules, lambdaNotifications, matchCors, notificationMatches, s3Event, type CorsRule, type LambdaNotification } from './s3-events';
 import { resourcesOfType, type CfnTemplate } from './synth';
 
 export const localBucketName = (logicalId: string) => logicalId.toLowerCase();
@@ -23,7 +24,23 @@ export const localBucketName = (logicalId: string) => logicalId.toLowerCase();
 export interface RunningS3 {
   endpoint: string;
   buckets: string[];
+  /**
+   * Where the template's event notifications go (local/s3-events.ts): the function's logical id and
+   * the S3 event, once an object was created (set by the runtime once its handlers are loaded).
+   */
+  setNotifier(notify: (functionLogicalId: string, event: unknown) => void): void;
+  /** The local pages' origins: what a CORS rule naming the stack's web origin allows. */
+  setWebOrigins(origins: readonly string[]): void;
   stop(): Promise<void>;
+}
+
+/** What the front knows of the template's buckets beyond their names. */
+interface BucketSettings {
+  notifications: Map<string, LambdaNotification[]>;
+  cors: Map<string, CorsRule[]>;
+  webOrigins: string[];
+  notify?: (functionLogicalId: string, event: unknown) => void;
+  region: string;
 }
 
 export interface S3LocalOptions {
@@ -48,8 +65,15 @@ export async function startS3Local(dataDir: string, template: CfnTemplate, optio
   const backend = await store.listen(socket);
 
   const verifier = new SigV4Verifier(options.credentials ?? [LOCAL_CREDENTIALS], options.region ?? LOCAL_REGION);
+  const byName = <T>(entries: Iterable<[string, T]>) => new Map([...entries].map(([logicalId, value]) => [localBucketName(logicalId), value]));
+  const notifications = new Map<string, LambdaNotification[]>();
+  for (const notification of lambdaNotifications(template)) {
+    const name = localBucketName(notification.bucketLogicalId);
+    notifications.set(name, [...(notifications.get(name) ?? []), notification]);
+  }
+  const settings: BucketSettings = { notifications, cors: byName(corsRules(template)), webOrigins: [], region: options.region ?? LOCAL_REGION };
   const front = http.createServer((req, res) => {
-    void serve(verifier, socket, req, res).catch((error: unknown) => {
+    void serve(verifier, socket, req, res, settings).catch((error: unknown) => {
       console.error('local S3 error', error);
       if (!res.headersSent) sendError(res, req.method, { status: 500, code: 'InternalError', message: 'We encountered an internal error.' });
       else res.destroy();
@@ -67,6 +91,12 @@ export async function startS3Local(dataDir: string, template: CfnTemplate, optio
   return {
     endpoint: `http://127.0.0.1:${port}`,
     buckets,
+    setNotifier: (notify) => {
+      settings.notify = notify;
+    },
+    setWebOrigins: (origins) => {
+      settings.webOrigins = [...origins];
+    },
     stop: async () => {
       await close(front);
       await close(backend);
@@ -85,28 +115,108 @@ interface S3Denial {
   status: number;
   code: string;
   message: string;
+  headers?: Record<string, string>;
 }
 
-async function serve(verifier: SigV4Verifier, socket: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const body = await readAll(req);
-  // CORS preflights carry no credentials, in S3 too; s3rver answers them from the bucket's CORS rules.
-  if (req.method !== 'OPTIONS') {
-    const denial = await verifier.verify(req, body, new Date());
-    if (denial) return sendError(res, req.method, denial);
+/** Bucket and key of a path-style request (`/bucket/key…`), the key decoded. */
+function target(url: string | undefined): { bucket: string; key: string } {
+  const pathname = (url ?? '/').split('?')[0]!;
+  const [, bucket = '', ...rest] = pathname.split('/');
+  return { bucket, key: decodeURIComponent(rest.join('/')) };
+}
+
+/** A CORS preflight, answered from the bucket's CorsConfiguration as S3 does (403 when no rule allows it). */
+function preflight(settings: BucketSettings, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const origin = req.headers.origin ?? '';
+  const method = String(req.headers['access-control-request-method'] ?? '');
+  const requested = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  const rule = matchCors(settings.cors.get(target(req.url).bucket) ?? [], settings.webOrigins, origin, method, requested);
+  if (!origin || !method || !rule) {
+    return sendError(res, 'OPTIONS', { status: 403, code: 'AccessForbidden', message: 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.' });
   }
+  res.writeHead(200, {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': rule.methods.join(', '),
+    ...(requested.length > 0 ? { 'Access-Control-Allow-Headers': requested.join(', ') } : {}),
+    ...(rule.exposeHeaders.length > 0 ? { 'Access-Control-Expose-Headers': rule.exposeHeaders.join(', ') } : {}),
+    ...(rule.maxAgeSeconds !== undefined ? { 'Access-Control-Max-Age': String(rule.maxAgeSeconds) } : {}),
+    Vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+    'Content-Length': '0',
+  });
+  res.end();
+}
+
+/** The CORS headers S3 adds to an answer to a request with an Origin a rule allows. */
+function corsHeadersFor(settings: BucketSettings, req: http.IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin) return {};
+  const rule = matchCors(settings.cors.get(target(req.url).bucket) ?? [], settings.webOrigins, origin, req.method ?? 'GET', []);
+  if (!rule) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': rule.methods.join(', '),
+    ...(rule.exposeHeaders.length > 0 ? { 'access-control-expose-headers': rule.exposeHeaders.join(', ') } : {}),
+    vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+  };
+}
+
+/** The ObjectCreated event of a successful write, if the request was one: Put, Copy, or CompleteMultipartUpload. */
+function createdEventName(req: http.IncomingMessage): string | undefined {
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  if (req.method === 'PUT' && !query.has('partNumber') && !query.has('tagging') && !query.has('acl')) {
+    return req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put';
+  }
+  if (req.method === 'POST' && query.has('uploadId')) return 'ObjectCreated:CompleteMultipartUpload';
+  return undefined;
+}
+
+/** The object's size and ETag, as s3rver has them. */
+function headObject(socket: string, bucket: string, key: string): Promise<{ size: number; eTag: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ socketPath: socket, method: 'HEAD', path: `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }, (answer) => {
+      answer.resume();
+      resolve({ size: Number(answer.headers['content-length'] ?? 0), eTag: String(answer.headers.etag ?? '') });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** S3's notifications of a created object: the event to each function whose configuration wants it. */
+async function notifyCreated(settings: BucketSettings, socket: string, req: http.IncomingMessage): Promise<void> {
+  const eventName = createdEventName(req);
+  const { bucket, key } = target(req.url);
+  const wanted = (settings.notifications.get(bucket) ?? []).filter((n) => eventName !== undefined && notificationMatches(n, eventName, key));
+  if (!eventName || wanted.length === 0 || !settings.notify) return;
+  const { size, eTag } = await headObject(socket, bucket, key);
+  for (const notification of wanted) {
+    settings.notify(notification.functionLogicalId, s3Event({ region: settings.region, bucket, key, size, eTag, eventName, now: new Date() }));
+  }
+}
+
+async function serve(verifier: SigV4Verifier, socket: string, req: http.IncomingMessage, res: http.ServerResponse, settings: BucketSettings): Promise<void> {
+  const body = await readAll(req);
+  // CORS preflights carry no credentials, in S3 too: answered from the bucket's CORS rules.
+  if (req.method === 'OPTIONS') return preflight(settings, req, res);
+  const denial = await verifier.verify(req, body, new Date());
+  if (denial) return sendError(res, req.method, { ...denial, headers: corsHeadersFor(settings, req) });
   const headers = { ...req.headers };
   for (const name of ['connection', 'keep-alive', 'expect', 'transfer-encoding']) delete headers[name];
   if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
-  await new Promise<void>((resolve, reject) => {
+  const status = await new Promise<number>((resolve, reject) => {
     const upstream = http.request({ socketPath: socket, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...corsHeadersFor(settings, req) });
       answer.pipe(res);
-      answer.on('end', resolve);
+      answer.on('end', () => resolve(answer.statusCode ?? 502));
       answer.on('error', reject);
     });
     upstream.on('error', reject);
     upstream.end(body);
   });
+  if (status === 200) await notifyCreated(settings, socket, req);
 }
 
 function readAll(req: http.IncomingMessage): Promise<Buffer> {
@@ -126,7 +236,7 @@ function sendError(res: http.ServerResponse, method: string | undefined, denial:
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<Error><Code>${denial.code}</Code><Message>${xmlEscape(denial.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
-  res.writeHead(denial.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml), 'x-amz-request-id': requestId });
+  res.writeHead(denial.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml), 'x-amz-request-id': requestId, ...denial.headers });
   res.end(method === 'HEAD' ? undefined : xml);
 }
 

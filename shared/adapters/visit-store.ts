@@ -6,6 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { visitCounters, visitMonth, type Visit } from '../domain/visit';
+import { NewItemsWriter, type BatchOutcome } from './import-batch';
 import { writeFailure } from './write-outcome';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -103,6 +104,24 @@ export class VisitStore {
       }
     }
     throw new Error('unreachable: the second attempt writes no marker');
+  }
+
+  /**
+   * Many visits at once (the bulk import, shared/adapters/import-batch.ts): the same items, markers
+   * and counters as {@link record}, a group of visits per transaction; a taken natural key writes nothing.
+   */
+  recordBatch(visits: readonly Visit[], now: Date): Promise<BatchOutcome> {
+    return new NewItemsWriter(this.client, this.tables).write(
+      visits.map((visit) => ({
+        item: { ...visitKey(visit), itemType: 'visit', ...visit },
+        marker: this.marker(visit).Put!.Item as ReturnType<typeof visitKey> & Record<string, unknown>,
+        markerFlag: 'countedEntity',
+        day: visit.visitedOn,
+        countyCode: visit.countyCode,
+        counters: visitCounters,
+      })),
+      now,
+    );
   }
 
   /** A county's visits of a month, by day then credit code, a page at a time. */

@@ -25,6 +25,10 @@ export const ENV = {
   maxOffers: 'ROUTING_MAX_OFFERS',
   /** The S3 bucket of the regulators' reports. */
   reportsBucket: 'REPORTS_BUCKET_NAME',
+  /** The S3 bucket of the bulk imports (uploads, staged chunks, rejected rows). */
+  importsBucket: 'IMPORTS_BUCKET_NAME',
+  /** Seconds a running import without a worker stays unchanged before the sweep resumes it (default 60). */
+  importStalledSeconds: 'IMPORT_STALLED_SECONDS',
   /** Small-cell suppression threshold of the public edition. */
   suppressionThreshold: 'SUPPRESSION_THRESHOLD',
   /** Seconds the functions cache the operator-loaded holiday arrangements (default 300). */

@@ -22,6 +22,7 @@
  * | `routingFailures` | `recordFailure` | need `routingFailure.at` |
  * | `visits` | visit-store `record` | each visit item's `visitedOn` (the day of the visit, not of its recording) |
  * | `visitedEntities` (distinct per county and CST month) | visit-store `record`, with the enterprise's month marker | each `visited-entity` marker's `visitedOn` (the visit that created it) |
+ * | `plannedEntities` (distinct per county and CST month) | import-plan-store `recordBatch` (a visit plan's import) | each `planned-entity` item's `plannedOn` |
  *
  * `n` is the whole CST calendar days from `offeredAt` to the answer, as applyBankEvent counts it.
  * The county is the referral's own `countyCode` for referral events (a copy of the need's
@@ -102,6 +103,12 @@ export type RecomputeReferral = Pick<
 > &
   Pick<ReferralRecord, 'expiredAt' | 'lateAnswers' | 'updatedAt' | 'disbursedAt'>;
 
+/** The fields of a visit plan's entry the recompute reads (the CST day it was written on). */
+export interface RecomputePlan {
+  countyCode: string;
+  plannedOn: string;
+}
+
 /** The fields of a visit item, or of a visited-entity marker, the recompute reads. */
 export interface RecomputeVisit {
   countyCode: string;
@@ -116,6 +123,8 @@ export interface RecomputeInput {
   visits?: Iterable<RecomputeVisit>;
   /** The markers of enterprises visited in a county and month (itemType `visited-entity`): one `visitedEntities` each. */
   visitedEntities?: Iterable<RecomputeVisit>;
+  /** The enterprises planned for visits in a county and month (itemType `planned-entity`): one `plannedEntities` each. */
+  plannedEntities?: Iterable<RecomputePlan>;
 }
 
 /**
@@ -516,6 +525,7 @@ export function recomputeCountersDetailed(input: RecomputeInput): RecomputeResul
   for (const referral of input.referrals) run.referral(referral);
   for (const visit of input.visits ?? []) bump(run.tally.cell(visit.visitedOn, visit.countyCode), 'visits', 1);
   for (const marker of input.visitedEntities ?? []) bump(run.tally.cell(marker.visitedOn, marker.countyCode), 'visitedEntities', 1);
+  for (const plan of input.plannedEntities ?? []) bump(run.tally.cell(plan.plannedOn, plan.countyCode), 'plannedEntities', 1);
   const order = (g: RecomputeGap) => `${g.id}\u0000${g.field}\u0000${g.kind}`;
   const gaps = run.gaps.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return { rows: run.tally.drain(), gaps, itemsRead: { needs: run.needs, referrals: run.referrals } };
@@ -602,11 +612,13 @@ export function splitItems(items: readonly Record<string, unknown>[]): {
   referrals: ReferralRecord[];
   visits: RecomputeVisit[];
   visitedEntities: RecomputeVisit[];
+  plannedEntities: RecomputePlan[];
 } {
   const needs: NeedRecordWithExtras[] = [];
   const referrals: ReferralRecord[] = [];
   const visits: RecomputeVisit[] = [];
   const visitedEntities: RecomputeVisit[] = [];
+  const plannedEntities: RecomputePlan[] = [];
   for (const item of items) {
     const type = item.itemType;
     const pk = typeof item.pk === 'string' ? item.pk : '';
@@ -614,6 +626,7 @@ export function splitItems(items: readonly Record<string, unknown>[]): {
     else if (type === 'referral' || (type === undefined && pk.startsWith('REFERRAL#') && item.sk === 'REFERRAL')) referrals.push(stripKeys(item));
     else if (type === 'visit') visits.push(stripKeys(item));
     else if (type === 'visited-entity') visitedEntities.push(stripKeys(item));
+    else if (type === 'planned-entity') plannedEntities.push(stripKeys(item));
   }
-  return { needs, referrals, visits, visitedEntities };
+  return { needs, referrals, visits, visitedEntities, plannedEntities };
 }
