@@ -180,7 +180,7 @@ export class ReferralWorkflow extends Construct {
 
     // Who may start executions, and who may answer waiting tasks.
     // Only these two learn the state machine's ARN: the steps it invokes cannot (that would be a cycle).
-    for (const fn of [props.functions['start-routing'], props.functions['bank-webhook'], props.functions['change-need']]) {
+    for (const fn of [props.functions['start-routing'], props.functions['bank-webhook'], props.functions['change-need'], props.functions.escalations]) {
       fn.addEnvironment(ENV.stateMachineArn, this.stateMachine.stateMachineArn);
     }
     this.stateMachine.grantStartExecution(props.functions['start-routing']);
@@ -188,6 +188,9 @@ export class ReferralWorkflow extends Construct {
     // The owner's changes: a new routing round after an amendment, and the end of a wait they overtake.
     this.stateMachine.grantStartExecution(props.functions['change-need']);
     this.stateMachine.grantTaskResponse(props.functions['change-need']);
+    // The county task force's escalations: a new round after an amendment or a hand-over, the end of a wait it overtakes.
+    this.stateMachine.grantStartExecution(props.functions.escalations);
+    this.stateMachine.grantTaskResponse(props.functions.escalations);
 
     // The pipe: new need items on the table's stream → start-routing (which names the execution).
     // A batch start-routing keeps failing is halved until the failing record is alone, retried, and

@@ -250,6 +250,18 @@ export const FUNCTIONS = {
     tables: { counters: 'read' },
     timeoutSeconds: 30,
   },
+  escalations: {
+    entry: 'functions/escalations/index.ts',
+    description: "GET /v1/counties/{countyCode}/escalations and POST …/{needId}/actions: the county task force's escalation inbox and its actions (amend and route again, hand to a bank, resolved offline, close)",
+    tables: { needs: 'readWrite', counters: 'readWrite', audit: 'append' },
+    // The county's escalations (COUNTY#<code>); the need, its referrals, its open-need claim and the
+    // bank registry (the banks serving the county; a withdrawn offer's load), as an amendment touches
+    // them; each action's audit record in the county's audit partition.
+    leadingKeys: { needs: ['COUNTY#*', 'NEED#*', 'REFERRAL#*', 'CREDITCODE#*', 'BANKS'], audit: ['COUNTY#*'] },
+    // Starts a new routing round, and ends the wait of an offer it withdraws.
+    workflow: 'respond',
+    timeoutSeconds: 29,
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -296,6 +308,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/imports', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/templates/{template}', function: 'imports', auth: 'official' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/escalations', function: 'escalations', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/escalations/{needId}/actions', function: 'escalations', auth: 'official' },
   { method: 'GET', path: '/v1/progress/{divisionCode}', function: 'progress', auth: 'official' },
 ];
 

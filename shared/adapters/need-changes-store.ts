@@ -10,7 +10,8 @@ import type { NeedConsent } from '../domain/consent';
 import { routingExecutionName } from '../domain/routing-execution';
 import type { Referral } from '../domain/referral';
 import { OPEN_STATUSES } from '../domain/need-record';
-import { timelineEntry } from '../domain/timeline';
+import { timelineEntry, type TimelineEntry } from '../domain/timeline';
+import type { HandedTo } from '../domain/escalation-handoff';
 import type { DynamoAuditLog } from './audit-log';
 import { bankKey } from './bank-registry-store';
 import { isConditionFailure } from './condition-failure';
@@ -18,6 +19,16 @@ import { needKey, openNeedClaimKey, referralKey } from './need-repository';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseValue } from './routing-phase';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * An amendment by the county task force (shared/domain/escalation.ts): its own timeline entries, the
+ * escalation's resolution in the same write, and the bank the round is handed to.
+ */
+export interface TaskForceAmendment {
+  entries: TimelineEntry[];
+  items: TransactItem[];
+  handedTo?: HandedTo;
+}
 
 const ITEM_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', ROUTING_PHASE_ATTRIBUTE, 'pdShard']);
 const strip = <T>(item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([key]) => !ITEM_ATTRIBUTES.has(key))) as T;
@@ -50,7 +61,7 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
    * kept beside), the `amended` entry, the need waiting for its workflow again; a restart claims the
    * credit code again (the need had closed); a retraction withdraws the offer the bank had.
    */
-  async amend(need: ChangeableNeed, change: AmendmentWrite, now: Date): Promise<'written' | 'condition_failed' | 'claim_taken'> {
+  async amend(need: ChangeableNeed, change: AmendmentWrite, now: Date, by?: TaskForceAmendment): Promise<'written' | 'condition_failed' | 'claim_taken'> {
     const at = now.toISOString();
     const read = unchanged(need);
     const restart = change.retracted === undefined;
@@ -64,8 +75,9 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             'timeline = list_append(timeline, :entries), routingRound = :round, #phase = :phase, ' +
             'earlierReferralIds = list_append(if_not_exists(earlierReferralIds, :none), if_not_exists(referralIds, :none)), referralIds = :none, ' +
             'earlierScreenings = list_append(if_not_exists(earlierScreenings, :none), :screening) ' +
-            // Open again: out of the closed needs' index until it closes again.
-            'REMOVE screening, pdShard',
+            (by?.handedTo ? ', handedTo = :handedTo ' : '') +
+            // Open again: out of the closed needs' index until it closes again (and no earlier round's bank handed to).
+            `REMOVE screening, pdShard${by?.handedTo ? '' : ', handedTo'}`,
           ConditionExpression: read.condition,
           ExpressionAttributeNames: { '#need': 'need', '#status': 'status', '#phase': ROUTING_PHASE_ATTRIBUTE },
           ExpressionAttributeValues: {
@@ -74,7 +86,8 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             ':premises': change.hasFixedPremises,
             ':submitted': 'submitted',
             ':now': at,
-            ':entries': [timelineEntry('amended', at, 'submitted', { fields: change.changed })],
+            ...(by?.handedTo ? { ':handedTo': by.handedTo } : {}),
+            ':entries': by?.entries ?? [timelineEntry('amended', at, 'submitted', { fields: change.changed })],
             ':round': change.round,
             ...(change.consent ? { ':consent': change.consent } : {}),
             ':phase': routingPhaseValue('waiting', { submittedAt: need.submittedAt, needId: routingExecutionName({ needId: need.needId, routingRound: change.round }) }),
@@ -93,6 +106,7 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             },
           }
         : this.withdrawReferral(change.retracted!, 'need_amended', at, true),
+      ...(by?.items ?? []),
     ];
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));

@@ -24,6 +24,11 @@ import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 import { isConditionFailure } from './condition-failure';
 import { bankKey, BankRegistryStore, type BankRegistryOptions, type BankState } from './bank-registry-store';
+import { lateAnswerEscalates } from '../domain/escalation-opening';
+import { EscalationItems } from './escalation-store';
+
+/** The bank of a referral, as an escalation keeps it. */
+const bankFacts = (referral: Referral) => ({ bankId: referral.bankId, bankNameZh: referral.bankNameZh, bankNameEn: referral.bankNameEn, referralId: referral.referralId });
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -76,7 +81,11 @@ export class RoutingStore {
     options: RoutingStoreOptions = {},
   ) {
     this.registry = new BankRegistryStore(client, tables.needs, options);
+    this.escalations = new EscalationItems(client, tables.needs);
   }
+
+  /** The county's escalations, opened in the writes of the events that call for the task force. */
+  private readonly escalations: EscalationItems;
 
   private auditLog() {
     if (!this.audit) throw new Error('this routing store has no audit log: disclosures cannot be audited');
@@ -379,6 +388,14 @@ export class RoutingStore {
     if (transition.toStage === 'accepted') sets.push('acceptedAt = :now');
     if (['granted', 'declined'].includes(transition.toStage)) sets.push('decidedAt = :now');
     if (transition.toStage === 'disbursed') sets.push('disbursedAt = :now');
+    // A decline for a repairable reason opens the county's escalation in the same write (escalation.ts).
+    const escalation =
+      transition.toStage === 'declined' && transition.referralUpdate.decline?.repairable
+        ? await this.escalations.opening(
+            { needId: need.needId, countyCode: need.enterprise.countyCode, kind: 'declined_repairable', facts: { ...bankFacts(referral), reasonCode: transition.referralUpdate.decline.reasonCode } },
+            now,
+          )
+        : undefined;
     return this.write([
       {
         Update: {
@@ -395,7 +412,8 @@ export class RoutingStore {
         },
       },
       this.needUpdate(need, transition.needStatus, [transition.timelineEntry], now),
-      this.counterUpdate(need, now, transition.counters),
+      this.counterUpdate(need, now, { ...transition.counters, ...escalation?.counters }),
+      ...(escalation ? [escalation.item] : []),
       ...(transition.releasesBankCapacity ? [this.bankLoad(referral.bankId, -1, now, false)] : []),
       ...(transition.closesNeed ? [this.releaseClaim(need)] : []),
       // The disclosure's audit record lands with the acceptance, or neither does.
@@ -484,31 +502,52 @@ export class RoutingStore {
   }
 
   async recordLateAnswer(referral: Referral, need: NeedRecord, event: unknown, counters: Record<string, number>, now: Date): Promise<void> {
-    await this.write([
-      {
-        Update: {
-          TableName: this.tables.needs,
-          Key: referralKey(referral.referralId),
-          UpdateExpression: 'SET lateAnswers = list_append(if_not_exists(lateAnswers, :none), :event)',
-          ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), event }] },
+    const type = (event as { type?: unknown } | undefined)?.type;
+    // An acceptance after the deadline while the need still has no bank: to the county's escalations (escalation.ts).
+    const escalates = typeof type === 'string' && lateAnswerEscalates(type, need.status);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const escalation = escalates
+        ? await this.escalations.opening(
+            { needId: need.needId, countyCode: need.enterprise.countyCode, kind: 'late_answer', facts: { ...bankFacts(referral), lateEvent: type as string } },
+            now,
+          )
+        : undefined;
+      const written = await this.write([
+        {
+          Update: {
+            TableName: this.tables.needs,
+            Key: referralKey(referral.referralId),
+            UpdateExpression: 'SET lateAnswers = list_append(if_not_exists(lateAnswers, :none), :event)',
+            ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), event }] },
+          },
         },
-      },
-      this.counterUpdate(need, now, counters),
-    ]);
+        this.counterUpdate(need, now, { ...counters, ...escalation?.counters }),
+        ...(escalation ? [escalation.item] : []),
+      ]);
+      if (written === 'written') return;
+    }
+    throw new Error(`late answer to ${referral.referralId} could not be recorded: the need's escalation kept changing`);
   }
 
   async escalate(need: NeedRecord, now: Date): Promise<void> {
     if (need.status === 'unmatched') return;
-    await this.write([
-      this.needUpdate(
-        need,
-        'unmatched',
-        [timelineEntry('unmatched', now.toISOString(), 'unmatched')],
-        now,
-      ),
-      this.counterUpdate(need, now, { unmatched: 1 }),
-      this.releaseClaim(need),
-    ]);
+    // The county's escalation (escalation-store.ts) opens in the same write; a race on it is read again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const escalation = await this.escalations.opening({ needId: need.needId, countyCode: need.enterprise.countyCode, kind: 'unmatched' }, now);
+      const written = await this.write([
+        this.needUpdate(
+          need,
+          'unmatched',
+          [timelineEntry('unmatched', now.toISOString(), 'unmatched')],
+          now,
+        ),
+        this.counterUpdate(need, now, { unmatched: 1, ...escalation.counters }),
+        this.releaseClaim(need),
+        escalation.item,
+      ]);
+      if (written === 'written') return;
+    }
+    throw new Error(`need ${need.needId} could not be escalated: its escalation kept changing`);
   }
 
   async recordFailure(need: NeedRecord, error: string, now: Date): Promise<void> {

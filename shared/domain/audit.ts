@@ -92,7 +92,31 @@ export const negativeListChangeAuditSchema = z.strictObject({
   importId: id.optional(),
 });
 
+/**
+ * The county task force acted on an escalation (shared/domain/escalation.ts): who, which need, what
+ * it did — never a note's text, which may name people (it stays on the escalation).
+ */
+export const escalationActionAuditSchema = z.strictObject({
+  kind: z.literal('escalation-action'),
+  at: instant,
+  /** The task-force officer's subject (the token's `sub`). */
+  who: id,
+  countyCode: z.string().regex(/^\d{6}$/),
+  needId: id,
+  action: z.enum(['amend', 'hand_to_bank', 'resolved_offline', 'close']),
+  /** What had opened the escalation. */
+  escalationKind: z.enum(['unmatched', 'declined_repairable', 'review_overdue', 'late_answer']),
+  outcome: z.enum(['financed_elsewhere', 'no_longer_needed', 'not_eligible', 'unreachable']).optional(),
+  /** The bank the need was handed to. */
+  bankId: id.optional(),
+  /** How the enterprise agreed to an amendment. */
+  agreement: z.enum(['phone', 'in_person', 'written']).optional(),
+  /** JSON pointers of the fields an amendment changed. */
+  fields: z.array(z.string().regex(/^(\/[a-zA-Z]+)+$/)).optional(),
+});
+
 export const auditRecordSchema = z.discriminatedUnion('kind', [
+  escalationActionAuditSchema,
   negativeListChangeAuditSchema,
   reportDownloadAuditSchema,
   listExportAuditSchema,
@@ -117,7 +141,7 @@ export const AUDIT_PARTITIONS = { reportDownloads: 'REPORT_DOWNLOADS#', need: 'N
  */
 export function auditPartition(record: AuditRecord): string {
   if (record.kind === 'report-download') return `${AUDIT_PARTITIONS.reportDownloads}${chinaDay(new Date(record.at)).slice(0, 7)}`;
-  if (record.kind === 'list-export' || record.kind === 'negative-list-change') return `${AUDIT_PARTITIONS.county}${record.countyCode}`;
+  if (record.kind === 'list-export' || record.kind === 'negative-list-change' || record.kind === 'escalation-action') return `${AUDIT_PARTITIONS.county}${record.countyCode}`;
   return `${AUDIT_PARTITIONS.need}${record.needId}`;
 }
 

@@ -18,7 +18,8 @@ export function repairableDeclineSinceAmendment(timeline: readonly TimelineEntry
   for (let i = timeline.length - 1; i >= 0; i--) {
     const entry = timeline[i]!;
     if (!('code' in entry)) continue;
-    if (entry.code === 'amended') return false;
+    // An amendment (the owner's, or the county task force's rerouting) starts afresh.
+    if (entry.code === 'amended' || entry.code === 'task_force_amended' || entry.code === 'task_force_handed_to_bank') return false;
     if (entry.code === 'declined' && entry.params.repairable) return true;
   }
   return false;

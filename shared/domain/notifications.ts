@@ -31,6 +31,8 @@ export const NOTICE_TEMPLATES = {
   declined: 'need_declined',
   granted: 'need_granted',
   unmatched: 'need_unmatched',
+  // The county task force acted on the need's escalation (escalation.ts): every action appends this first.
+  task_force_taken_up: 'need_taken_up',
 } as const satisfies Partial<Record<TimelineCode, SmsTemplateId>>;
 
 /** How many notice tokens a need keeps (the newest): the links of older notices stop working. */

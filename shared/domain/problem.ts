@@ -47,6 +47,7 @@ export const PROBLEM_TYPES = {
     title: { zh: '相同幂等键的请求正在处理', en: 'A request with this Idempotency-Key is still in progress' },
   },
   referralConflict: { status: 409, title: { zh: '推荐状态不允许该操作', en: 'The referral is not in a state for this event' } },
+  escalationConflict: { status: 409, title: { zh: '该事项当前状态不允许该操作', en: 'The escalation is not in a state for this action' } },
   needChangeRefused: { status: 409, title: { zh: '需求当前状态不允许该操作', en: 'The need is not in a state for this change' } },
   referralNotReady: { status: 409, title: { zh: '推荐尚未就绪', en: 'The referral is not ready for this event yet' } },
   payloadTooLarge: { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },

@@ -130,3 +130,27 @@ const DECLINE_BY_CODE: ReadonlyMap<string, DeclineReason> = new Map(DECLINE_REAS
 export function declineReason(code: string): DeclineReason | undefined {
   return DECLINE_BY_CODE.get(code);
 }
+
+/**
+ * What would put each repairable decline right: the hint the county task force's escalation inbox
+ * shows beside the bank's reason code (shared/domain/escalation.ts). Every repairable reason has one.
+ */
+export const DECLINE_REPAIRS = {
+  tax_arrears: { zh: '补缴欠税并取得完税证明后重新推送', en: 'Pay the tax arrears, obtain the tax clearance certificate, then route again' },
+  social_insurance_arrears: { zh: '补缴社会保险费并取得缴费证明', en: 'Pay the social insurance arrears and obtain proof of payment' },
+  incomplete_documents: { zh: '按银行清单补齐申请材料', en: 'Complete the application documents on the bank’s list' },
+  insufficient_cash_flow_evidence: { zh: '提供近 6–12 个月的银行流水或纳税记录', en: 'Provide 6–12 months of bank statements or tax records' },
+  irregular_financial_statements: { zh: '整理规范的财务报表（可请代账机构协助）', en: 'Prepare regular financial statements (a bookkeeping firm can help)' },
+  collateral_insufficient: { zh: '降低金额、追加抵押物，或改为担保方式（如政府性融资担保）', en: 'Lower the amount, add collateral, or use a guarantee (e.g. a government financing guarantee)' },
+  guarantor_needed: { zh: '落实担保人或引入政府性融资担保机构', en: 'Find a guarantor or bring in a government financing guarantee institution' },
+  short_operating_history: { zh: '降低金额或缩短期限，或改推更适合初创企业的产品', en: 'Lower the amount or shorten the term, or route to a product for young businesses' },
+  credit_report_query_excess: { zh: '暂停新的贷款申请，待征信查询记录减少后重新推送', en: 'Pause new loan applications and route again once fewer enquiries show on the credit report' },
+  overdue_record_cleared: { zh: '提供逾期已结清的证明及情况说明', en: 'Provide proof that the overdue debt is cleared and an explanation' },
+  amount_above_repayment_capacity: { zh: '与企业商定降低金额或延长期限', en: 'Agree a lower amount or a longer term with the enterprise' },
+  enterprise_unreachable: { zh: '核实并更新企业联系人后转交银行', en: 'Confirm the enterprise’s contact person, then hand the need to the bank again' },
+} as const satisfies Record<Extract<(typeof DECLINE_REASONS)[number], { repairable: true }>['code'], LocalizedText>;
+
+/** What would repair a repairable decline reason, or undefined for a reason that is not repairable (or unknown). */
+export function declineRepair(code: string): LocalizedText | undefined {
+  return Object.hasOwn(DECLINE_REPAIRS, code) ? DECLINE_REPAIRS[code as keyof typeof DECLINE_REPAIRS] : undefined;
+}

@@ -18,7 +18,9 @@
  * | `disbursed`, `disbursedAmountYuan` | `applyTransition` | referral `disbursedAt` if stored (proposed), else the referral's `updatedAt` (set by the disbursing transition, never touched afterwards: a disbursed referral takes no further transition) |
  * | `deadlinesMissed`, `deadlinesMissedBy_<bank>` | `expireReferral` | referral `expiredAt` |
  * | `lateAnswers`, `lateAnswersBy_<bank>` | `recordLateAnswer` | each referral `lateAnswers[].at` |
- * | `unmatched` | `escalate` | each need `timeline` entry with status `unmatched` (except routing-failure entries, which repeat the status) |
+ * | `unmatched` | `escalate` | each need `timeline` entry with code `unmatched` (or, written before codes, a note with status `unmatched` that is not a routing failure's) |
+ * | `escalationsOpened`, `escalationsOpenedBy_<kind>` | escalation-store `opening` (in the write of `escalate`, a repairable decline, a late answer, an overdue review) | each escalation item's `openings[].at` |
+ * | `escalationsResolved`, `escalationsResolvedBy_<resolution>` | escalation-store `resolve` / `reroute` (the task force's actions) | each escalation item's `resolutions[].at` |
  * | `routingFailures` | `recordFailure` | need `routingFailure.at` |
  * | `visits` | visit-store `record` | each visit item's `visitedOn` (the day of the visit, not of its recording) |
  * | `visitedEntities` (distinct per county and CST month) | visit-store `record`, with the enterprise's month marker | each `visited-entity` marker's `visitedOn` (the visit that created it) |
@@ -115,12 +117,21 @@ export interface RecomputeVisit {
   visitedOn: string;
 }
 
+/** The fields of an escalation item the recompute reads. */
+export interface RecomputeEscalation {
+  countyCode: string;
+  openings?: readonly { kind: string; at: string }[];
+  resolutions?: readonly { resolution: string; at: string }[];
+}
+
 export interface RecomputeInput {
   /** Arrays, or any iterable (a lazy scan): each is read once, needs first. */
   needs: Iterable<RecomputeNeed>;
   referrals: Iterable<RecomputeReferral>;
   /** The task force's visits (itemType `visit`): one `visits` each. */
   visits?: Iterable<RecomputeVisit>;
+  /** The county's escalations (itemType `escalation`): each opening and each resolution, on its day. */
+  escalations?: Iterable<RecomputeEscalation>;
   /** The markers of enterprises visited in a county and month (itemType `visited-entity`): one `visitedEntities` each. */
   visitedEntities?: Iterable<RecomputeVisit>;
   /** The enterprises planned for visits in a county and month (itemType `planned-entity`): one `plannedEntities` each. */
@@ -364,7 +375,8 @@ class Recompute {
       if (entry.status === 'screening') screenings++;
       // Every `escalate` write appends exactly one such entry in the counter's transaction;
       // `recordFailure` on an unmatched need appends one too, with its own note and status unchanged.
-      if (entry.status === 'unmatched' && !isFailure) {
+      // Other entries may carry the status too (a renewed consent, the task force's actions): only the escalation's own counts.
+      if (entry.status === 'unmatched' && !isFailure && (entry.code === undefined || entry.code === 'unmatched')) {
         const day = dayOf(entry.at);
         if (day) bump(this.tally.cell(day, county), 'unmatched', 1);
         else this.gap('need', id, 'missing_timestamp', 'timeline[status=unmatched].at', ['unmatched'], `unparseable instant ${String(entry.at)}`);
@@ -526,6 +538,19 @@ export function recomputeCountersDetailed(input: RecomputeInput): RecomputeResul
   for (const visit of input.visits ?? []) bump(run.tally.cell(visit.visitedOn, visit.countyCode), 'visits', 1);
   for (const marker of input.visitedEntities ?? []) bump(run.tally.cell(marker.visitedOn, marker.countyCode), 'visitedEntities', 1);
   for (const plan of input.plannedEntities ?? []) bump(run.tally.cell(plan.plannedOn, plan.countyCode), 'plannedEntities', 1);
+  for (const escalation of input.escalations ?? []) {
+    const events = [
+      ...(escalation.openings ?? []).map((o) => ({ at: o.at, name: 'escalationsOpened', by: o.kind })),
+      ...(escalation.resolutions ?? []).map((r) => ({ at: r.at, name: 'escalationsResolved', by: r.resolution })),
+    ];
+    for (const event of events) {
+      const day = dayOf(event.at);
+      if (!day) continue;
+      const cell = run.tally.cell(day, escalation.countyCode);
+      bump(cell, event.name, 1);
+      bump(cell, counterKey(event.name, event.by), 1);
+    }
+  }
   const order = (g: RecomputeGap) => `${g.id}\u0000${g.field}\u0000${g.kind}`;
   const gaps = run.gaps.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return { rows: run.tally.drain(), gaps, itemsRead: { needs: run.needs, referrals: run.referrals } };
@@ -604,7 +629,7 @@ function stripKeys<T>(item: Record<string, unknown>): T {
  * The need and referral items of a Scan of the needs table, without their key attributes (`pk`,
  * `sk`, `gsi1pk`, `gsi1sk`, `itemType`). Recognised by `itemType` (`need`, `referral`), or by key
  * when `itemType` is absent (`NEED#…`/`NEED`, `REFERRAL#…`/`REFERRAL`); the task force's visits and
- * visited-entity markers (`visit`, `visited-entity`) likewise; every other item (claims,
+ * visited-entity markers (`visit`, `visited-entity`) and the escalations (`escalation`) likewise; every other item (claims,
  * banks, negative-list entries, webhook de-duplication, audit) is left out.
  */
 export function splitItems(items: readonly Record<string, unknown>[]): {
@@ -613,12 +638,14 @@ export function splitItems(items: readonly Record<string, unknown>[]): {
   visits: RecomputeVisit[];
   visitedEntities: RecomputeVisit[];
   plannedEntities: RecomputePlan[];
+  escalations: RecomputeEscalation[];
 } {
   const needs: NeedRecordWithExtras[] = [];
   const referrals: ReferralRecord[] = [];
   const visits: RecomputeVisit[] = [];
   const visitedEntities: RecomputeVisit[] = [];
   const plannedEntities: RecomputePlan[] = [];
+  const escalations: RecomputeEscalation[] = [];
   for (const item of items) {
     const type = item.itemType;
     const pk = typeof item.pk === 'string' ? item.pk : '';
@@ -627,6 +654,7 @@ export function splitItems(items: readonly Record<string, unknown>[]): {
     else if (type === 'visit') visits.push(stripKeys(item));
     else if (type === 'visited-entity') visitedEntities.push(stripKeys(item));
     else if (type === 'planned-entity') plannedEntities.push(stripKeys(item));
+    else if (type === 'escalation') escalations.push(stripKeys(item));
   }
-  return { needs, referrals, visits, visitedEntities, plannedEntities };
+  return { needs, referrals, visits, visitedEntities, plannedEntities, escalations };
 }

@@ -10,6 +10,8 @@ import { WAITING_STEP, type Referral, type SkipReason, type WorkflowAnswer } fro
 import { screenNeed, type NegativeListEntry } from './screening';
 import { workingDayDeadline, type CalendarSource, type ChineseWorkCalendar } from './holiday-calendar';
 import { deadlineSeconds } from './working-days';
+import { consentedBankIds } from './consent';
+import { handedBankOf } from './escalation-handoff';
 
 export interface RoutingPort {
   getNeed(needId: string): Promise<(NeedRecord & { referralIds?: string[] }) | undefined>;
@@ -140,7 +142,9 @@ async function offerNextBank(
   }
   if (previous.length >= settings.maxOffers) return { found: false, reason: 'offer_limit_reached' };
 
-  const states = await store.listBanks();
+  // A round the county task force handed to one bank (escalation.ts hand_to_bank) offers it to that bank only.
+  const handed = handedBankOf(need);
+  const states = (await store.listBanks()).filter((s) => handed === undefined || s.bank.bankId === handed);
   const ranked = rankBanks({
     need,
     banks: states.map((s) => s.bank),
@@ -148,7 +152,7 @@ async function offerNextBank(
     lastOfferedAt: Object.fromEntries(states.map((s) => [s.bank.bankId, s.lastOfferedAt])),
     excludedBankIds: new Set(previous.filter((r): r is Referral => r !== undefined).map((r) => r.bankId)),
   });
-  const best = ranked[0];
+  const best = ranked[0] ?? (handed ? handedOffer(need, states[0]?.bank, previous) : undefined);
   if (!best) return { found: false, reason: 'no_bank_fits' };
   const bank = states.find((s) => s.bank.bankId === best.bankId)!.bank;
   const deadlines = bankDeadlines(bank);
@@ -174,6 +178,18 @@ async function offerNextBank(
   const written = await store.createReferral(need, referral, counters, now, screened);
   if (written === 'condition_failed') throw new Error(`referral for ${needId} could not be written`);
   return { found: true, referralId: referral.referralId, bankId: bank.bankId, timeoutSeconds };
+}
+
+/**
+ * The offer to the bank the task force handed the need to, when the ranking would not offer it (its
+ * products or capacity do not fit: the task force arranged it with the bank): the bank must still be
+ * active, named by the consent, and not have answered this round already.
+ */
+function handedOffer(need: NeedRecord, bank: Bank | undefined, previous: readonly (Referral | undefined)[]) {
+  if (!bank || !bank.active || previous.some((r) => r?.bankId === bank.bankId)) return undefined;
+  const consented = consentedBankIds(need.consent);
+  if (consented && !consented.has(bank.bankId)) return undefined;
+  return { bankId: bank.bankId, productId: bank.products[0]!.productId, score: 0, explanation: ['handed to this bank by the county task force'] };
 }
 
 /**

@@ -20,6 +20,8 @@ export const SMS_TEMPLATES = {
   need_declined: { params: ['link'], zh: '一家银行未受理您的融资需求，查看原因和进度：{link}' },
   need_granted: { params: ['link'], zh: '您的融资需求已获银行批准，查看详情：{link}' },
   need_unmatched: { params: ['link'], zh: '暂未匹配到银行，县工作专班将跟进，查看进度：{link}' },
+  // The county task force took the need up from its escalations (amended it with the owner's agreement, handed it to a bank, resolved or closed it).
+  need_taken_up: { params: ['link'], zh: '县工作专班已接手您的融资需求，查看办理情况：{link}' },
 } as const satisfies Record<string, { params: readonly string[]; zh: string; en?: string }>;
 
 export type SmsTemplateId = keyof typeof SMS_TEMPLATES;

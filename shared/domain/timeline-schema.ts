@@ -38,6 +38,18 @@ export const codedTimelineEntrySchema = z.discriminatedUnion('code', [
   entry('routing_failed'),
   entry('amended', { fields: z.array(z.string()).meta({ description: 'JSON pointers of the fields changed, e.g. /need/amountYuan' }) }),
   entry('withdrawn'),
+  // The county task force's actions on an escalation (shared/domain/escalation.ts): each appends
+  // `task_force_taken_up`, then what it did. No bank is named before a bank accepts.
+  entry('task_force_taken_up'),
+  entry('task_force_amended', {
+    fields: z.array(z.string()).meta({ description: 'JSON pointers of the fields changed, e.g. /need/amountYuan' }),
+    agreement: z.enum(['phone', 'in_person', 'written']).meta({ description: 'How the enterprise agreed to the amendment' }),
+  }),
+  entry('task_force_handed_to_bank'),
+  entry('task_force_resolved_offline'),
+  entry('task_force_closed', {
+    outcome: z.enum(['financed_elsewhere', 'no_longer_needed', 'not_eligible', 'unreachable']).meta({ description: 'Why the task force closed it' }),
+  }),
 ]);
 
 /** An entry written before timeline codes: one bilingual note. */

@@ -53,6 +53,21 @@ const FIELD_NAMES: Record<string, { zh: string; en: string }> = {
   '/consent': { zh: '授权同意', en: 'consent' },
 };
 
+/** How the enterprise agreed to a task-force amendment. */
+export const AGREEMENT_TEXT = {
+  phone: { zh: '电话确认', en: 'by phone' },
+  in_person: { zh: '当面确认', en: 'in person' },
+  written: { zh: '书面确认', en: 'in writing' },
+} as const;
+
+/** Why the task force closed an escalation (shared/domain/escalation.ts CLOSE_OUTCOMES). */
+export const CLOSE_OUTCOME_TEXT = {
+  financed_elsewhere: { zh: '已通过其他渠道获得融资', en: 'financed elsewhere' },
+  no_longer_needed: { zh: '企业已不再需要融资', en: 'the enterprise no longer needs the financing' },
+  not_eligible: { zh: '经核实不符合条件', en: 'not eligible, as checked' },
+  unreachable: { zh: '多次联系未能联系到企业', en: 'the enterprise could not be reached' },
+} as const;
+
 const list = (items: string[], language: Language) => items.join(language === 'zh' ? '；' : '; ');
 
 /** What an entry says, in one language, with amounts formatted. */
@@ -103,6 +118,23 @@ export function timelineText(entry: TimelineEntry, language: Language): string {
     }
     case 'withdrawn':
       return zh ? '企业已撤回需求和授权同意，联系方式已删除' : 'The enterprise withdrew the need and its consent; contact details were erased';
+    case 'task_force_taken_up':
+      return zh ? '县级工作专班已接手您的融资需求' : 'The county task force has taken up your need';
+    case 'task_force_amended': {
+      const fields = entry.params.fields.map((field) => FIELD_NAMES[field]?.[language] ?? field);
+      const how = AGREEMENT_TEXT[entry.params.agreement][language];
+      return zh
+        ? `县级工作专班经您同意（${how}）修改了需求（${fields.join('、')}），重新审核并匹配银行`
+        : `The county task force amended the need with your agreement (${how}: ${fields.join(', ')}); screening and matching a bank again`;
+    }
+    case 'task_force_handed_to_bank':
+      return zh ? '县级工作专班已将您的需求转交一家服务本地区的银行，等待银行答复' : 'The county task force handed your need to a bank serving your area; waiting for its answer';
+    case 'task_force_resolved_offline':
+      return zh ? '县级工作专班已与您线下办理了本需求' : 'The county task force resolved the need with you offline';
+    case 'task_force_closed': {
+      const outcome = CLOSE_OUTCOME_TEXT[entry.params.outcome][language];
+      return zh ? `县级工作专班已结束跟进：${outcome}` : `The county task force closed its follow-up: ${outcome}`;
+    }
   }
 }
 

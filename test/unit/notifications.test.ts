@@ -40,6 +40,11 @@ const ENTRIES: TimelineEntry[] = [
   timelineEntry('routing_failed', at(5), 'recommended'),
   timelineEntry('amended', at(6), 'submitted', { fields: ['/need/amountYuan'] }),
   timelineEntry('withdrawn', at(6), 'withdrawn'),
+  timelineEntry('task_force_taken_up', at(6), 'unmatched'),
+  timelineEntry('task_force_amended', at(6), 'submitted', { fields: ['/need/amountYuan'], agreement: 'phone' }),
+  timelineEntry('task_force_handed_to_bank', at(6), 'submitted'),
+  timelineEntry('task_force_resolved_offline', at(6), 'unmatched'),
+  timelineEntry('task_force_closed', at(6), 'unmatched', { outcome: 'no_longer_needed' }),
   { at: at(7), status: 'granted', note: '已获批 / Granted' },
 ];
 
@@ -50,7 +55,7 @@ const change = (added: readonly TimelineEntry[], before: readonly TimelineEntry[
 describe('noticesFor', () => {
   it('tells the owner of a recommendation or not, an acceptance, a decline, a grant and no match, and of nothing else', () => {
     const told = ENTRIES.filter((entry) => change([entry]).length === 1).map((entry) => ('code' in entry ? entry.code : 'note'));
-    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched']);
+    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched', 'task_force_taken_up']);
     expect(Object.keys(NOTICE_TEMPLATES).sort()).toEqual([...told].sort());
     expect(change([ENTRIES[6]!])).toEqual([{ key: expect.any(String), needId: NEED_ID, to: MOBILE, template: 'need_accepted' }]);
   });

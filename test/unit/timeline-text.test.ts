@@ -25,6 +25,11 @@ const EVERY_CODE: { [C in TimelineCode]: Extract<CodedTimelineEntry, { code: C }
   routing_failed: timelineEntry('routing_failed', at, 'offered'),
   amended: timelineEntry('amended', at, 'submitted', { fields: ['/need/amountYuan', '/enterprise/hasFixedPremises'] }),
   withdrawn: timelineEntry('withdrawn', at, 'withdrawn'),
+  task_force_taken_up: timelineEntry('task_force_taken_up', at, 'unmatched'),
+  task_force_amended: timelineEntry('task_force_amended', at, 'submitted', { fields: ['/need/amountYuan', '/need/guarantee'], agreement: 'in_person' }),
+  task_force_handed_to_bank: timelineEntry('task_force_handed_to_bank', at, 'submitted'),
+  task_force_resolved_offline: timelineEntry('task_force_resolved_offline', at, 'unmatched'),
+  task_force_closed: timelineEntry('task_force_closed', at, 'unmatched', { outcome: 'financed_elsewhere' }),
 };
 
 describe('timeline entries', () => {

@@ -112,6 +112,7 @@ const zh = {
 } as const;
 
 export type WorkspaceKey = keyof typeof zh;
+export const WORKSPACE_KEYS = Object.keys(zh) as WorkspaceKey[];
 
 const en: Record<WorkspaceKey, string> = {
   'ws.docTitle': 'Task force workspace – SME financing coordination',
