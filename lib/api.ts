@@ -28,7 +28,7 @@ import {
 } from '../shared/domain/gateway-problems';
 import { ENV } from '../shared/domain/environment';
 import { acknowledgeApiFindings } from './nag';
-import { ROUTES, type FunctionName } from './routes';
+import { BINARY_MEDIA_TYPES, ROUTES, type FunctionName } from './routes';
 
 export interface ApiProps {
   functions: Record<FunctionName, NodejsFunction>;
@@ -67,8 +67,8 @@ export class Api extends Construct {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'smefin: financing needs of small and micro enterprises',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      // Lambda answers in these types are base64 (isBase64Encoded) and leave the gateway as bytes: the county lists' XLSX.
-      binaryMediaTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      // Bodies in these types pass as bytes (base64 to and from Lambda): the county lists' XLSX, CSV uploads.
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       cloudWatchRole: true,
       deployOptions: {
         stageName: 'api',

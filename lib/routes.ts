@@ -262,6 +262,16 @@ export const FUNCTIONS = {
     workflow: 'respond',
     timeoutSeconds: 29,
   },
+  'negative-list': {
+    entry: 'functions/negative-list/index.ts',
+    description: "GET and POST /v1/counties/{countyCode}/negative-list (+ /{entryId}/expiry, /imports): the county task force views, adds, expires and imports its negative-list entries; every change audited",
+    // Screening's items (NEGATIVE#<creditCode>) and the register (NEGLIST#<jurisdiction>); each change's
+    // audit record in the county's audit partition, in the same transaction.
+    tables: { needs: 'readWrite', audit: 'append' },
+    leadingKeys: { needs: ['NEGATIVE#*', 'NEGLIST#*'], audit: ['COUNTY#*'] },
+    // An import of 5,000 rows, 8 at a time, within the API's 29 seconds.
+    timeoutSeconds: 29,
+  },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
     description: 'Scheduled (02:00 CST): erases the personal data of needs closed longer than the retention setting',
@@ -305,6 +315,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/negative-list/{entryId}/expiry', function: 'negative-list', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/negative-list/imports', function: 'negative-list', auth: 'official' },
   { method: 'POST', path: '/v1/imports', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/templates/{template}', function: 'imports', auth: 'official' },
@@ -312,6 +326,13 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/counties/{countyCode}/escalations/{needId}/actions', function: 'escalations', auth: 'official' },
   { method: 'GET', path: '/v1/progress/{divisionCode}', function: 'progress', auth: 'official' },
 ];
+
+/**
+ * Media types API Gateway passes as bytes (base64, isBase64Encoded) both ways: the county lists'
+ * XLSX answers, and CSV uploads (the negative-list import), whose GB18030 bytes would not survive a
+ * text body. The local gateway reads the same list.
+ */
+export const BINARY_MEDIA_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'] as const;
 
 /** Environment variable through which a function learns each table's name. */
 export const TABLE_ENV: Record<TableName, string> = {

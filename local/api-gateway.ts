@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteDefinition } from '../lib/routes';
+import { BINARY_MEDIA_TYPES, type RouteDefinition } from '../lib/routes';
 import { ENV } from '../shared/domain/environment';
 import {
   GATEWAY_ANSWERS,
@@ -344,7 +344,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       const body = await readBody(req, maxPayload);
       if (body === 'too_large') return gatewayAnswer(res, GATEWAY_ANSWERS.REQUEST_TOO_LARGE, requestId);
-      event.body = body.length > 0 ? body.toString('utf8') : null;
+      // As API Gateway does: a body of a binary media type reaches the function base64-encoded, as bytes.
+      const binary = (BINARY_MEDIA_TYPES as readonly string[]).includes((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase());
+      event.body = body.length > 0 ? body.toString(binary ? 'base64' : 'utf8') : null;
+      event.isBase64Encoded = binary && body.length > 0;
       let result: unknown;
       try {
         result = await invoke(chosen.route, event);

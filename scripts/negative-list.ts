@@ -7,17 +7,23 @@
 //
 // Bad lines are printed (line number, zh/en) and skipped; the good ones are loaded, unless --strict
 // (then nothing is loaded when any line is bad). The exit code is 1 when any line was bad.
-// Loading the same entry again replaces it (key: credit code, jurisdiction, reason, validFrom).
+// Loading the same entry again replaces it (key: credit code, jurisdiction, reason, validFrom), or
+// writes nothing when it is the same. The file is read as the workspace's import reads it (UTF-8
+// with or without BOM, or GB18030) and written through the same store (shared/adapters/
+// negative-list-store.ts: screening's item and the jurisdiction's register), without an audit record.
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateCreditCode } from '../shared/domain/credit-code';
-import { NEGATIVE_LIST_CSV_COLUMNS, NEGATIVE_LIST_REASONS, parseNegativeListCsv, type NegativeListEntry } from '../shared/domain/screening';
+import { decodeCsvBytes, NEGATIVE_LIST_CSV_COLUMNS, parseNegativeListCsv, type NegativeListEntry } from '../shared/domain/negative-list';
+import { NEGATIVE_LIST_REASONS } from '../shared/domain/reasons';
+import { NegativeListStore, type RecordOutcome } from '../shared/adapters/negative-list-store';
 import { RoutingStore } from '../shared/adapters/routing-store';
 import { CliError, formatTable, runCli, TARGET_OPTIONS, withTarget, type TargetFlags } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npx tsx scripts/negative-list.ts <command> [options]
 
-  load --file <list.csv> [--dry-run] [--strict]   载入负面清单 / load entries from CSV (UTF-8)
+  load --file <list.csv> [--dry-run] [--strict]   载入负面清单 / load entries from CSV (UTF-8 or GB18030)
       header: ${NEGATIVE_LIST_CSV_COLUMNS.join(',')}   (validTo may be empty: open-ended)
       reason codes: ${Object.keys(NEGATIVE_LIST_REASONS).join(', ')}
       --dry-run   check the file only       --strict   load nothing if any line is bad
@@ -41,13 +47,15 @@ function entryRows(entries: readonly NegativeListEntry[]): string[][] {
 const ENTRY_HEADERS = ['creditCode', 'jurisdiction', 'reasonCode', '原因', 'source', 'validFrom', 'validTo'];
 
 async function load(file: string, flags: { dryRun: boolean; strict: boolean; target: TargetFlags }): Promise<number> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new CliError(`无法读取 / Cannot read ${file}: ${(error as Error).message}`);
   }
-  const parsed = parseNegativeListCsv(text);
+  const decoded = decodeCsvBytes(bytes);
+  if (!decoded.ok) throw new CliError(`${file}: ${decoded.message.zh}\n${decoded.message.en}`);
+  const parsed = parseNegativeListCsv(decoded.text);
   for (const error of parsed.errors) {
     console.error(`${file}:${error.line}: ${error.message.zh}\n${' '.repeat(file.length + String(error.line).length + 3)}${error.message.en}`);
   }
@@ -71,8 +79,14 @@ async function load(file: string, flags: { dryRun: boolean; strict: boolean; tar
     return bad > 0 ? 1 : 0;
   }
   await withTarget(flags.target, async (target) => {
-    await new RoutingStore(target.clients.documentClient, target.tables).putNegativeEntries(entries, new Date());
-    console.log(`已写入 ${entries.length} 条 / Loaded ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} into ${target.description}.`);
+    const store = new NegativeListStore(target.clients.documentClient, target.tables.needs);
+    const context = { who: `cli:${userInfo().username}`, at: new Date() };
+    const counts: Record<RecordOutcome['kind'], number> = { added: 0, updated: 0, unchanged: 0 };
+    for (const entry of entries) counts[(await store.record({ entry }, context)).kind]++;
+    console.log(
+      `已写入 ${entries.length} 条 / Loaded ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} into ${target.description}` +
+        ` (${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged).`,
+    );
   });
   return bad > 0 ? 1 : 0;
 }

@@ -24,6 +24,7 @@ import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 import { isConditionFailure } from './condition-failure';
 import { bankKey, BankRegistryStore, type BankRegistryOptions, type BankState } from './bank-registry-store';
+import { NEGATIVE_LIST_KEYS, negativeScreeningKey as negativeKey } from './negative-list-store';
 import { lateAnswerEscalates } from '../domain/escalation-opening';
 import { EscalationItems } from './escalation-store';
 
@@ -36,10 +37,6 @@ export { referralKey } from './need-repository';
 export { queryPartition } from './partition-query';
 export { isConditionFailure } from './condition-failure';
 export { bankKey, bankRegistryVersionKey, type BankState } from './bank-registry-store';
-const negativeKey = (entry: NegativeListEntry) => ({
-  pk: `NEGATIVE#${entry.creditCode}`,
-  sk: `${entry.jurisdiction}#${entry.reasonCode}#${entry.validFrom}`,
-});
 /** Open referrals whose deadline is provisional (a year without an official holiday arrangement). */
 export const PROVISIONAL_DEADLINES_PARTITION = 'PROVISIONAL_DEADLINES';
 export const provisionalKey = (referralId: string) => ({ pk: PROVISIONAL_DEADLINES_PARTITION, sk: `REFERRAL#${referralId}` });
@@ -119,7 +116,7 @@ export class RoutingStore {
       new QueryCommand({
         TableName: this.tables.needs,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `NEGATIVE#${creditCode}` },
+        ExpressionAttributeValues: { ':pk': `${NEGATIVE_LIST_KEYS.screening}${creditCode}` },
       }),
     );
     return Items.map((item) => item.entry as NegativeListEntry);

@@ -15,6 +15,7 @@ import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
+import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
 const status = z.enum(NEED_STATUSES);
@@ -332,6 +333,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...negativeListPaths(problemResponse),
       '/v1/lists/{countyCode}': {
         get: {
           operationId: 'countyList',
@@ -512,6 +514,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Visit: schemaOf(visitRecord, 'output'),
         VisitList: schemaOf(visitList, 'output'),
         CountyList: schemaOf(countyList, 'output'),
+        ...negativeListSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),
