@@ -14,6 +14,7 @@ import { taskForceContactSchema } from './task-force';
 import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
+import { escalationPaths, escalationSchemas } from './escalation-openapi';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
 import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
 
@@ -334,6 +335,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
       ...negativeListPaths(problemResponse),
+      ...escalationPaths(problemResponse),
       '/v1/lists/{countyCode}': {
         get: {
           operationId: 'countyList',
@@ -514,6 +516,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Visit: schemaOf(visitRecord, 'output'),
         VisitList: schemaOf(visitList, 'output'),
         CountyList: schemaOf(countyList, 'output'),
+        ...escalationSchemas(schemaOf),
         ...negativeListSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),

@@ -38,7 +38,7 @@ export class OfficialSession {
   }
 
   /** Reads the configuration, takes the provider's answer if this is the way back, else signs in silently if this tab was signed in. */
-  async start(): Promise<void> {
+  async start(language: string): Promise<void> {
     const config = oidcConfigFrom(await apiConfig());
     if (!config) {
       this.events.failed({ kind: 'not-configured' });
@@ -56,7 +56,7 @@ export class OfficialSession {
     if (outcome.kind === 'signed-in') this.accept(outcome.session, false);
     else if (outcome.kind === 'error' && outcome.error !== 'login_required') this.events.failed({ kind: 'signin-failed', error: outcome.error });
     else if (outcome.kind === 'none' && this.client.wasSignedIn()) {
-      await this.client.signIn({ silent: true, language: document.documentElement.lang }).catch(() => undefined);
+      await this.client.signIn({ silent: true, language }).catch(() => undefined);
     }
   }
 

@@ -1,14 +1,14 @@
-// The regulator page (regulator.html): sign in at the officials' OpenID Provider (./oidc.ts:
+// The regulator page (regulator.html): sign in at the officials' OpenID Provider (./official-session.ts:
 // Authorization Code + PKCE, tokens in memory only, refreshed before they expire, sign-out through
 // end-session), pick a period, see the reports of the caller's jurisdiction as the division tree,
 // open the HTML report in a new window and download CSV/XLSX through short-lived links. The ID
 // token's claims are shown (who, role, jurisdiction); the server decides what the caller may see.
-import { apiConfig, type ApiOutcome } from './api';
+import type { ApiOutcome } from './api';
 import { byId, h, hideAlert, setDescribedBy, showAlert } from './dom';
 import { formatChinaTime } from './format';
 import { t, type Language, type MessageKey } from './i18n';
 import { setupLanguage } from './language';
-import { isLoopback, OidcClient, oidcConfigFrom, refreshDelayMs, type SignedIn } from './oidc';
+import { OfficialSession, type SessionFailure } from './official-session';
 import {
   fetchReportLink,
   fetchReportList,
@@ -19,14 +19,8 @@ import {
 } from './regulator-api';
 import { jurisdictionPath } from './regulator-divisions';
 import { defaultValue, isPeriodChoice, periodDefaults, periodIdFrom, type PeriodChoice } from './regulator-period';
-import { isExpired, tokenClaims, type TokenClaims } from './regulator-token';
+import { isExpired } from './regulator-token';
 import { buildReportTree, englishName, levelOfEntry, type TreeNode } from './regulator-tree';
-
-interface Session {
-  token: string;
-  claims: TokenClaims;
-  signedIn: SignedIn;
-}
 
 /** A message whose text is made in the current language (so a language switch redraws it). */
 interface Notice {
@@ -38,11 +32,6 @@ interface Notice {
 
 type StatusView = (language: Language) => (Node | string)[];
 
-let session: Session | undefined;
-let oidc: OidcClient | undefined;
-/** The local provider (its issuer on this machine): the page may mention npm commands. */
-let local = false;
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let listing: ReportList | undefined;
 let notice: Notice | undefined;
 let status: StatusView | undefined;
@@ -72,43 +61,31 @@ const tree = byId<HTMLUListElement>('report-tree');
 
 // ------------------------------------------------------------------------------------ session
 
-function sessionFor(signedIn: SignedIn): Session | undefined {
-  const claims = tokenClaims(signedIn.idToken);
-  return claims ? { token: signedIn.idToken, claims, signedIn } : undefined;
+const officials = new OfficialSession({
+  signedIn: (_official, renewed) => (renewed ? render(page.current()) : signedIn()),
+  failed: (failure: SessionFailure) => fail(sessionNotice(failure)),
+});
+
+function sessionNotice(failure: SessionFailure): Notice {
+  switch (failure.kind) {
+    case 'not-configured':
+      return { kind: 'not-configured', title: fixed('reg.error.config.title'), detail: fixed('reg.error.config.detail') };
+    case 'network':
+      return { kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') };
+    case 'expired':
+      return { kind: 'expired', title: fixed('reg.error.expired.title'), detail: fixed('reg.error.expired.detail') };
+    case 'signin-failed':
+      return { kind: 'signin-failed', title: fixed('reg.error.signin.title'), detail: fixed('reg.error.signin.detail', { error: failure.error }) };
+  }
 }
 
 /** Forgets the session on this page (tokens were only in memory). */
 function endSession(): void {
   generation++;
-  session = undefined;
+  officials.forget();
   listing = undefined;
   status = undefined;
   busy.clear();
-  clearTimeout(refreshTimer);
-}
-
-/** Renews the tokens a minute before the ID token expires; when that fails, asks to sign in again. */
-function scheduleRefresh(): void {
-  clearTimeout(refreshTimer);
-  if (!session || !oidc) return;
-  const current = session;
-  refreshTimer = setTimeout(() => {
-    void oidc!
-      .refresh(current.signedIn)
-      .then((next) => {
-        if (session !== current) return;
-        const renewed = sessionFor(next);
-        if (!renewed) throw new Error('no claims');
-        session = renewed;
-        scheduleRefresh();
-        render(page.current());
-      })
-      .catch(() => {
-        if (session !== current) return;
-        endSession();
-        fail({ kind: 'expired', title: fixed('reg.error.expired.title'), detail: fixed('reg.error.expired.detail') });
-      });
-  }, refreshDelayMs(current.signedIn.expiresAt, new Date()));
 }
 
 function currentEdition(): Edition {
@@ -125,7 +102,7 @@ const fixed =
 function failureNotice(outcome: Exclude<ApiOutcome<unknown>, { kind: 'ok' }>, context: 'list' | 'report', period: string): Notice {
   if (outcome.kind === 'network') {
     // API Gateway's own 401 may come without CORS headers: then an expired token looks like this.
-    if (session && isExpired(session.claims, new Date())) {
+    if (officials.official && isExpired(officials.official.claims, new Date())) {
       return { kind: 'unauthorized', title: fixed('reg.error.unauthorized.title'), detail: fixed('reg.error.unauthorized.detail') };
     }
     return { kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') };
@@ -147,7 +124,7 @@ function failureNotice(outcome: Exclude<ApiOutcome<unknown>, { kind: 'ok' }>, co
             title: fixed('reg.error.notFound.title'),
             detail: (language) =>
               t(language, 'reg.error.notFound.detail', { period }) +
-              (local ? (language === 'zh' ? '' : ' ') + t(language, 'reg.error.notFound.local', { period }) : ''),
+              (officials.local ? (language === 'zh' ? '' : ' ') + t(language, 'reg.error.notFound.local', { period }) : ''),
           }
         : { kind: 'report-missing', title: fixed('reg.error.reportMissing.title'), detail: fixed('reg.error.reportMissing.detail') };
     case 400:
@@ -197,6 +174,7 @@ function jurisdictionText(code: string | undefined, language: Language): string 
 }
 
 function renderIdentity(language: Language): void {
+  const session = officials.official;
   if (!session) return;
   const { claims } = session;
   byId('identity-name').textContent = claims.name ?? '—';
@@ -293,11 +271,11 @@ function renderTree(language: Language): void {
 }
 
 function render(language: Language): void {
-  const signedIn = session !== undefined;
+  const signedIn = officials.official !== undefined;
   signinSection.hidden = signedIn;
   identitySection.hidden = !signedIn;
   reportsSection.hidden = !signedIn;
-  if (!oidc) signinButton.setAttribute('aria-disabled', 'true');
+  if (!officials.configured) signinButton.setAttribute('aria-disabled', 'true');
   else signinButton.removeAttribute('aria-disabled');
 
   renderIdentity(language);
@@ -321,6 +299,7 @@ function currentPeriodId(): string | undefined {
 }
 
 async function loadList(period: string): Promise<void> {
+  const session = officials.official;
   if (!session) return;
   const mine = ++generation;
   listing = undefined;
@@ -340,12 +319,8 @@ async function loadList(period: string): Promise<void> {
   render(page.current());
 }
 
-function signedIn(signedIn: SignedIn): void {
-  const next = sessionFor(signedIn);
-  if (!next) return;
-  session = next;
+function signedIn(): void {
   notice = undefined;
-  scheduleRefresh();
   render(page.current());
   byId('reports-heading').focus();
   const period = currentPeriodId();
@@ -375,6 +350,7 @@ function openingMessage(popup: Window, language: Language): void {
 }
 
 async function runAction(entry: ReportEntry, level: string, format: DownloadFormat): Promise<void> {
+  const session = officials.official;
   if (!session || !listing) return;
   const key = actionKey(entry, level, format);
   if (busy.has(key)) return;
@@ -455,10 +431,10 @@ periodForm.addEventListener('submit', (event) => {
 });
 
 signinButton.addEventListener('click', () => {
-  if (!oidc || signinButton.getAttribute('aria-disabled') === 'true') return;
+  if (!officials.configured || signinButton.getAttribute('aria-disabled') === 'true') return;
   signinButton.setAttribute('aria-disabled', 'true');
   signinButton.textContent = t(page.current(), 'reg.signin.busy');
-  void oidc.signIn({ language: page.current() }).catch(() => {
+  void officials.signIn(page.current()).catch(() => {
     signinButton.removeAttribute('aria-disabled');
     signinButton.textContent = t(page.current(), 'reg.signin.submit');
     fail({ kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') });
@@ -466,13 +442,12 @@ signinButton.addEventListener('click', () => {
 });
 
 byId('signout').addEventListener('click', () => {
-  const ending = session?.signedIn;
+  // The provider's end-session page confirms, ends its session and comes back here.
+  officials.signOut(page.current());
   endSession();
   notice = undefined;
   render(page.current());
   byId('signin-heading').focus();
-  // The provider's end-session page confirms, ends its session and comes back here.
-  void oidc?.signOut(ending, page.current()).catch(() => undefined);
 });
 
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="edition"]')) {
@@ -497,28 +472,4 @@ tree.addEventListener('click', (event) => {
 // signed in before the reload, a silent sign-in; else the sign-in button.
 setPeriodChoice('month', false);
 render(page.current());
-void (async () => {
-  const config = oidcConfigFrom(await apiConfig());
-  if (!config) {
-    fail({ kind: 'not-configured', title: fixed('reg.error.config.title'), detail: fixed('reg.error.config.detail') });
-    return;
-  }
-  local = isLoopback(new URL(config.issuer).hostname);
-  oidc = new OidcClient(config, new URL(location.pathname, location.origin).href);
-  render(page.current());
-  let outcome: Awaited<ReturnType<OidcClient['handleCallback']>>;
-  try {
-    outcome = await oidc.handleCallback(new URL(location.href));
-  } catch {
-    fail({ kind: 'network', title: fixed('reg.error.network.title'), detail: fixed('reg.error.network.detail') });
-    return;
-  }
-  if (outcome.kind === 'signed-in') {
-    signedIn(outcome.session);
-  } else if (outcome.kind === 'error' && outcome.error !== 'login_required') {
-    const error = outcome.error;
-    fail({ kind: 'signin-failed', title: fixed('reg.error.signin.title'), detail: fixed('reg.error.signin.detail', { error }) });
-  } else if (outcome.kind === 'none' && oidc.wasSignedIn()) {
-    await oidc.signIn({ silent: true, language: page.current() }).catch(() => render(page.current()));
-  }
-})();
+void officials.start(page.current()).then(() => render(page.current()));

@@ -174,4 +174,4 @@ byId('signout').addEventListener('click', () => {
   byId('signin-heading').focus();
 });
 
-void session.start().then(() => render(page.current()));
+void session.start(page.current()).then(() => render(page.current()));
