@@ -14,6 +14,8 @@ import { streamPipe } from './stream-pipe';
 
 /** The stream records the notifier reads: a need item changed (EventBridge Pipes filter pattern). */
 export const NEED_CHANGE_FILTER = { eventName: ['MODIFY'], dynamodb: { NewImage: { itemType: { S: ['need'] } } } };
+/** A need inserted waiting for its owner's consent (entered from a visit without one): the owner is asked by SMS. */
+export const NEED_AWAITING_CONSENT_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { itemType: { S: ['need'] }, status: { S: ['awaiting_consent'] } } } };
 
 export class EnterpriseNotifications extends Construct {
   /** Where the pipe puts the batches notify-enterprise kept failing on. */
@@ -35,7 +37,7 @@ export class EnterpriseNotifications extends Construct {
       pipeId: 'NotifyEnterprisePipe',
       table: props.needsTable,
       target: notifier,
-      filter: NEED_CHANGE_FILTER,
+      filter: [NEED_CHANGE_FILTER, NEED_AWAITING_CONSENT_FILTER],
       deadLetters: this.deadLetters,
     });
     Validations.of(role).acknowledge({

@@ -42,8 +42,12 @@ export interface ReferralWorkflowProps {
   needsTable: TableV2;
 }
 
-/** The stream records that start routing: a need item inserted (EventBridge Pipes filter pattern). */
-export const NEW_NEED_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { itemType: { S: ['need'] } } } };
+/**
+ * The stream records that start routing: a need item inserted `submitted` (EventBridge Pipes filter
+ * pattern). A need entered from a visit without consent is inserted `awaiting_consent`: no workflow
+ * starts for it; the owner's confirmation starts one (need-changes.ts).
+ */
+export const NEW_NEED_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { itemType: { S: ['need'] }, status: { S: ['submitted'] } } } };
 
 export class ReferralWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -163,6 +167,8 @@ export class ReferralWorkflow extends Construct {
         .when(Condition.booleanEquals('$.offer.found', true), offer)
         // The enterprise withdrew the need before a bank had it.
         .when(Condition.isPresent('$.offer.withdrawn'), withdrawnEnd)
+        // No consent on record yet (a need entered from a visit): nothing offered; the owner's confirmation starts a new round.
+        .when(Condition.isPresent('$.offer.awaitingConsent'), new Succeed(this, 'AwaitingConsent'))
         .when(Condition.booleanEquals('$.offer.recommended', false), new Succeed(this, 'NotRecommended'))
         // No bank left: the route step has escalated the need to the county task force.
         .otherwise(new Succeed(this, 'Unmatched')),

@@ -216,6 +216,15 @@ export const FUNCTIONS = {
     // The banks serving the county, whose staff came along (read only).
     readOnlyKeys: { needs: ['BANKS'] },
   },
+  'visit-needs': {
+    entry: 'functions/visit-needs/index.ts',
+    description: 'POST /v1/counties/{countyCode}/visits/{visitedOn}/{visitId}/needs: the county task force enters a need from a visit (paper consent, or awaiting the enterprise’s)',
+    tables: { needs: 'readWrite', counters: 'readWrite' },
+    // The need, its open-need claim and latest-need pointer; the visit (its month partition) it links.
+    leadingKeys: { needs: ['NEED#*', 'CREDITCODE#*', 'VISITS#*'] },
+    // The banks serving the county, which a paper consent names (read only).
+    readOnlyKeys: { needs: ['BANKS'] },
+  },
   imports: {
     entry: 'functions/imports/index.ts',
     description: 'POST /v1/imports, GET /v1/imports/{importId} and the templates: the county task force imports visits or a visit plan from CSV or XLSX',
@@ -314,6 +323,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/reports/{period}/{divisionCode}', function: 'report-download', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/visits/{visitedOn}/{visitId}/needs', function: 'visit-needs', auth: 'official' },
   { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },

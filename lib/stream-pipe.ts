@@ -17,7 +17,7 @@ export interface StreamPipeProps {
   pipeId: string;
   table: TableV2;
   target: IFunction;
-  /** An EventBridge filter pattern on the stream records. */
+  /** An EventBridge filter pattern on the stream records, or several (a record matching any passes). */
   filter: unknown;
   deadLetters: DeadLetterQueue;
   /** Records older than this go to the dead-letter queue unprocessed (default: none are). */
@@ -41,7 +41,8 @@ export function streamPipe(scope: Construct, props: StreamPipeProps): { role: Ro
         onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
         deadLetterConfig: { arn: props.deadLetters.queue.queueArn },
       },
-      filterCriteria: { filters: [{ pattern: JSON.stringify(props.filter) }] },
+      // A pattern is an object: an array is several patterns.
+      filterCriteria: { filters: (Array.isArray(props.filter) ? props.filter : [props.filter]).map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
     },
     target: props.target.functionArn,
     targetParameters: { lambdaFunctionParameters: { invocationType: 'REQUEST_RESPONSE' } },

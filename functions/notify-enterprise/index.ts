@@ -54,7 +54,8 @@ async function notifyEnterpriseHandler(records: DynamoDBRecord[], context: Conte
   await handedOffNow.run(handedOff, async () => {
     for (const record of records) {
       const after = image(record.dynamodb?.NewImage);
-      if (record.eventName !== 'MODIFY' || !after) continue;
+      // Changes, and a need inserted waiting for its owner's consent (lib/notifications.ts filters).
+      if ((record.eventName !== 'MODIFY' && record.eventName !== 'INSERT') || !after) continue;
       for (const notice of noticesFor(image(record.dynamodb?.OldImage), after)) {
         notices++;
         await deliverOnce({ key: notice.key, request: notice });

@@ -14,7 +14,8 @@ async function startRoutingHandler(records: DynamoDBRecord[]): Promise<{ started
   let alreadyStarted = 0;
   for (const record of records) {
     const needId = record.dynamodb?.NewImage?.needId?.S;
-    if (record.eventName !== 'INSERT' || !needId) continue;
+    // The pipe's filter passes only needs inserted `submitted`; one awaiting its consent never starts here.
+    if (record.eventName !== 'INSERT' || !needId || record.dynamodb?.NewImage?.status?.S === 'awaiting_consent') continue;
     const result = await startRouting(sfnClient(), stateMachineArn, needId);
     if (result === 'started') started++;
     else alreadyStarted++;

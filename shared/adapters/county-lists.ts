@@ -83,6 +83,7 @@ export class CountyListReader {
       '#need.#purpose',
       '#need.#guarantee',
       '#timeline',
+      '#source',
       ...(withContact ? ['#contact'] : []),
     ].join(', ');
     const names = {
@@ -97,6 +98,7 @@ export class CountyListReader {
       '#purpose': 'purpose',
       '#guarantee': 'guarantee',
       '#timeline': 'timeline',
+      '#source': 'source',
       ...(withContact ? { '#contact': 'contact' } : {}),
     };
     for (let i = 0; i < needIds.length; i += BATCH) {
@@ -115,6 +117,7 @@ export class CountyListReader {
             enterprise: { name: text(enterprise.name), creditCode: text(enterprise.creditCode), industryCode: text(enterprise.industryCode) },
             need: { amountYuan: number(need.amountYuan), termMonths: number(need.termMonths), purpose: text(need.purpose), guarantee: text(need.guarantee) },
             reasons: reasonsOf(item.timeline),
+            ...(item.source === 'visit' ? { source: 'visit' as const } : {}),
             ...(withContact && contact ? { contact: { name: text(contact.name), mobile: text(contact.mobile) } } : {}),
           });
         }

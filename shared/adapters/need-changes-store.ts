@@ -87,7 +87,10 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             ':submitted': 'submitted',
             ':now': at,
             ...(by?.handedTo ? { ':handedTo': by.handedTo } : {}),
-            ':entries': by?.entries ?? [timelineEntry('amended', at, 'submitted', { fields: change.changed })],
+            ':entries': by?.entries ?? [
+              ...(change.consentConfirmed ? [timelineEntry('consent_confirmed', at, 'submitted')] : []),
+              ...(change.consentConfirmed && change.changed.length === 0 ? [] : [timelineEntry('amended', at, 'submitted', { fields: change.changed })]),
+            ],
             ':round': change.round,
             ...(change.consent ? { ':consent': change.consent } : {}),
             ':phase': routingPhaseValue('waiting', { submittedAt: need.submittedAt, needId: routingExecutionName({ needId: need.needId, routingRound: change.round }) }),

@@ -40,6 +40,49 @@ export const countyStatusKey = (record: Pick<NeedRecord, 'submittedAt' | 'needId
   gsi1sk: `${record.submittedAt}#${record.needId}`,
 });
 
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * The items a new need is written with, in one transaction: the credit code's open-need claim (the
+ * first), the need, its county-day counters (`declared`, and `extraCounters`), the latest-need
+ * pointer (put last in the transaction). A need entered from a visit adds its own (visit-need-store.ts).
+ */
+export function newNeedItems(
+  record: NeedRecord,
+  tables: { needs: string; counters: string },
+  extraCounters: Readonly<Record<string, number>> = {},
+): [claim: TransactItem, need: TransactItem, counters: TransactItem, latest: TransactItem] {
+  const counters = { declared: 1, ...extraCounters };
+  const names = Object.keys(counters);
+  return [
+    {
+      Put: {
+        TableName: tables.needs,
+        Item: { ...openNeedClaimKey(record.enterprise.creditCode), itemType: 'open-need-claim', needId: record.needId, claimedAt: record.submittedAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tables.needs,
+        // Not yet in byPersonalData (a need enters it when it closes); in byRouting as waiting (not while it awaits its consent).
+        Item: { ...needKey(record.needId), ...countyStatusKey(record), ...routingPhaseKey(record), itemType: 'need', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tables.counters,
+        Key: { day: record.submittedDay, countyCode: record.enterprise.countyCode },
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')} SET updatedAt = :now`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:c${i}`, counters[name as keyof typeof counters]])), ':now': record.submittedAt },
+      },
+    },
+    { Put: { TableName: tables.needs, Item: { ...latestNeedKey(record.enterprise.creditCode), itemType: 'latest-need', needId: record.needId } } },
+  ];
+}
+
 const ITEM_TYPE_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pdShard', 'itemType', ROUTING_PHASE_ATTRIBUTE]);
 
 export class DynamoNeedRepository implements NeedRepository {
@@ -58,38 +101,14 @@ export class DynamoNeedRepository implements NeedRepository {
   async create(record: NeedRecord, options: CreateNeedOptions = {}): Promise<CreateNeedOutcome> {
     if (!this.tables.counters) throw new Error('the counters table is needed to create needs');
     const { submission, signal } = options;
+    const [claim, need, counter, latest] = newNeedItems(record, { needs: this.tables.needs, counters: this.tables.counters });
     try {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tables.needs,
-                Item: {
-                  ...openNeedClaimKey(record.enterprise.creditCode),
-                  itemType: 'open-need-claim',
-                  needId: record.needId,
-                  claimedAt: record.submittedAt,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tables.needs,
-                // Not yet in byPersonalData (a need enters it when it closes); in byRouting as waiting.
-                Item: { ...needKey(record.needId), ...countyStatusKey(record), ...routingPhaseKey(record), itemType: 'need', ...record },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tables.counters!,
-                Key: { day: record.submittedDay, countyCode: record.enterprise.countyCode },
-                UpdateExpression: 'ADD declared :one SET updatedAt = :now',
-                ExpressionAttributeValues: { ':one': 1, ':now': record.submittedAt },
-              },
-            },
+            claim,
+            need,
+            counter,
             ...(submission
               ? [
                   {
@@ -112,7 +131,7 @@ export class DynamoNeedRepository implements NeedRepository {
                 ]
               : []),
             // Last, so the positions above stay: the need a status-link request finds under the code.
-            { Put: { TableName: this.tables.needs, Item: { ...latestNeedKey(record.enterprise.creditCode), itemType: 'latest-need', needId: record.needId } } },
+            latest,
           ],
         }),
         { abortSignal: signal },

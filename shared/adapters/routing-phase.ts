@@ -20,7 +20,8 @@ export type RoutingPhase = 'waiting' | 'routed';
 
 /** The phase of a need in this status, or undefined once it is closed (out of the index). */
 export function routingPhase(status: NeedStatus): RoutingPhase | undefined {
-  if (!OPEN_STATUSES.has(status)) return undefined;
+  // A need awaiting its consent is open (it holds the credit code) but no workflow runs for it.
+  if (!OPEN_STATUSES.has(status) || status === 'awaiting_consent') return undefined;
   return status === 'submitted' ? 'waiting' : 'routed';
 }
 

@@ -76,10 +76,19 @@ export interface ConsentRecipient {
  * county may be offered those.
  */
 export interface NeedConsent {
-  shareWithBanks: true;
+  /**
+   * `false`: no consent on record yet — a need the county task force entered from a visit waits for
+   * the enterprise's confirmation (visit-need.ts); its `recipients` are empty, so no bank may be offered it.
+   */
+  shareWithBanks: boolean;
   textVersion: string;
+  /** When it was given (while none is on record: when the need was entered). */
   at: string;
   recipients: ConsentRecipient[] | string;
+  /** `paper`: a signed paper consent the task force entered with the need (its `reference` recorded). Absent: given online by the person. */
+  kind?: 'paper';
+  /** The paper consent's reference (its number in the task force's files). */
+  reference?: string;
 }
 
 /** The banks a need may be offered to, or undefined when its consent (before named consent) names none. */

@@ -22,8 +22,14 @@ export const RECOMMENDED_STATUSES: readonly NeedStatus[] = ['recommended', 'offe
 /** Screened needs: not recommended, or recommended and beyond. */
 export const SCREENED_STATUSES: readonly NeedStatus[] = ['not_recommended', ...RECOMMENDED_STATUSES];
 
+/**
+ * The declaration list: the screened needs, and the needs the task force entered from visits that
+ * wait for the enterprise's consent (screened once it is given; offered to no bank before).
+ */
+export const DECLARED_STATUSES: readonly NeedStatus[] = [...SCREENED_STATUSES, 'awaiting_consent'];
+
 export const LIST_STATUSES: Readonly<Record<ListName, readonly NeedStatus[]>> = {
-  declared: SCREENED_STATUSES,
+  declared: DECLARED_STATUSES,
   recommended: RECOMMENDED_STATUSES,
 };
 
@@ -42,6 +48,8 @@ export interface ListedNeed {
   need: { amountYuan: number; termMonths: number; purpose: string; guarantee: string };
   /** The screening's reason codes (the timeline's not_recommended entry); none when recommended. */
   reasons: readonly string[];
+  /** `visit` for a need entered from a visit (absent: declared by the enterprise). */
+  source?: 'visit';
   contact?: { name: string; mobile: string };
 }
 
@@ -60,7 +68,10 @@ export interface ListRow {
   purpose: string;
   guarantee: string;
   status: NeedStatus;
-  screening: { outcome: 'recommended' | 'not_recommended'; reasons: { code: string; zh: string }[] };
+  /** `pending`: not screened yet, the need waits for the enterprise's consent (status awaiting_consent). */
+  screening: { outcome: 'recommended' | 'not_recommended' | 'pending'; reasons: { code: string; zh: string }[] };
+  /** `visit`: entered by the task force from a visit. */
+  source?: 'visit';
   contact?: { name: string; mobile: string };
 }
 
@@ -87,9 +98,10 @@ export function listRow(need: ListedNeed, withContact: boolean): ListRow {
     guarantee: need.need.guarantee,
     status: need.status,
     screening: {
-      outcome: need.status === 'not_recommended' ? 'not_recommended' : 'recommended',
+      outcome: need.status === 'not_recommended' ? 'not_recommended' : need.status === 'awaiting_consent' ? 'pending' : 'recommended',
       reasons: need.reasons.map((code) => ({ code, zh: screeningReasonText(code, 'zh') })),
     },
+    ...(need.source === 'visit' ? { source: 'visit' as const } : {}),
     ...(withContact && need.contact ? { contact: { name: need.contact.name, mobile: need.contact.mobile } } : {}),
   };
 }
@@ -100,6 +112,12 @@ export function sortRows<T extends { submittedAt: string; needId: string }>(rows
 }
 
 type TableCell = string | number;
+
+const SCREENING_OUTCOME_ZH: Record<ListRow['screening']['outcome'], string> = {
+  recommended: '推荐',
+  not_recommended: '不予推荐',
+  pending: '待企业确认授权（尚未初筛）',
+};
 
 /** The columns of a list file (CSV, XLSX), Chinese headers; the contact columns only with contacts. */
 const COLUMNS: readonly { header: string; contact?: true; value: (row: ListRow) => TableCell }[] = [
@@ -115,7 +133,7 @@ const COLUMNS: readonly { header: string; contact?: true; value: (row: ListRow) 
   { header: '用途', value: (r) => r.purpose },
   { header: '担保方式', value: (r) => r.guarantee },
   { header: '状态', value: (r) => r.status },
-  { header: '初筛结果', value: (r) => (r.screening.outcome === 'recommended' ? '推荐' : '不予推荐') },
+  { header: '初筛结果', value: (r) => SCREENING_OUTCOME_ZH[r.screening.outcome] },
   { header: '初筛原因代码', value: (r) => r.screening.reasons.map((x) => x.code).join('; ') },
   { header: '初筛原因', value: (r) => r.screening.reasons.map((x) => x.zh).join('；') },
   { header: '联系人', contact: true, value: (r) => r.contact?.name ?? '' },

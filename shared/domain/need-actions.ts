@@ -11,6 +11,8 @@ export const MAX_AMENDMENTS = 5;
 export interface NeedActions {
   amend: boolean;
   withdraw: boolean;
+  /** Present (true) while the need waits for the owner's consent (entered from a visit without one): the page asks for it. */
+  confirmConsent?: true;
 }
 
 /** A bank declined for a repairable reason since the need was last amended (or submitted). */
@@ -32,5 +34,5 @@ export function needActions(need: { status: NeedStatus; timeline: readonly Timel
     need.status === 'not_recommended' ||
     need.status === 'unmatched' ||
     (need.status === 'offered' && repairableDeclineSinceAmendment(need.timeline));
-  return { amend: amendable && roundsLeft, withdraw: !closed };
+  return { amend: amendable && roundsLeft, withdraw: !closed, ...(need.status === 'awaiting_consent' ? { confirmConsent: true as const } : {}) };
 }

@@ -73,7 +73,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 /** Why a change is refused, for the 409 answer. */
-export type RefusalReason = 'not_amendable' | 'bank_deciding' | 'closed' | 'withdrawn' | 'too_many_amendments' | 'busy' | 'open_need_exists';
+export type RefusalReason = 'not_amendable' | 'bank_deciding' | 'closed' | 'withdrawn' | 'too_many_amendments' | 'busy' | 'open_need_exists' | 'consent_needed';
 
 export const REFUSALS: Record<RefusalReason, LocalizedText> = {
   not_amendable: {
@@ -97,6 +97,10 @@ export const REFUSALS: Record<RefusalReason, LocalizedText> = {
   open_need_exists: {
     zh: '该企业已有另一笔办理中的融资需求，不能同时重新办理本需求',
     en: 'The enterprise has another open need: this one cannot be routed again at the same time',
+  },
+  consent_needed: {
+    zh: '本需求由县级工作专班代为登记，请先确认授权同意（列明接收需求的银行），再修改需求',
+    en: 'The county task force entered this need for you: confirm your consent (naming the banks that receive it) first',
   },
 };
 
@@ -171,6 +175,8 @@ export interface AmendmentWrite {
   retracted?: Referral;
   /** The renewed consent, when the amendment carries one. */
   consent?: NeedConsent;
+  /** The consent is the owner's first, confirming a need entered from a visit (timeline `consent_confirmed`). */
+  consentConfirmed?: true;
 }
 
 export interface NeedChangeWorkflow {
@@ -212,6 +218,19 @@ export async function amendNeed(deps: NeedChangeDeps, needId: string, amendment:
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const need = await deps.store.getNeed(needId);
     if (!need) return { kind: 'not_found' };
+    if (need.status === 'awaiting_consent') {
+      // Entered from a visit without consent (visit-need.ts): the owner's consent, naming the banks
+      // serving the county now, is what routes it — in a new round, as an amendment is routed again.
+      if (!amendment.consent) return { kind: 'refused', reason: 'consent_needed' };
+      const given = renewConsent(need.consent, amendment.consent.bankIds ?? [], await deps.servingBanks(need.enterprise.countyCode), amendment.consent.textVersion, now);
+      if (!given.ok) return { kind: 'invalid', errors: given.errors };
+      const round = (need.routingRound ?? 0) + 1;
+      const written = await deps.store.amend(need, { ...applyAmendment(need, amendment), round, consent: given.consent, consentConfirmed: true }, now);
+      if (written === 'claim_taken') return { kind: 'refused', reason: 'open_need_exists' };
+      if (written === 'condition_failed') continue;
+      await deps.workflow.start(needId, routingExecutionName({ needId, routingRound: round }));
+      return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+    }
     let consent: NeedConsent | undefined;
     let addsBanks = false;
     if (amendment.consent) {

@@ -24,16 +24,23 @@ export const NEED_STATUSES = [
   'unmatched',
   /** The enterprise withdrew the need and its consent: routing stopped, contact details erased. */
   'withdrawn',
+  /** Entered by the county task force from a visit, no consent on record yet: on the declaration list, offered to no bank until the enterprise confirms (visit-need.ts). */
+  'awaiting_consent',
 ] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 
 /** A need in one of these states blocks another submission for the same credit code. */
-export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted']);
+export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'awaiting_consent']);
 
 export interface NeedRecord {
   needId: string;
   status: NeedStatus;
-  source: 'self_declared';
+  /** `visit`: entered by the county task force from a recorded visit (visit-need.ts), with `visitId` and `enteredBy`. */
+  source: 'self_declared' | 'visit';
+  /** The visit it was entered from (source `visit`). */
+  visitId?: string;
+  /** The official who entered it (their token's `sub`; source `visit`). */
+  enteredBy?: string;
   submittedAt: string;
   updatedAt: string;
   /** China Standard Time calendar day of submission, the key of the county-day counters. */
@@ -128,6 +135,8 @@ export function statusPageUrl(webOrigin: string, needId: string, trackingToken: 
 export interface NeedStatusResponse {
   needId: string;
   status: NeedStatus;
+  /** Present for a need the county task force entered from a visit: `visit`. */
+  source?: 'visit';
   sizeClass: SizeClass;
   submittedAt: string;
   enterprise: { name: string; countyCode: string; industryCode: string; hasFixedPremises: boolean };
@@ -154,6 +163,7 @@ export function needStatusView(record: NeedRecord, latestReferral?: Referral, ta
     ...(taskForce ? { taskForce } : {}),
     needId: record.needId,
     status: record.status,
+    ...(record.source === 'visit' ? { source: 'visit' as const } : {}),
     sizeClass: record.sizeClass,
     submittedAt: record.submittedAt,
     enterprise: {

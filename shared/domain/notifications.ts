@@ -33,6 +33,8 @@ export const NOTICE_TEMPLATES = {
   unmatched: 'need_unmatched',
   // The county task force acted on the need's escalation (escalation.ts): every action appends this first.
   task_force_taken_up: 'need_taken_up',
+  // Needs from visits (visit-need.ts): the need waits for the owner's consent, asked for by SMS.
+  awaiting_consent: 'need_awaiting_consent',
 } as const satisfies Partial<Record<TimelineCode, SmsTemplateId>>;
 
 /** How many notice tokens a need keeps (the newest): the links of older notices stop working. */

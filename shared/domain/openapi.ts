@@ -16,6 +16,7 @@ import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSc
 import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
 import { escalationPaths, escalationSchemas } from './escalation-openapi';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
+import { visitNeedPaths, visitNeedSchemas } from './visit-need-openapi';
 import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
@@ -54,6 +55,7 @@ const needStatusResponse = z
   .object({
     needId: z.string(),
     status,
+    source: z.literal('visit').optional().meta({ description: 'Present for a need the county task force entered from a visit' }),
     sizeClass,
     submittedAt: z.string(),
     enterprise: z.object({ name: z.string(), countyCode: z.string(), industryCode: z.string(), hasFixedPremises: z.boolean() }),
@@ -61,8 +63,14 @@ const needStatusResponse = z
     timeline: z.array(timelineEntrySchema),
     progress: needProgress.optional(),
     actions: z
-      .object({ amend: z.boolean(), withdraw: z.boolean() })
-      .meta({ description: 'What the owner can do now: amend the need (after a non-recommendation, no match or a repairable decline), withdraw it' }),
+      .object({
+        amend: z.boolean(),
+        withdraw: z.boolean(),
+        confirmConsent: z.literal(true).optional().meta({
+          description: 'Present while the need (entered from a visit) waits for the owner’s consent: confirm it with an amendment {"consent":{…the banks serving the county now}}, which starts routing',
+        }),
+      })
+      .meta({ description: 'What the owner can do now: amend the need (after a non-recommendation, no match or a repairable decline), withdraw it, confirm its consent' }),
     consentBankIds: z
       .array(z.string())
       .optional()
@@ -96,6 +104,7 @@ const visitRecord = z
     note: z.string().optional(),
     officer: z.string().meta({ description: "The recording officer: the token's sub" }),
     recordedAt: z.string().meta({ description: 'UTC instant' }),
+    needId: z.string().optional().meta({ description: 'The need the task force entered from this visit (POST …/visits/{visitedOn}/{visitId}/needs)' }),
   })
   .meta({ title: 'Visit' }) satisfies z.ZodType<Visit>;
 const visitList = z
@@ -123,9 +132,10 @@ const listRowSchema = z
     guarantee: z.string(),
     status: z.enum(NEED_STATUSES),
     screening: z.object({
-      outcome: z.enum(['recommended', 'not_recommended']),
+      outcome: z.enum(['recommended', 'not_recommended', 'pending']).meta({ description: 'pending: not screened yet, the need waits for the enterprise’s consent (awaiting_consent)' }),
       reasons: z.array(z.object({ code: z.string(), zh: z.string() })).meta({ description: 'Screening reason codes and their Chinese text (none when recommended)' }),
     }),
+    source: z.literal('visit').optional().meta({ description: 'Entered by the task force from a visit' }),
     contact: z.object({ name: z.string(), mobile: z.string() }).optional().meta({ description: "Only for the county's own task force (audited)" }),
   })
   .meta({ title: 'ListRow' }) satisfies z.ZodType<ListRow>;
@@ -267,7 +277,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             '200': { description: 'Amended: the need, submitted again', content: { 'application/json': { schema: { $ref: '#/components/schemas/NeedStatusResponse' } } } },
             '400': problemResponse('Invalid fields (see errors[]), or nothing changed (amendment.nothing_changed); nothing was written'),
             '404': problemResponse('No such need, or wrong token'),
-            '409': problemResponse('needChangeRefused: the need’s state does not allow it (`reason`: not_amendable, bank_deciding, closed, withdrawn, too_many_amendments, open_need_exists; busy with Retry-After)'),
+            '409': problemResponse('needChangeRefused: the need’s state does not allow it (`reason`: not_amendable, bank_deciding, closed, withdrawn, too_many_amendments, open_need_exists, consent_needed — a need awaiting its consent takes an amendment with consent; busy with Retry-After)'),
             '415': problemResponse('Not application/json'),
           },
         },
@@ -336,6 +346,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       ...negativeListPaths(problemResponse),
       ...escalationPaths(problemResponse),
+      ...visitNeedPaths(problemResponse),
       '/v1/lists/{countyCode}': {
         get: {
           operationId: 'countyList',
@@ -516,6 +527,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Visit: schemaOf(visitRecord, 'output'),
         VisitList: schemaOf(visitList, 'output'),
         CountyList: schemaOf(countyList, 'output'),
+        ...visitNeedSchemas(schemaOf),
         ...escalationSchemas(schemaOf),
         ...negativeListSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),

@@ -49,6 +49,7 @@ export const PROBLEM_TYPES = {
   referralConflict: { status: 409, title: { zh: '推荐状态不允许该操作', en: 'The referral is not in a state for this event' } },
   escalationConflict: { status: 409, title: { zh: '该事项当前状态不允许该操作', en: 'The escalation is not in a state for this action' } },
   needChangeRefused: { status: 409, title: { zh: '需求当前状态不允许该操作', en: 'The need is not in a state for this change' } },
+  visitHasNeed: { status: 409, title: { zh: '该走访已登记需求', en: 'This visit has a need already' } },
   referralNotReady: { status: 409, title: { zh: '推荐尚未就绪', en: 'The referral is not ready for this event yet' } },
   negativeListConflict: { status: 409, title: { zh: '负面清单条目当前状态不允许该操作', en: 'The negative-list entry is not in a state for this change' } },
   payloadTooLarge: { status: 413, title: { zh: '请求体过大', en: 'Request body too large' } },

@@ -9,7 +9,8 @@
  *
  * | counters | live writer | instant in the records |
  * |---|---|---|
- * | `declared` | need-repository `create` | need `submittedDay` (= chinaDay(`submittedAt`)) |
+ * | `declared` | need-repository `create`, visit-need-store `create` | need `submittedDay` (= chinaDay(`submittedAt`)) |
+ * | `declaredFromVisits` | visit-need-store `create` (a need entered from a visit) | need `submittedDay`, for a need with `source` `visit` |
  * | `recommended` / `notRecommended`, `notRecommendedBy_<reason>` (one per distinct sanitised code, also when recommended) | routing-store `recordScreening` | need `screening.at` |
  * | `offers`, `offersBy_<bank>` | `createReferral` (nextBankStep) | referral `offeredAt` |
  * | `accepted`, `acceptedBy_<bank>`, `answerDaysBucketBy_<bank>_<n>` | `applyTransition` (applyBankEvent) | referral `acceptedAt` |
@@ -91,6 +92,8 @@ export interface RecomputeNeed {
   submittedAt: string;
   submittedDay?: string;
   status?: string;
+  /** `visit`: entered by the task force from a visit (counted in `declaredFromVisits` too). */
+  source?: string;
   enterprise: { countyCode: string };
   timeline?: readonly (Pick<TimelineEntry, 'at' | 'status'> & { code?: string; note?: string })[];
   screening?: ScreeningRecord;
@@ -364,8 +367,10 @@ class Recompute {
 
     // declared: the submission transaction keys the counter by `submittedDay`.
     const declaredDay = need.submittedDay && DAY_PATTERN.test(need.submittedDay) ? need.submittedDay : dayOf(need.submittedAt);
-    if (declaredDay) bump(this.tally.cell(declaredDay, county), 'declared', 1);
-    else this.gap('need', id, 'missing_timestamp', 'submittedAt', ['declared'], 'no submittedDay and no parseable submittedAt');
+    if (declaredDay) {
+      bump(this.tally.cell(declaredDay, county), 'declared', 1);
+      if (need.source === 'visit') bump(this.tally.cell(declaredDay, county), 'declaredFromVisits', 1);
+    } else this.gap('need', id, 'missing_timestamp', 'submittedAt', ['declared'], 'no submittedDay and no parseable submittedAt');
 
     let screenings = 0;
     let failures = 0;

@@ -198,6 +198,8 @@ function handedOffer(need: NeedRecord, bank: Bank | undefined, previous: readonl
  */
 export type RouteResult =
   | { recommended: false; found: false; withdrawn: true }
+  /** No consent on record yet (a need entered from a visit, visit-need.ts): offered to no bank; the owner's confirmation starts a new round. */
+  | { recommended: false; found: false; awaitingConsent: true }
   | { recommended: false; found: false }
   | { recommended: true; found: true; referralId: string; bankId: string; timeoutSeconds: number }
   | { recommended: true; found: false; reason: 'no_bank_fits' | 'offer_limit_reached'; escalated: true };
@@ -218,6 +220,9 @@ export async function routeStep(
   const need = await needOrThrow(store, needId);
   // The enterprise withdrew it: routing stops here.
   if (need.status === 'withdrawn') return { recommended: false, found: false, withdrawn: true };
+  // The consent gate: without consent on record nothing goes to a bank (no workflow is started for
+  // such a need; this stops one that was, e.g. by a redrive).
+  if (need.status === 'awaiting_consent') return { recommended: false, found: false, awaitingConsent: true };
   if (need.status === 'not_recommended') return { recommended: false, found: false };
   if (need.status === 'unmatched') return { recommended: true, found: false, reason: 'no_bank_fits', escalated: true };
   let screened: Screening | undefined;

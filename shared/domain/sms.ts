@@ -22,6 +22,8 @@ export const SMS_TEMPLATES = {
   need_unmatched: { params: ['link'], zh: '暂未匹配到银行，县工作专班将跟进，查看进度：{link}' },
   // The county task force took the need up from its escalations (amended it with the owner's agreement, handed it to a bank, resolved or closed it).
   need_taken_up: { params: ['link'], zh: '县工作专班已接手您的融资需求，查看办理情况：{link}' },
+  // A need the county task force entered from a visit without a signed consent: the owner confirms it on the status page.
+  need_awaiting_consent: { params: ['link'], zh: '工作专班已为您登记融资需求，请确认授权：{link}' },
 } as const satisfies Record<string, { params: readonly string[]; zh: string; en?: string }>;
 
 export type SmsTemplateId = keyof typeof SMS_TEMPLATES;

@@ -38,6 +38,11 @@ export const codedTimelineEntrySchema = z.discriminatedUnion('code', [
   entry('routing_failed'),
   entry('amended', { fields: z.array(z.string()).meta({ description: 'JSON pointers of the fields changed, e.g. /need/amountYuan' }) }),
   entry('withdrawn'),
+  // Needs from visits (visit-need.ts): entered by the task force with a signed paper consent, or
+  // without one (waiting for the enterprise's confirmation), and the confirmation.
+  entry('entered_from_visit'),
+  entry('awaiting_consent'),
+  entry('consent_confirmed'),
   // The county task force's actions on an escalation (shared/domain/escalation.ts): each appends
   // `task_force_taken_up`, then what it did. No bank is named before a bank accepts.
   entry('task_force_taken_up'),

@@ -118,6 +118,14 @@ export function timelineText(entry: TimelineEntry, language: Language): string {
     }
     case 'withdrawn':
       return zh ? '企业已撤回需求和授权同意，联系方式已删除' : 'The enterprise withdrew the need and its consent; contact details were erased';
+    case 'entered_from_visit':
+      return zh ? '县级工作专班根据走访代为登记需求（企业已签署书面授权）' : 'The county task force entered the need from its visit (the enterprise signed a paper consent)';
+    case 'awaiting_consent':
+      return zh
+        ? '县级工作专班根据走访代为登记需求，等待企业确认授权：确认前不会推送给任何银行'
+        : 'The county task force entered the need from its visit; waiting for the enterprise to confirm its consent: no bank receives it before';
+    case 'consent_confirmed':
+      return zh ? '企业已确认授权同意，开始审核并匹配银行' : 'The enterprise confirmed its consent; screening and matching a bank';
     case 'task_force_taken_up':
       return zh ? '县级工作专班已接手您的融资需求' : 'The county task force has taken up your need';
     case 'task_force_amended': {

@@ -6,7 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NEED_CHANGE_FILTER } from '../../lib/notifications';
+import { NEED_AWAITING_CONSENT_FILTER, NEED_CHANGE_FILTER } from '../../lib/notifications';
 import { NEW_NEED_FILTER } from '../../lib/referral-workflow';
 import { SmefinStack, STAGES, type StageConfig } from '../../lib/smefin-stack';
 import { matchesPattern } from '../../local/stream-poller';
@@ -44,7 +44,7 @@ describe('the notifier pipe', () => {
             OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationsNotifyEnterpriseDeadLetters'), 'Arn'] } },
           },
-          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(NEED_CHANGE_FILTER) }] },
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(NEED_CHANGE_FILTER) }, { Pattern: JSON.stringify(NEED_AWAITING_CONSENT_FILTER) }] },
         },
         Target: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionsNotifyEnterprise'), 'Arn'] },
       });
@@ -52,12 +52,17 @@ describe('the notifier pipe', () => {
     }
   });
 
-  it('passes changes of need items only, and the routing pipe new needs only', () => {
-    const record = (eventName: string, itemType: string) => ({ eventName, dynamodb: { NewImage: { itemType: { S: itemType } } } });
+  it('passes changes of need items only (and a need inserted awaiting its consent), and the routing pipe new needs submitted only', () => {
+    const record = (eventName: string, itemType: string, status = 'submitted') => ({ eventName, dynamodb: { NewImage: { itemType: { S: itemType }, status: { S: status } } } });
     expect(matchesPattern(NEED_CHANGE_FILTER, record('MODIFY', 'need'))).toBe(true);
     expect(matchesPattern(NEED_CHANGE_FILTER, record('INSERT', 'need'))).toBe(false);
     expect(matchesPattern(NEED_CHANGE_FILTER, record('MODIFY', 'referral'))).toBe(false);
+    expect(matchesPattern(NEED_AWAITING_CONSENT_FILTER, record('INSERT', 'need', 'awaiting_consent'))).toBe(true);
+    expect(matchesPattern(NEED_AWAITING_CONSENT_FILTER, record('INSERT', 'need'))).toBe(false);
     expect(matchesPattern(NEW_NEED_FILTER, record('MODIFY', 'need'))).toBe(false);
+    expect(matchesPattern(NEW_NEED_FILTER, record('INSERT', 'need'))).toBe(true);
+    // A need entered from a visit without consent starts no workflow: its owner's confirmation does.
+    expect(matchesPattern(NEW_NEED_FILTER, record('INSERT', 'need', 'awaiting_consent'))).toBe(false);
   });
 
   it('has a role that reads the stream, invokes notify-enterprise and writes its dead-letter queue, nothing else', () => {

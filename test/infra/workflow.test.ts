@@ -96,6 +96,8 @@ describe('referral state machine', () => {
     expect(routed.Choices).toEqual([
       expect.objectContaining({ Variable: '$.offer.found', BooleanEquals: true, Next: 'Offer' }),
       expect.objectContaining({ Variable: '$.offer.withdrawn', IsPresent: true, Next: 'Withdrawn' }),
+      // No consent on record (a need entered from a visit that a redrive started): nothing offered.
+      expect.objectContaining({ Variable: '$.offer.awaitingConsent', IsPresent: true, Next: 'AwaitingConsent' }),
       expect.objectContaining({ Variable: '$.offer.recommended', BooleanEquals: false, Next: 'NotRecommended' }),
     ]);
     expect(routed.Default).toBe('Unmatched');
@@ -118,7 +120,7 @@ describe('referral state machine', () => {
       .filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail')
       .map(([name]) => name)
       .sort();
-    expect(ends).toEqual(['Failed', 'Granted', 'NotRecommended', 'Unmatched', 'Withdrawn']);
+    expect(ends).toEqual(['AwaitingConsent', 'Failed', 'Granted', 'NotRecommended', 'Unmatched', 'Withdrawn']);
   });
 
   it('ends a wait the enterprise withdrew (the bank told, the end) or amended (the bank told, routed again)', () => {

@@ -40,6 +40,14 @@ describe('list rows', () => {
     expect(row.contact).toEqual({ name: '王丽', mobile: '13800138000' });
   });
 
+  it('show a need entered from a visit that waits for its consent: not screened yet (pending), source visit', () => {
+    const row = listRow(need({ status: 'awaiting_consent', reasons: [], source: 'visit' }), false);
+    expect(row).toMatchObject({ status: 'awaiting_consent', source: 'visit', screening: { outcome: 'pending', reasons: [] } });
+    const table = listTable([row], false);
+    expect(table.rows[0]![table.header.indexOf('初筛结果')]).toBe('待企业确认授权（尚未初筛）');
+    expect(listRow(need(), false)).not.toHaveProperty('source');
+  });
+
   it('leave the contact out when it is not to be shown, and a recommended need has that outcome', () => {
     const row = listRow(need({ status: 'offered', reasons: [] }), false);
     expect(row).not.toHaveProperty('contact');
@@ -47,7 +55,8 @@ describe('list rows', () => {
   });
 
   it('the declaration list is the screened needs, the recommendation list recommended and beyond', () => {
-    expect(LIST_STATUSES.declared).toEqual(['not_recommended', 'recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched']);
+    // And the needs entered from visits that wait for the enterprise's consent (not screened yet).
+    expect(LIST_STATUSES.declared).toEqual(['not_recommended', 'recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched', 'awaiting_consent']);
     expect(LIST_STATUSES.recommended).toEqual(['recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched']);
   });
 

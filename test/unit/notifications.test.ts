@@ -45,6 +45,9 @@ const ENTRIES: TimelineEntry[] = [
   timelineEntry('task_force_handed_to_bank', at(6), 'submitted'),
   timelineEntry('task_force_resolved_offline', at(6), 'unmatched'),
   timelineEntry('task_force_closed', at(6), 'unmatched', { outcome: 'no_longer_needed' }),
+  timelineEntry('entered_from_visit', at(6), 'submitted'),
+  timelineEntry('awaiting_consent', at(6), 'awaiting_consent'),
+  timelineEntry('consent_confirmed', at(6), 'submitted'),
   { at: at(7), status: 'granted', note: '已获批 / Granted' },
 ];
 
@@ -53,11 +56,19 @@ const need = (timeline: readonly TimelineEntry[], mobile: unknown = MOBILE): Nee
 const change = (added: readonly TimelineEntry[], before: readonly TimelineEntry[] = [submitted]) => noticesFor(need(before), need([...before, ...added]));
 
 describe('noticesFor', () => {
-  it('tells the owner of a recommendation or not, an acceptance, a decline, a grant and no match, and of nothing else', () => {
+  it('tells the owner of a recommendation or not, an acceptance, a decline, a grant, no match and a need awaiting its consent, and of nothing else', () => {
     const told = ENTRIES.filter((entry) => change([entry]).length === 1).map((entry) => ('code' in entry ? entry.code : 'note'));
-    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched', 'task_force_taken_up']);
+    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched', 'task_force_taken_up', 'awaiting_consent']);
     expect(Object.keys(NOTICE_TEMPLATES).sort()).toEqual([...told].sort());
     expect(change([ENTRIES[6]!])).toEqual([{ key: expect.any(String), needId: NEED_ID, to: MOBILE, template: 'need_accepted' }]);
+  });
+
+  it('asks the owner of a need entered from a visit without consent to confirm it, from the inserted item (no old image)', () => {
+    expect(noticesFor(undefined, need([timelineEntry('awaiting_consent', at(0), 'awaiting_consent')]))).toEqual([
+      { key: expect.any(String), needId: NEED_ID, to: MOBILE, template: 'need_awaiting_consent' },
+    ]);
+    // Entered with a signed paper consent: nothing to confirm; the recommendation is told as for any need.
+    expect(noticesFor(undefined, need([timelineEntry('entered_from_visit', at(0), 'submitted')]))).toEqual([]);
   });
 
   it('looks only at the entries the change appended', () => {

@@ -183,7 +183,7 @@ describe('the response schemas', () => {
   it('NeedStatusResponse has no contact details or token hash, and lists every status', () => {
     const schema = componentSchema('NeedStatusResponse');
     const props = properties(schema, 'NeedStatusResponse');
-    expect(Object.keys(props)).toEqual(['needId', 'status', 'sizeClass', 'submittedAt', 'enterprise', 'need', 'timeline', 'progress', 'actions', 'consentBankIds', 'taskForce']);
+    expect(Object.keys(props)).toEqual(['needId', 'status', 'source', 'sizeClass', 'submittedAt', 'enterprise', 'need', 'timeline', 'progress', 'actions', 'consentBankIds', 'taskForce']);
     expect(Object.keys(properties(asObject(props.enterprise, 'enterprise'), 'enterprise'))).toEqual([
       'name',
       'countyCode',

@@ -30,6 +30,9 @@ const EVERY_CODE: { [C in TimelineCode]: Extract<CodedTimelineEntry, { code: C }
   task_force_handed_to_bank: timelineEntry('task_force_handed_to_bank', at, 'submitted'),
   task_force_resolved_offline: timelineEntry('task_force_resolved_offline', at, 'unmatched'),
   task_force_closed: timelineEntry('task_force_closed', at, 'unmatched', { outcome: 'financed_elsewhere' }),
+  entered_from_visit: timelineEntry('entered_from_visit', at, 'submitted'),
+  awaiting_consent: timelineEntry('awaiting_consent', at, 'awaiting_consent'),
+  consent_confirmed: timelineEntry('consent_confirmed', at, 'submitted'),
 };
 
 describe('timeline entries', () => {

@@ -194,6 +194,9 @@ const zh = {
   'actions.consent.newBanks': '以下银行在您提交需求后开始服务您所在的区县：{banks}。只有在您重新同意后，它们才会收到本需求。',
   'actions.consent.renew': '同意向以上银行推送',
   'actions.consent.done': '已记录您重新作出的同意。',
+  'actions.consent.confirmIntro': '县级工作专班根据走访为您登记了本需求。请阅读以下授权同意书；确认后，本需求将推送给其中列明的银行。',
+  'actions.consent.confirm': '我已阅读并同意，推送给以上银行',
+  'actions.consent.confirmed': '已记录您的授权同意，正在为您匹配银行。',
   'actions.withdraw.intro': '不再需要这笔融资？可以撤回需求和授权同意。',
   'actions.withdraw.open': '撤回需求',
   'actions.withdraw.confirm': '撤回后，银行不会再收到本需求，已收到的银行会被告知；联系人姓名和手机号码将被删除，无法恢复。',
@@ -264,6 +267,7 @@ const zh = {
   'need.disbursed': '已放款',
   'need.unmatched': '暂未匹配到银行',
   'need.withdrawn': '已撤回',
+  'need.awaiting_consent': '等待您确认授权',
   'needHelp.submitted': '需求已登记，等待县级工作专班核查。',
   'needHelp.screening': '县级工作专班正在按五项标准进行核查。',
   'needHelp.not_recommended': '本次未列入推荐清单。如有疑问，可联系当地县级工作专班了解原因和改进办法。',
@@ -274,6 +278,7 @@ const zh = {
   'needHelp.disbursed': '贷款已发放。',
   'needHelp.unmatched': '暂时没有银行受理。县级工作专班会跟进，您也可以联系专班咨询。',
   'needHelp.withdrawn': '您已撤回本需求和授权同意：银行不会再收到它，联系人姓名和手机号码已删除。如需融资，可以重新提交需求。',
+  'needHelp.awaiting_consent': '县级工作专班在走访中为您登记了这笔融资需求。在您确认授权同意之前，它不会推送给任何银行。',
 
   // Regulator page
   'footer.regulator': '监管报告（监管人员入口）',
@@ -537,6 +542,9 @@ const en: Record<MessageKey, string> = {
   'actions.consent.newBanks': 'These banks began serving your county after you declared the need: {banks}. They receive it only once you consent again.',
   'actions.consent.renew': 'Consent to these banks too',
   'actions.consent.done': 'Your renewed consent is recorded.',
+  'actions.consent.confirmIntro': 'The county task force entered this need for you during its visit. Read the consent below: once you confirm it, the need goes to the banks it names.',
+  'actions.consent.confirm': 'I have read this and consent: send it to these banks',
+  'actions.consent.confirmed': 'Your consent is recorded; a bank is being matched.',
   'actions.withdraw.intro': 'No longer need this credit? You can withdraw the need and your consent.',
   'actions.withdraw.open': 'Withdraw the need',
   'actions.withdraw.confirm': 'Once withdrawn, no bank receives the need again and a bank that has it is told; the contact name and mobile number are erased for good.',
@@ -606,6 +614,7 @@ const en: Record<MessageKey, string> = {
   'need.disbursed': 'Loan paid out',
   'need.unmatched': 'No bank matched yet',
   'need.withdrawn': 'Withdrawn',
+  'need.awaiting_consent': 'Waiting for your consent',
   'needHelp.submitted': 'The need is recorded and waits for the county task force to check it.',
   'needHelp.screening': 'The county task force is checking the need against the five criteria.',
   'needHelp.not_recommended':
@@ -618,6 +627,7 @@ const en: Record<MessageKey, string> = {
   'needHelp.unmatched': 'No bank has taken the need up yet. The county task force follows up; you can also ask them.',
   'needHelp.withdrawn':
     'You withdrew this need and your consent: no bank will receive it again, and the contact name and mobile number were erased. You may declare a new need at any time.',
+  'needHelp.awaiting_consent': 'The county task force entered this financing need for you during its visit. No bank receives it until you confirm your consent.',
 
   'footer.regulator': 'Regulator reports (for regulators)',
   'reg.docTitle': 'Regulator reports – Small business financing service',

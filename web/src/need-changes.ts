@@ -151,12 +151,30 @@ async function send(page: NeedChangesPage, kind: 'amendments' | 'withdrawal', bo
   if (outcome.kind === 'ok') {
     byId('amend-form').hidden = true;
     byId('withdraw-confirm').hidden = true;
-    byId('actions-done').textContent = t(language, kind === 'withdrawal' ? 'actions.withdraw.done' : body?.consent && !body.need ? 'actions.consent.done' : 'actions.amend.done');
+    byId('actions-done').textContent = t(language, doneMessage(kind, body, current));
     page.changed(outcome.body);
     byId('actions-done').focus();
     return;
   }
   showOutcome(outcome, language);
+}
+
+/** What the page says once a change is recorded. */
+function doneMessage(kind: 'amendments' | 'withdrawal', body: Amendment | undefined, before: NeedStatusResponse | undefined): MessageKey {
+  if (kind === 'withdrawal') return 'actions.withdraw.done';
+  if (body?.consent && !body.need) return before?.actions.confirmConsent ? 'actions.consent.confirmed' : 'actions.consent.done';
+  return 'actions.amend.done';
+}
+
+/**
+ * The consent the page asks for: a need entered from a visit without one (actions.confirmConsent)
+ * is confirmed by consenting to every bank serving the county now; any other open need is offered
+ * the banks that began serving the county after its consent.
+ */
+export function consentToAsk(need: Pick<NeedStatusResponse, 'consentBankIds' | 'actions'>, servingNow: readonly ConsentRecipient[]): { kind: 'confirm' | 'renew'; banks: ConsentRecipient[] } | undefined {
+  if (need.actions.confirmConsent) return { kind: 'confirm', banks: [...servingNow] };
+  const added = banksToAdd(need, servingNow);
+  return added.length > 0 ? { kind: 'renew', banks: added } : undefined;
 }
 
 /** Wires the controls once. */
@@ -217,13 +235,17 @@ function renderConsentRenewal(need: NeedStatusResponse, language: Language): boo
       repaint?.();
     });
   }
-  const added = open && serving?.countyCode === need.enterprise.countyCode ? banksToAdd(need, serving.banks) : [];
-  byId('consent-block').hidden = added.length === 0;
-  if (added.length === 0 || !serving) return false;
-  byId('consent-new-banks').textContent = t(language, 'actions.consent.newBanks', {
-    banks: added.map((bank) => (language === 'zh' ? bank.nameZh : bank.nameEn)).join(language === 'zh' ? '、' : ', '),
-  });
+  const ask = open && serving?.countyCode === need.enterprise.countyCode ? consentToAsk(need, serving.banks) : undefined;
+  byId('consent-block').hidden = ask === undefined;
+  if (!ask || !serving) return false;
+  byId('consent-new-banks').textContent =
+    ask.kind === 'confirm'
+      ? t(language, 'actions.consent.confirmIntro')
+      : t(language, 'actions.consent.newBanks', { banks: ask.banks.map((bank) => (language === 'zh' ? bank.nameZh : bank.nameEn)).join(language === 'zh' ? '、' : ', ') });
   byId('consent-renewal-text').textContent = consentTextFor(CURRENT_CONSENT_VERSION, language, serving.banks);
+  const button = byId('consent-renew');
+  button.dataset.i18n = ask.kind === 'confirm' ? 'actions.consent.confirm' : 'actions.consent.renew';
+  button.textContent = t(language, button.dataset.i18n as MessageKey);
   return true;
 }
 
