@@ -34,7 +34,7 @@ describe.each(['aws-cn', 'aws'])('lists in %s', (partition) => {
     expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
     expect(methods[0]!.Properties.AuthorizationType).toBe('CUSTOM');
     expect(JSON.stringify(methods[0]!.Properties.Integration)).toContain(`Functions${pascal('lists')}`);
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'] });
   });
 
   it('grants the needs table read only, on the table and byCountyStatus, in county and need keys; the audit table PutItem in county partitions', () => {
