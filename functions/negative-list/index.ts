@@ -31,7 +31,7 @@ import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { documentDbClient } from '../../shared/adapters/dynamodb';
 import { callerOf, header, invalidFields, invalidParameter, json, problemFor, readJsonBody, type HttpEvent, type HttpResult } from '../../shared/adapters/http';
 import { newId } from '../../shared/adapters/ids';
-import { ENTRY_ID_PATTERN, NegativeListStore, type ChangeContext } from '../../shared/adapters/negative-list-store';
+import { ENTRY_ID_PATTERN, NegativeListConflictError, NegativeListStore, type ChangeContext } from '../../shared/adapters/negative-list-store';
 import { logger, withObservability } from '../../shared/adapters/observability';
 import { beforeDeadline } from '../../shared/adapters/write-outcome';
 
@@ -91,7 +91,11 @@ async function addEntry(event: HttpEvent, context: Context, countyCode: string):
   const parsed = parseNegativeListAddition(body.value, countyCode, today);
   if (!parsed.ok) return invalidFields(event, parsed.errors);
   const change: ChangeContext = { who: access.caller.subject, at: now, via: { channel: 'form' } };
-  const outcome = await beforeDeadline(context, (signal) => store.record(parsed.addition, change, signal));
+  const outcome = await beforeDeadline(context, (signal) => store.record(parsed.addition, change, signal)).catch((error: unknown) => {
+    if (error instanceof NegativeListConflictError) return undefined;
+    throw error;
+  });
+  if (!outcome) return problemFor(event, 'negativeListConflict', { zh: '该条目正在被同时修改，请刷新后重试', en: 'The entry is being changed at the same time; reload it and try again' });
   return json(outcome.kind === 'added' ? 201 : 200, { outcome: outcome.kind, entry: negativeListView(outcome.record, today) });
 }
 
