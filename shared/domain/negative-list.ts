@@ -296,8 +296,8 @@ const GB18030 = new TextDecoder('gb18030', { fatal: true });
  * The text of a CSV file's bytes: UTF-8 (a BOM is dropped) when they are valid UTF-8, else GB18030
  * (a superset of GBK and GB2312, what Chinese Excel writes as "CSV"). Bytes that are neither, and
  * UTF-16 or binary files (a NUL byte), are refused with a bilingual message: nothing is guessed.
- * NOTE for the lead: the imports work may bring a shared decoder (shared/domain/import*.ts); this is
- * the same rule and can be merged into it.
+ * The visit imports decode by the same rule (decodeCsv in shared/adapters/import-files.ts, which
+ * throws their import failure): one of the two can serve both.
  */
 export function decodeCsvBytes(bytes: Uint8Array): DecodedCsv {
   const refused: DecodedCsv = {
@@ -343,7 +343,7 @@ export const NEGATIVE_LIST_WORKSPACE_MESSAGES = {
 } as const satisfies Record<string, LocalizedText>;
 
 const note = z
-  .string(err('negative_list.source'))
+  .string({ error: 'negative_list.note' })
   .transform((value) => value.trim())
   .pipe(z.string().max(NEGATIVE_LIST_NOTE_MAX, { error: 'negative_list.note' }));
 
