@@ -20,6 +20,8 @@ export interface FunctionsProps {
   bankSecretPrefix: string;
   timeScale: number;
   maxOffers: number;
+  /** The review's stage settings (the route step and the reviews API read them). */
+  review: { default: string; workingDays: number };
   reportsBucket: IBucket;
   suppressionThreshold: number;
   /** Days after a need closes until its personal data is erased. */
@@ -39,6 +41,10 @@ export class Functions extends Construct {
         [ENV.timeScale]: String(props.timeScale),
         [ENV.maxOffers]: String(props.maxOffers),
       };
+      if (name === 'routing-steps' || name === 'reviews') {
+        environment[ENV.reviewDefault] = props.review.default;
+        environment[ENV.reviewWorkingDays] = String(props.review.workingDays);
+      }
       if ('reports' in definition && definition.reports) {
         environment[ENV.reportsBucket] = props.reportsBucket.bucketName;
         environment[ENV.suppressionThreshold] = String(props.suppressionThreshold);

@@ -32,6 +32,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../shared/domain/environment';
 import { BANK_DECLINED_ERROR, BANK_UNAVAILABLE_ERROR } from '../shared/domain/routing';
 import { NEED_AMENDED_ERROR, NEED_WITHDRAWN_ERROR } from '../shared/domain/need-changes';
+import { REVIEW_NOT_WAITING_ERROR } from '../shared/domain/review';
 import { DeadLetterQueue } from './dead-letter';
 import { streamPipe } from './stream-pipe';
 import { acknowledgeWorkflowFindings } from './nag';
@@ -162,14 +163,58 @@ export class ReferralWorkflow extends Construct {
     );
     decisionMissed.next(afterDeadline('DecisionDeadline', awaitDecision, '$.answer.decisionTimeoutSeconds', 'granted', granted));
 
+    // The task force's review (审核, counties set to `review: manual`; shared/domain/review.ts): the
+    // route step has put the need in review; Review keeps the token on the need (routing-steps
+    // review-wait) until a decision (POST /v1/counties/{countyCode}/reviews) resumes it with
+    // {decision}. Its timer or a wait that could not begin (ReviewNotWaiting) goes to ReviewCheck,
+    // which reads the decision taken meanwhile, the withdrawal, or marks the review overdue (counted
+    // once) and waits on. A withdrawal fails the wait with NeedWithdrawn.
+    const notRecommended = new Succeed(this, 'NotRecommended');
+    const review = new LambdaInvoke(this, 'Review', {
+      lambdaFunction: steps,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ action: 'review-wait', needId: JsonPath.stringAt('$.needId'), taskToken: JsonPath.taskToken }),
+      taskTimeout: Timeout.at('$.offer.review.timeoutSeconds'),
+      resultPath: '$.reviewed',
+      retryOnServiceExceptions: false,
+    });
+    review.addRetry({
+      errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+      jitterStrategy: JitterType.FULL,
+    });
+    const reviewCheck = step('ReviewCheck', steps, { action: 'review-check', needId: JsonPath.stringAt('$.needId') }, '$.reviewed');
+    review.addCatch(withdrawnEnd, { errors: [NEED_WITHDRAWN_ERROR], resultPath: JsonPath.DISCARD });
+    review.addCatch(reviewCheck, { errors: [Errors.TIMEOUT, REVIEW_NOT_WAITING_ERROR], resultPath: JsonPath.DISCARD });
+    review.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
+    // The check's answer has `timeoutSeconds` (not decided yet: not due, or overdue and marked) or
+    // `withdrawn`, else a decision; a decision's resume has `decision` only (present paths first:
+    // a comparison on a missing path fails the execution).
+    const reviewed = new Choice(this, 'Reviewed?')
+      .when(
+        Condition.isPresent('$.reviewed.timeoutSeconds'),
+        new Pass(this, 'ReviewWaitsOn', { inputPath: '$.reviewed.timeoutSeconds', resultPath: '$.offer.review.timeoutSeconds' }).next(review),
+      )
+      .when(Condition.isPresent('$.reviewed.withdrawn'), withdrawnEnd)
+      .when(Condition.stringEquals('$.reviewed.decision', 'recommend'), route)
+      .when(Condition.stringEquals('$.reviewed.decision', 'return'), new Succeed(this, 'Returned'))
+      .when(Condition.stringEquals('$.reviewed.decision', 'not_recommended'), notRecommended)
+      .otherwise(new Fail(this, 'ReviewAnswerUnknown', { error: 'ReviewAnswerUnknown', cause: 'The review wait ended with an answer the workflow does not know.' }));
+    review.next(reviewed);
+    reviewCheck.next(reviewed);
+
     const definition = route.next(
       new Choice(this, 'Routed?')
         .when(Condition.booleanEquals('$.offer.found', true), offer)
         // The enterprise withdrew the need before a bank had it.
         .when(Condition.isPresent('$.offer.withdrawn'), withdrawnEnd)
+        // Recommended by the screening in a county that reviews by hand: wait for the task force.
+        .when(Condition.isPresent('$.offer.review'), review)
         // No consent on record yet (a need entered from a visit): nothing offered; the owner's confirmation starts a new round.
         .when(Condition.isPresent('$.offer.awaitingConsent'), new Succeed(this, 'AwaitingConsent'))
-        .when(Condition.booleanEquals('$.offer.recommended', false), new Succeed(this, 'NotRecommended'))
+        .when(Condition.booleanEquals('$.offer.recommended', false), notRecommended)
         // No bank left: the route step has escalated the need to the county task force.
         .otherwise(new Succeed(this, 'Unmatched')),
     );
@@ -197,6 +242,8 @@ export class ReferralWorkflow extends Construct {
     // The county task force's escalations: a new round after an amendment or a hand-over, the end of a wait it overtakes.
     this.stateMachine.grantStartExecution(props.functions.escalations);
     this.stateMachine.grantTaskResponse(props.functions.escalations);
+    // The task force's review decisions resume the wait for them.
+    this.stateMachine.grantTaskResponse(props.functions.reviews);
 
     // The pipe: new need items on the table's stream → start-routing (which names the execution).
     // A batch start-routing keeps failing is halved until the failing record is alone, retried, and

@@ -259,6 +259,16 @@ export const FUNCTIONS = {
     tables: { counters: 'read' },
     timeoutSeconds: 30,
   },
+  'negative-list': {
+    entry: 'functions/negative-list/index.ts',
+    description: "GET and POST /v1/counties/{countyCode}/negative-list (+ /{entryId}/expiry, /imports): the county task force views, adds, expires and imports its negative-list entries; every change audited",
+    // Screening's items (NEGATIVE#<creditCode>) and the register (NEGLIST#<jurisdiction>); each change's
+    // audit record in the county's audit partition, in the same transaction.
+    tables: { needs: 'readWrite', audit: 'append' },
+    leadingKeys: { needs: ['NEGATIVE#*', 'NEGLIST#*'], audit: ['COUNTY#*'] },
+    // An import of 5,000 rows, 8 at a time, within the API's 29 seconds.
+    timeoutSeconds: 29,
+  },
   escalations: {
     entry: 'functions/escalations/index.ts',
     description: "GET /v1/counties/{countyCode}/escalations and POST …/{needId}/actions: the county task force's escalation inbox and its actions (amend and route again, hand to a bank, resolved offline, close)",
@@ -271,15 +281,19 @@ export const FUNCTIONS = {
     workflow: 'respond',
     timeoutSeconds: 29,
   },
-  'negative-list': {
-    entry: 'functions/negative-list/index.ts',
-    description: "GET and POST /v1/counties/{countyCode}/negative-list (+ /{entryId}/expiry, /imports): the county task force views, adds, expires and imports its negative-list entries; every change audited",
-    // Screening's items (NEGATIVE#<creditCode>) and the register (NEGLIST#<jurisdiction>); each change's
-    // audit record in the county's audit partition, in the same transaction.
-    tables: { needs: 'readWrite', audit: 'append' },
-    leadingKeys: { needs: ['NEGATIVE#*', 'NEGLIST#*'], audit: ['COUNTY#*'] },
-    // An import of 5,000 rows, 8 at a time, within the API's 29 seconds.
-    timeoutSeconds: 29,
+  reviews: {
+    entry: 'functions/reviews/index.ts',
+    description: "POST and GET /v1/counties/{countyCode}/reviews: the county task force's review decisions (bulk), and the needs waiting for its review",
+    tables: { needs: 'readWrite', counters: 'readWrite', audit: 'append' },
+    // The county's needs (byCountyStatus, COUNTY#<code>; the need items NEED#<needId>); the open-need
+    // claim a decision that closes the need releases; the review-decision audit record in the need's partition.
+    leadingKeys: { needs: ['COUNTY#*', 'NEED#*', 'CREDITCODE#*'], audit: ['NEED#*'] },
+    indexes: { needs: ['byCountyStatus'] },
+    // The holiday arrangements (working days to the decision), read only.
+    readOnlyKeys: { needs: ['CALENDAR'] },
+    // Resumes the workflow waiting for the review.
+    workflow: 'respond',
+    timeoutSeconds: 60,
   },
   'erase-personal-data': {
     entry: 'functions/erase-personal-data/index.ts',
@@ -325,6 +339,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/counties/{countyCode}/visits', function: 'visits', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/visits/{visitedOn}/{visitId}/needs', function: 'visit-needs', auth: 'official' },
   { method: 'GET', path: '/v1/lists/{countyCode}', function: 'lists', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/reviews', function: 'reviews', auth: 'official' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/reviews', function: 'reviews', auth: 'official' },
+  { method: 'GET', path: '/v1/counties/{countyCode}/escalations', function: 'escalations', auth: 'official' },
+  { method: 'POST', path: '/v1/counties/{countyCode}/escalations/{needId}/actions', function: 'escalations', auth: 'official' },
   { method: 'GET', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/negative-list', function: 'negative-list', auth: 'official' },
   { method: 'POST', path: '/v1/counties/{countyCode}/negative-list/{entryId}/expiry', function: 'negative-list', auth: 'official' },
@@ -332,8 +350,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/imports', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/{importId}', function: 'imports', auth: 'official' },
   { method: 'GET', path: '/v1/imports/templates/{template}', function: 'imports', auth: 'official' },
-  { method: 'GET', path: '/v1/counties/{countyCode}/escalations', function: 'escalations', auth: 'official' },
-  { method: 'POST', path: '/v1/counties/{countyCode}/escalations/{needId}/actions', function: 'escalations', auth: 'official' },
   { method: 'GET', path: '/v1/progress/{divisionCode}', function: 'progress', auth: 'official' },
 ];
 

@@ -8,6 +8,7 @@ import { Api } from './api';
 import { Data } from './data';
 import { scheduleErasure } from './data-lifecycle';
 import { DEFAULT_SWEEP_AFTER_MINUTES } from '../shared/domain/routing-sweep';
+import { DEFAULT_REVIEW_WORKING_DAYS, type ReviewMode } from '../shared/domain/review';
 import { Functions } from './functions';
 import { Imports } from './imports';
 import { EnterpriseNotifications } from './notifications';
@@ -36,6 +37,11 @@ export interface StageConfig {
   personalDataRetentionDays: number;
   /** Minutes after submission when the routing sweeper starts a need whose workflow never started (default 15). */
   routingSweepAfterMinutes?: number;
+  /**
+   * The task force's review (审核, shared/domain/review.ts): the default for counties without their own
+   * setting (`npm run task-force -- review`), and the working days a review has. Absent: `manual`, 5.
+   */
+  review?: { default: ReviewMode; workingDays?: number };
   /** E-mail address or https:// URL subscribed to the operators' alarm topic (optional). */
   operatorsEndpoint?: string;
   /** How officials sign in: any OpenID Connect issuer, verified by the API's Lambda authorizer. */
@@ -88,8 +94,10 @@ export const STAGES: Record<string, StageConfig> = {
     suppressionThreshold: 5,
     personalDataRetentionDays: 180,
     identity: { cognitoUserPool: true },
+    // Counties are routed without review unless set `manual` (locally 330108 is: local/review-seed.ts).
+    review: { default: 'auto' },
   },
-  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180 },
+  prod: { stage: 'prod', retain: true, throttle: { rateLimit: 200, burstLimit: 400 }, maxOffers: 5, suppressionThreshold: 5, personalDataRetentionDays: 180, review: { default: 'manual', workingDays: DEFAULT_REVIEW_WORKING_DAYS } },
 };
 
 /** Context keys (`-c key=value`) that set a stage's identity and web domain (bin/smefin.ts, docs/deploy-china.md). */
@@ -240,6 +248,7 @@ export class SmefinStack extends Stack {
       bankSecretPrefix: `smefin/${config.stage}/banks/`,
       timeScale: 1,
       maxOffers: config.maxOffers,
+      review: { default: config.review?.default ?? 'manual', workingDays: config.review?.workingDays ?? DEFAULT_REVIEW_WORKING_DAYS },
     });
     new TextMessages(this, 'TextMessages', { functions: this.functions.byName, sms });
     this.api = new Api(this, 'Api', {

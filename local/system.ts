@@ -13,6 +13,8 @@ import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '
 import { removeRuntimeInfo, runtimeInfoOf, writeRuntimeInfo } from './runtime-info';
 import { loadBankSeed, seedBanks, startSimulatedBanks, type SimulatedBanks } from './simulated-banks';
 import { loadTaskForceSeed } from './task-force-seed';
+import { seedReviewSettings } from './review-seed';
+import { ReviewSettingsStore } from '../shared/adapters/review-settings-store';
 
 export interface LocalSystemOptions extends LocalRuntimeOptions {
   /** Register and run the simulated banks of local/banks.seed.json (default true). */
@@ -65,6 +67,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The demo counties' task-force contacts, as `npm run task-force -- load` writes them.
     const taskForces = new TaskForceStore(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
     for (const contact of loadTaskForceSeed()) await taskForces.put(contact, new Date());
+    // The demo counties' review settings (330108 reviews by hand), as `npm run task-force -- review` writes them.
+    const reviewSettings = new ReviewSettingsStore(DynamoDBDocumentClient.from(runtime.dynamodbClient), runtime.tableNames.needs);
+    await seedReviewSettings((county, mode, now) => reviewSettings.put(county, mode, now));
     writeRuntimeInfo(
       options.dataDir,
       runtimeInfoOf(runtime, { rollupStateMachineArn: runtime.rollupStateMachineArn, timeScale: Number(process.env[ENV.timeScale] ?? 1) }),

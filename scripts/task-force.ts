@@ -5,10 +5,13 @@
 //   show [county] [--json]            every county's contact, or one
 //   load --file contacts.json [--dry-run]   validate (zh/en field errors, nothing written if any), then add or replace each county's contact
 //   remove <county>                   remove a county's contact
+//   review [county] [manual|auto|default]   the counties' review settings (审核): list, show one, set one, or back to the stage default
 import { parseArgs } from 'node:util';
 import { normalizeCountyCode } from '../shared/domain/divisions';
 import { parseTaskForceContacts, type TaskForceContact } from '../shared/domain/task-force';
 import { TaskForceStore } from '../shared/adapters/task-force-store';
+import { ReviewSettingsStore } from '../shared/adapters/review-settings-store';
+import { isReviewMode } from '../shared/domain/review';
 import { CliError, formatTable, printFieldErrors, readJsonFile, runCli, TARGET_OPTIONS, withTarget, writeUnlessDryRun, type CliTarget } from '../local/runtime-info';
 
 const USAGE = `用法 / Usage: npm run task-force -- <command> [options]
@@ -18,6 +21,9 @@ const USAGE = `用法 / Usage: npm run task-force -- <command> [options]
                                 载入联系方式（已有的区县被替换）/ add or replace the contacts of the file;
                                 --dry-run only validates (no running system needed)
   remove <county>               删除某区县的联系方式 / remove a county's contact
+  review [county] [manual|auto|default]
+                                审核方式 / the counties' review settings: every county with its own,
+                                one county's (its own or the stage default), or set it (default: the stage's)
 
 The file: an array of contacts, {"contacts": [...]}, or one contact:
   {"countyCode": "330106", "office": {"zh": "…", "en": "…"}, "phone": "0571-…",
@@ -97,6 +103,30 @@ async function remove(target: CliTarget, countyCode: string): Promise<number> {
   return 0;
 }
 
+async function review(target: CliTarget, countyCode: string | undefined, mode: string | undefined): Promise<number> {
+  const store = new ReviewSettingsStore(target.clients.documentClient, target.tables.needs);
+  if (!countyCode) {
+    const all = await store.list();
+    if (all.length === 0) console.log(`没有区县设置 / No county has its own review setting in ${target.description}: every county follows the stage default.`);
+    else console.log(formatTable(['county', 'review', 'updated'], all.map((s) => [s.countyCode, s.review, s.updatedAt])));
+    return 0;
+  }
+  if (mode === undefined) {
+    const own = await store.get(countyCode, { consistent: true });
+    console.log(own ? `${countyCode}: ${own}` : `${countyCode}: 未设置，按阶段默认 / no setting of its own: the stage default applies`);
+    return 0;
+  }
+  if (mode === 'default') {
+    const had = await store.remove(countyCode);
+    console.log(had ? `已恢复默认 / ${countyCode} follows the stage default again.` : `${countyCode} had no setting of its own.`);
+    return 0;
+  }
+  if (!isReviewMode(mode)) throw new CliError(`审核方式应为 manual、auto 或 default / The review setting must be manual, auto or default: ${mode}`);
+  await store.put(countyCode, mode, new Date());
+  console.log(`已设置 / ${countyCode}: review ${mode} in ${target.description}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -113,7 +143,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 1;
   }
-  if (extra.length > 0 || (command === 'load' && county !== undefined)) {
+  if (extra.length > (command === 'review' ? 1 : 0) || (command === 'load' && county !== undefined)) {
     throw new CliError(`多余的参数 / Unexpected arguments: ${[...(command === 'load' ? [county] : []), ...extra].join(' ')}\n\n${USAGE}`);
   }
   switch (command) {
@@ -127,6 +157,10 @@ async function main(): Promise<number> {
       const contacts = contactsFromFile(values.file);
       if (!contacts) return 1;
       return writeUnlessDryRun(values['dry-run'], contacts, () => withTarget(values, (target) => load(target, contacts)));
+    }
+    case 'review': {
+      const code = county === undefined ? undefined : countyArgument(county, 'review');
+      return withTarget(values, (target) => review(target, code, extra[0]));
     }
     case 'remove': {
       const code = countyArgument(county, 'remove');

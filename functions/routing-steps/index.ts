@@ -1,6 +1,8 @@
 // The referral workflow's plain steps (Step Functions Lambda tasks), one action each. `route` is the
 // workflow's one routing step (screen, offer the best bank, or escalate); `screen`, `next-bank` and
 // `escalate` serve executions started on the definition before it, until they have all ended.
+// `review-wait` keeps the token of the wait for the task force's review on the need, `review-check`
+// reads what ended that wait otherwise (shared/domain/review.ts).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -12,6 +14,7 @@ import {
   routeStep,
   screenStep,
 } from '../../shared/domain/routing';
+import { reviewCheckStep, reviewWaitStep } from '../../shared/domain/review';
 import { newId } from '../../shared/adapters/ids';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { routingSettings, routingStore } from '../../shared/adapters/routing';
@@ -25,7 +28,9 @@ export type RoutingStepInput =
   | { action: 'next-bank'; needId: string }
   | { action: 'deadline-missed'; referralId: string; stage: 'offer' | 'decision' }
   | { action: 'escalate'; needId: string }
-  | { action: 'record-failure'; needId: string; error: unknown };
+  | { action: 'record-failure'; needId: string; error: unknown }
+  | { action: 'review-wait'; needId: string; taskToken: string }
+  | { action: 'review-check'; needId: string };
 
 async function routingStepsHandler(input: RoutingStepInput) {
   const now = new Date();
@@ -50,6 +55,10 @@ async function routingStepsHandler(input: RoutingStepInput) {
     }
     case 'escalate':
       return escalateStep(store, input.needId, now);
+    case 'review-wait':
+      return reviewWaitStep(store, input.needId, input.taskToken);
+    case 'review-check':
+      return reviewCheckStep(store, settings.review!, input.needId, now);
     case 'record-failure':
       logger.error('routing failed', { needId: input.needId, error: input.error });
       return recordFailureStep(store, input.needId, input.error, now);

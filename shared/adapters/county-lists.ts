@@ -5,7 +5,8 @@
 // list shows of each need from the table (BatchGetItem, those fields only: the contact only when
 // asked for).
 import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ListedNeed } from '../domain/lists';
+import type { ListedNeed, ListedReview } from '../domain/lists';
+import type { ReviewDecision } from '../domain/review';
 import type { NeedStatus } from '../domain/need-record';
 import { needKey } from './need-repository';
 
@@ -24,6 +25,16 @@ function reasonsOf(timeline: unknown): string[] {
   if (!Array.isArray(timeline)) return [];
   const entry = [...timeline].reverse().find((e: { code?: unknown }) => e?.code === 'not_recommended') as { params?: { reasons?: unknown } } | undefined;
   return Array.isArray(entry?.params?.reasons) ? entry.params.reasons.map(String) : [];
+}
+
+/** The review as the lists show it (overdue: marked so by the workflow's deadline step). */
+function listedReview(review: Record<string, unknown>): ListedReview {
+  const decision = review.decision as { decision?: ReviewDecision; reasonCodes?: unknown } | undefined;
+  return {
+    dueAt: text(review.dueAt),
+    overdue: typeof review.overdueAt === 'string',
+    ...(decision?.decision ? { decision: decision.decision, reasonCodes: Array.isArray(decision.reasonCodes) ? decision.reasonCodes.map(String) : [] } : {}),
+  };
 }
 
 export class CountyListReader {
@@ -84,6 +95,11 @@ export class CountyListReader {
       '#need.#guarantee',
       '#timeline',
       '#source',
+      // The review's due time, overdue mark and decision: never its task token.
+      '#review.#dueAt',
+      '#review.#overdueAt',
+      '#review.#decision.#decision',
+      '#review.#decision.#reasonCodes',
       ...(withContact ? ['#contact'] : []),
     ].join(', ');
     const names = {
@@ -99,6 +115,11 @@ export class CountyListReader {
       '#guarantee': 'guarantee',
       '#timeline': 'timeline',
       '#source': 'source',
+      '#review': 'review',
+      '#dueAt': 'dueAt',
+      '#overdueAt': 'overdueAt',
+      '#decision': 'decision',
+      '#reasonCodes': 'reasonCodes',
       ...(withContact ? { '#contact': 'contact' } : {}),
     };
     for (let i = 0; i < needIds.length; i += BATCH) {
@@ -118,6 +139,7 @@ export class CountyListReader {
             need: { amountYuan: number(need.amountYuan), termMonths: number(need.termMonths), purpose: text(need.purpose), guarantee: text(need.guarantee) },
             reasons: reasonsOf(item.timeline),
             ...(item.source === 'visit' ? { source: 'visit' as const } : {}),
+            ...(item.review ? { review: listedReview(item.review as Record<string, unknown>) } : {}),
             ...(withContact && contact ? { contact: { name: text(contact.name), mobile: text(contact.mobile) } } : {}),
           });
         }

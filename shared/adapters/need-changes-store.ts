@@ -39,6 +39,14 @@ const unchanged = (need: ChangeableNeed) => ({
   values: { ':readStatus': need.status, ':readUpdatedAt': need.updatedAt },
 });
 
+/** The round's review as kept beside the need once a new round starts: without its (used) task token. */
+function earlierReview(need: ChangeableNeed): unknown[] {
+  const review = (need as { review?: Record<string, unknown> }).review;
+  if (!review) return [];
+  const { taskToken: _taskToken, ...kept } = review;
+  return [kept];
+}
+
 export class DynamoNeedChangeStore implements NeedChangeStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -74,10 +82,12 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             `SET #need = :need, enterprise.hasFixedPremises = :premises, #status = :submitted, updatedAt = :now, ${change.consent ? 'consent = :consent, ' : ''}` +
             'timeline = list_append(timeline, :entries), routingRound = :round, #phase = :phase, ' +
             'earlierReferralIds = list_append(if_not_exists(earlierReferralIds, :none), if_not_exists(referralIds, :none)), referralIds = :none, ' +
-            'earlierScreenings = list_append(if_not_exists(earlierScreenings, :none), :screening) ' +
+            'earlierScreenings = list_append(if_not_exists(earlierScreenings, :none), :screening), ' +
+            // The review of the round before (a returned need, review.ts), kept beside like its screening.
+            'earlierReviews = list_append(if_not_exists(earlierReviews, :none), :review) ' +
             (by?.handedTo ? ', handedTo = :handedTo ' : '') +
             // Open again: out of the closed needs' index until it closes again (and no earlier round's bank handed to).
-            `REMOVE screening, pdShard${by?.handedTo ? '' : ', handedTo'}`,
+            `REMOVE screening, pdShard, review, reviewDueAt, reviewOverdue${by?.handedTo ? '' : ', handedTo'}`,
           ConditionExpression: read.condition,
           ExpressionAttributeNames: { '#need': 'need', '#status': 'status', '#phase': ROUTING_PHASE_ATTRIBUTE },
           ExpressionAttributeValues: {
@@ -96,6 +106,7 @@ export class DynamoNeedChangeStore implements NeedChangeStore {
             ':phase': routingPhaseValue('waiting', { submittedAt: need.submittedAt, needId: routingExecutionName({ needId: need.needId, routingRound: change.round }) }),
             ':none': [],
             ':screening': (need as { screening?: unknown }).screening ? [(need as { screening?: unknown }).screening] : [],
+            ':review': earlierReview(need),
           },
         },
       },

@@ -24,6 +24,11 @@ import { personalDataIndexKey } from './personal-data-index';
 import { ROUTING_PHASE_ATTRIBUTE, routingPhaseKey } from './routing-phase';
 import { isConditionFailure } from './condition-failure';
 import { bankKey, BankRegistryStore, type BankRegistryOptions, type BankState } from './bank-registry-store';
+import { FUNNEL_VISIT_CLAIMED } from '../domain/counters';
+import { funnelCounters, reachedStages, stagesToAdd, type FunnelCohortStage } from '../domain/funnel';
+import { visitedEntityKey } from './visit-store';
+import { DECIDED_STATUS, decisionCounters, type ReviewDecisionRecord, type ReviewMode, type ReviewRecord } from '../domain/review';
+import { ReviewSettingsStore } from './review-settings-store';
 import { NEGATIVE_LIST_KEYS, negativeScreeningKey as negativeKey } from './negative-list-store';
 import { lateAnswerEscalates } from '../domain/escalation-opening';
 import { EscalationItems } from './escalation-store';
@@ -60,6 +65,12 @@ const screeningSet = (screening: { recommended: boolean; reasons: { code: string
   condition: '#status = :submitted',
 });
 
+/** A `REMOVE` clause of the attributes given (none: nothing). */
+const removal = (attributes: string[], more?: string) => {
+  const all = [...attributes, ...(more ? [more] : [])];
+  return all.length > 0 ? ` REMOVE ${all.join(', ')}` : '';
+};
+
 const waitingStage = (step: 'offer' | 'decision') =>
   (Object.entries(WAITING_STEP) as [string, string][]).find(([, waiting]) => waiting === step)![0];
 
@@ -69,6 +80,8 @@ export type RoutingStoreOptions = BankRegistryOptions;
 export class RoutingStore {
   /** The banks and their load (profiles, open referrals, last offer), cached per warm function. */
   readonly registry: BankRegistryStore;
+  /** The counties' review settings (review-settings-store.ts). */
+  readonly reviewSettings: ReviewSettingsStore;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -79,6 +92,7 @@ export class RoutingStore {
   ) {
     this.registry = new BankRegistryStore(client, tables.needs, options);
     this.escalations = new EscalationItems(client, tables.needs);
+    this.reviewSettings = new ReviewSettingsStore(client, tables.needs);
   }
 
   /** The county's escalations, opened in the writes of the events that call for the task force. */
@@ -154,7 +168,7 @@ export class RoutingStore {
     status: NeedStatus,
     entries: TimelineEntry[],
     now: Date,
-    extra: { set?: string; values?: Record<string, unknown>; condition?: string } = {},
+    extra: { set?: string; values?: Record<string, unknown>; condition?: string; remove?: string } = {},
   ): TransactItem {
     // The index keys follow the status without moving at every change (docs/data-model.md):
     // byCountyStatus's key never changes (its status column is rewritten in place); byRouting's
@@ -177,7 +191,7 @@ export class RoutingStore {
       Update: {
         TableName: this.tables.needs,
         Key: needKey(need.needId),
-        UpdateExpression: `SET ${sets.join(', ')}${phase.routingPhase ? '' : ` REMOVE ${ROUTING_PHASE_ATTRIBUTE}`}`,
+        UpdateExpression: `SET ${sets.join(', ')}${removal(phase.routingPhase ? [] : [ROUTING_PHASE_ATTRIBUTE], extra.remove)}`,
         ConditionExpression: extra.condition ?? 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -233,6 +247,69 @@ export class RoutingStore {
     };
   }
 
+  /**
+   * The funnel (shared/domain/funnel.ts) when the need reaches `stage`: the need's stages (SET with
+   * the stage change, merged into its `extra`) and the cohort counters on the county-day of its
+   * declaration — one counter item with `counters` when that is today's, else a second one.
+   */
+  private funnel(
+    need: NeedRecord,
+    stage: FunnelCohortStage | undefined,
+    now: Date,
+    counters: Record<string, number>,
+    extra: { set?: string; values?: Record<string, unknown>; condition?: string } = {},
+  ): { extra: { set?: string; values?: Record<string, unknown>; condition?: string }; counterItems: TransactItem[] } {
+    const reached = reachedStages((need as { funnelStages?: unknown }).funnelStages);
+    const added = stage ? stagesToAdd(reached, stage) : [];
+    if (added.length === 0) return { extra, counterItems: [this.counterUpdate(need, now, counters)] };
+    const all = [...reached, ...added].sort();
+    const merged = {
+      ...extra,
+      set: [...(extra.set ? [extra.set] : []), 'funnelStages = :funnelStages'].join(', '),
+      values: { ...extra.values, ':funnelStages': all },
+    };
+    const cohort = funnelCounters(added);
+    const day = need.submittedDay ?? chinaDay(new Date(need.submittedAt));
+    const counterItems =
+      day === chinaDay(now)
+        ? [this.counterUpdate(need, now, { ...counters, ...cohort })]
+        : [this.counterUpdate(need, now, counters), this.counterUpdateOn(day, need.enterprise.countyCode, now, cohort)];
+    return { extra: merged, counterItems };
+  }
+
+  private counterUpdateOn(day: string, countyCode: string, now: Date, counters: Record<string, number>): TransactItem {
+    const item = this.counterUpdate({ enterprise: { countyCode } } as Pick<NeedRecord, 'enterprise'>, now, counters);
+    return { Update: { ...item.Update!, Key: { day, countyCode } } };
+  }
+
+  /**
+   * The funnel's first step (funnel.ts): the need claims the month marker of its enterprise's visit
+   * in its county and declaration month, once per marker, counting `funnelVisitClaimed` on the
+   * visit's day. Best effort, after the screening: when it fails the enterprise is counted once
+   * more in `reached` (never less).
+   */
+  private async claimVisit(need: NeedRecord, now: Date): Promise<void> {
+    const key = visitedEntityKey({ countyCode: need.enterprise.countyCode, creditCode: need.enterprise.creditCode, visitedOn: need.submittedDay });
+    try {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.needs, Key: key, ConsistentRead: true }));
+      if (!Item || Item.funnelNeedId !== undefined || typeof Item.visitedOn !== 'string') return;
+      await this.write([
+        {
+          Update: {
+            TableName: this.tables.needs,
+            Key: key,
+            UpdateExpression: 'SET funnelNeedId = :needId',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(funnelNeedId)',
+            ExpressionAttributeValues: { ':needId': need.needId },
+          },
+        },
+        this.counterUpdateOn(Item.visitedOn, need.enterprise.countyCode, now, { [FUNNEL_VISIT_CLAIMED]: 1 }),
+      ]);
+    } catch {
+      // Not claimed: `reached` counts the enterprise twice, which keeps it ≥ declared.
+    }
+  }
+
   async write(items: TransactItem[]): Promise<'written' | 'condition_failed'> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -254,12 +331,14 @@ export class RoutingStore {
     const status: NeedStatus = recommended ? 'recommended' : 'not_recommended';
     const counters: Record<string, number> = recommended ? { recommended: 1 } : { notRecommended: 1 };
     for (const reason of reasons) counters[counterKey('notRecommended', reason.code)] = 1;
-    const screened = this.needUpdate(need, status, screeningEntries(at, recommended, reasons), now, screeningSet({ recommended, reasons, at }));
-    await this.write([
+    const funnel = this.funnel(need, recommended ? 'recommended' : undefined, now, counters, screeningSet({ recommended, reasons, at }));
+    const screened = this.needUpdate(need, status, screeningEntries(at, recommended, reasons), now, funnel.extra);
+    const written = await this.write([
       screened,
-      this.counterUpdate(need, now, counters),
+      ...funnel.counterItems,
       ...(recommended ? [] : [this.releaseClaim(need)]),
     ]);
+    if (written === 'written') await this.claimVisit(need, now);
   }
 
   async createReferral(
@@ -272,6 +351,11 @@ export class RoutingStore {
     const at = now.toISOString();
     const screened = screening && screeningSet({ recommended: screening.recommended, reasons: screening.reasons, at });
     const offered = timelineEntry('offered', at, 'offered');
+    const funnel = this.funnel(need, 'offered', now, counters, {
+      set: ['referralIds = list_append(if_not_exists(referralIds, :none), :ref)', ...(screened ? [screened.set] : [])].join(', '),
+      values: { ':none': [], ':ref': [referral.referralId], ...screened?.values },
+      condition: screened?.condition,
+    });
     const written = await this.write([
       {
         Put: {
@@ -280,18 +364,15 @@ export class RoutingStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      this.needUpdate(need, 'offered', [...(screening ? screeningEntries(at, true, screening.reasons) : []), offered], now, {
-        set: ['referralIds = list_append(if_not_exists(referralIds, :none), :ref)', ...(screened ? [screened.set] : [])].join(', '),
-        values: { ':none': [], ':ref': [referral.referralId], ...screened?.values },
-        condition: screened?.condition,
-      }),
+      this.needUpdate(need, 'offered', [...(screening ? screeningEntries(at, true, screening.reasons) : []), offered], now, funnel.extra),
       this.bankLoad(referral.bankId, 1, now, true),
-      this.counterUpdate(need, now, counters),
+      ...funnel.counterItems,
       ...(referral.deadlineProvisional
         ? [{ Put: { TableName: this.tables.needs, Item: { ...provisionalKey(referral.referralId), itemType: 'provisional-deadline', referralId: referral.referralId } } }]
         : []),
     ]);
     this.registry.noteOffer(referral.bankId, written, now);
+    if (written === 'written' && screening) await this.claimVisit(need, now);
     return written;
   }
 
@@ -385,6 +466,7 @@ export class RoutingStore {
     if (transition.toStage === 'accepted') sets.push('acceptedAt = :now');
     if (['granted', 'declined'].includes(transition.toStage)) sets.push('decidedAt = :now');
     if (transition.toStage === 'disbursed') sets.push('disbursedAt = :now');
+    const stage = (['accepted', 'granted', 'disbursed'] as const).find((s) => s === transition.toStage);
     // A decline for a repairable reason opens the county's escalation in the same write (escalation.ts).
     const escalation =
       transition.toStage === 'declined' && transition.referralUpdate.decline?.repairable
@@ -393,6 +475,7 @@ export class RoutingStore {
             now,
           )
         : undefined;
+    const funnel = this.funnel(need, stage, now, { ...transition.counters, ...escalation?.counters });
     return this.write([
       {
         Update: {
@@ -408,8 +491,8 @@ export class RoutingStore {
           ExpressionAttributeValues: values,
         },
       },
-      this.needUpdate(need, transition.needStatus, [transition.timelineEntry], now),
-      this.counterUpdate(need, now, { ...transition.counters, ...escalation?.counters }),
+      this.needUpdate(need, transition.needStatus, [transition.timelineEntry], now, funnel.extra),
+      ...funnel.counterItems,
       ...(escalation ? [escalation.item] : []),
       ...(transition.releasesBankCapacity ? [this.bankLoad(referral.bankId, -1, now, false)] : []),
       ...(transition.closesNeed ? [this.releaseClaim(need)] : []),
@@ -545,6 +628,101 @@ export class RoutingStore {
       if (written === 'written') return;
     }
     throw new Error(`need ${need.needId} could not be escalated: its escalation kept changing`);
+  }
+
+  // ---- the task force's review (shared/domain/review.ts) ------------------------------------------
+
+  /** The county's own review setting (stage default when undefined). */
+  reviewMode(countyCode: string): Promise<ReviewMode | undefined> {
+    return this.reviewSettings.get(countyCode);
+  }
+
+  /**
+   * The screening (recommended; its counter waits for the review's decision) and the review, with
+   * its due time beside (`reviewDueAt`, for the lists), in one write conditional on the need still `submitted`.
+   */
+  startReview(need: NeedRecord, screening: { recommended: true; reasons: { code: string }[] }, review: ReviewRecord, now: Date): Promise<'written' | 'condition_failed'> {
+    const at = now.toISOString();
+    const screened = screeningSet({ recommended: true, reasons: screening.reasons, at });
+    return this.write([
+      this.needUpdate(
+        need,
+        'in_review',
+        [timelineEntry('screening', at, 'screening'), timelineEntry('in_review', at, 'in_review', { workingDays: review.workingDays, dueAt: review.dueAt })],
+        now,
+        {
+          set: `${screened.set}, review = :review, reviewDueAt = :due`,
+          // `reviewed`: the screening recommended it to the review; `recommended` is counted by the decision.
+          values: { ...screened.values, ':screening': { ...screened.values[':screening'], reviewed: true }, ':review': review, ':due': review.dueAt },
+          condition: screened.condition,
+        },
+      ),
+    ]);
+  }
+
+  /** Keeps the workflow's task token on the need while it is in review. */
+  saveReviewToken(needId: string, taskToken: string): Promise<'written' | 'condition_failed'> {
+    return this.conditionalUpdate({
+      Key: needKey(needId),
+      UpdateExpression: 'SET review.taskToken = :t',
+      ConditionExpression: '#status = :inReview AND attribute_exists(review)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':t': taskToken, ':inReview': 'in_review' },
+    });
+  }
+
+  /**
+   * The review is past its deadline: marked (`reviewOverdue`, `review.overdueAt`), counted once on
+   * this CST day, and the county's escalation opened (review_overdue) in the same write; a race is
+   * read again by the caller.
+   */
+  async markReviewOverdue(need: NeedRecord & { reviewDueAt?: string }, now: Date): Promise<'written' | 'condition_failed'> {
+    const escalation = await this.escalations.opening(
+      { needId: need.needId, countyCode: need.enterprise.countyCode, kind: 'review_overdue', facts: need.reviewDueAt ? { reviewDueAt: need.reviewDueAt } : {} },
+      now,
+    );
+    return this.write([
+      this.needUpdate(need, 'in_review', [], now, {
+        set: 'review.overdueAt = :now, reviewOverdue = :true',
+        values: { ':true': true, ':inReview': 'in_review' },
+        condition: '#status = :inReview AND attribute_not_exists(review.overdueAt)',
+      }),
+      this.counterUpdate(need, now, { reviewsOverdue: 1, ...escalation.counters }),
+      escalation.item,
+    ]);
+  }
+
+  /**
+   * A review decision: the need's status and timeline, the decision on its review, the counters,
+   * the claim released when the decision closes the need, and the audit record — in one write
+   * conditional on the need still in review.
+   */
+  decideReview(need: NeedRecord, decision: ReviewDecisionRecord, now: Date): Promise<'written' | 'condition_failed'> {
+    const status = DECIDED_STATUS[decision.decision];
+    const entry =
+      decision.decision === 'return'
+        ? timelineEntry('returned', decision.at, status, { needed: decision.reasonCodes })
+        : timelineEntry('review_decided', decision.at, status, { decision: decision.decision, reasons: decision.reasonCodes });
+    // A recommendation reaches the funnel's `recommended` stage (funnel.ts), as a recommending screening does elsewhere.
+    const funnel = this.funnel(need, decision.decision === 'recommend' ? 'recommended' : undefined, now, decisionCounters(decision), {
+      set: 'review.decision = :decision',
+      values: { ':decision': decision, ':inReview': 'in_review' },
+      condition: '#status = :inReview',
+    });
+    return this.write([
+      this.needUpdate(need, status, [entry], now, { ...funnel.extra, remove: 'reviewOverdue, reviewDueAt' }),
+      ...funnel.counterItems,
+      ...(isClosed(status) ? [this.releaseClaim(need)] : []),
+      this.auditLog().transactionItem({
+        kind: 'review-decision',
+        at: decision.at,
+        needId: need.needId,
+        countyCode: need.enterprise.countyCode,
+        who: decision.by,
+        decision: decision.decision,
+        reasonCodes: decision.reasonCodes,
+      }),
+    ]);
   }
 
   async recordFailure(need: NeedRecord, error: string, now: Date): Promise<void> {

@@ -115,7 +115,20 @@ export const escalationActionAuditSchema = z.strictObject({
   fields: z.array(z.string().regex(/^(\/[a-zA-Z]+)+$/)).optional(),
 });
 
+/** A task-force review decision on a need (POST /v1/counties/{countyCode}/reviews): who decided what; the note stays on the need. */
+export const reviewDecisionAuditSchema = z.strictObject({
+  kind: z.literal('review-decision'),
+  at: instant,
+  needId: id,
+  countyCode: z.string().regex(/^\d{6}$/),
+  /** The task-force officer's subject (the token's `sub`). */
+  who: id,
+  decision: z.enum(['recommend', 'return', 'not_recommended']),
+  reasonCodes: z.array(z.string().max(64)).max(10),
+});
+
 export const auditRecordSchema = z.discriminatedUnion('kind', [
+  reviewDecisionAuditSchema,
   escalationActionAuditSchema,
   negativeListChangeAuditSchema,
   reportDownloadAuditSchema,

@@ -21,6 +21,10 @@ export const ENV = {
   bankSecretPrefix: 'BANK_SECRET_PREFIX',
   /** Speed-up factor of deadlines (1 in AWS; the local runtime makes a working day pass in seconds). */
   timeScale: 'TIME_SCALE',
+  /** The task force's review (审核) for counties without their own setting: `manual` or `auto` (the stage's `review.default`). */
+  reviewDefault: 'REVIEW_DEFAULT',
+  /** Working days the task force has for a review (the stage's `review.workingDays`, default 5). */
+  reviewWorkingDays: 'REVIEW_WORKING_DAYS',
   /** How many banks a need is offered to, one after another, before the task force is asked. */
   maxOffers: 'ROUTING_MAX_OFFERS',
   /** The S3 bucket of the regulators' reports. */

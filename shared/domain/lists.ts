@@ -1,8 +1,8 @@
 // The county task force's two lists (两张清单), defined once for `GET /v1/lists/{countyCode}` and
 // `npm run lists` (scripts/lists.ts):
-// - declared (申报清单): the needs that passed 初筛, the automatic five-criteria screening. Until a
-//   manual review (审核) exists, review is automatic: the declaration list is every screened need,
-//   with its outcome (recommended or not) and reason codes;
+// - declared (申报清单): the needs that passed 初筛, the automatic five-criteria screening: every
+//   screened need with its outcome (recommended or not) and reason codes, and, in counties that
+//   review by hand (审核, review.ts), the needs waiting for the review (due time, overdue) or returned by it;
 // - recommended (推荐清单): the needs the screening recommended, in recommended and every status after
 //   it (offered, accepted, granted, disbursed, and unmatched: recommended, then no bank matched).
 // Rows: what a list shows of a need. Contact details only for the county's own task force.
@@ -11,6 +11,8 @@ import { findIndustry } from './industry';
 import { chinaDateTime, type NeedStatus } from './need-record';
 import type { LocalizedText } from './problem';
 import { screeningReasonText } from './timeline-text';
+import { DECISION_REASONS, type ReviewDecision } from './review';
+import { reviewReasonText } from './review-reasons';
 
 export const LISTS = ['declared', 'recommended'] as const;
 export type ListName = (typeof LISTS)[number];
@@ -19,6 +21,8 @@ export const LIST_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 export const RECOMMENDED_STATUSES: readonly NeedStatus[] = ['recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched'];
+/** Needs the screening put to the task force's review (审核, counties set to `review: manual`): waiting for it, or returned by it. */
+export const REVIEW_STATUSES: readonly NeedStatus[] = ['in_review', 'returned'];
 /** Screened needs: not recommended, or recommended and beyond. */
 export const SCREENED_STATUSES: readonly NeedStatus[] = ['not_recommended', ...RECOMMENDED_STATUSES];
 
@@ -26,7 +30,7 @@ export const SCREENED_STATUSES: readonly NeedStatus[] = ['not_recommended', ...R
  * The declaration list: the screened needs, and the needs the task force entered from visits that
  * wait for the enterprise's consent (screened once it is given; offered to no bank before).
  */
-export const DECLARED_STATUSES: readonly NeedStatus[] = [...SCREENED_STATUSES, 'awaiting_consent'];
+export const DECLARED_STATUSES: readonly NeedStatus[] = [...SCREENED_STATUSES, 'awaiting_consent', ...REVIEW_STATUSES];
 
 export const LIST_STATUSES: Readonly<Record<ListName, readonly NeedStatus[]>> = {
   declared: DECLARED_STATUSES,
@@ -50,7 +54,17 @@ export interface ListedNeed {
   reasons: readonly string[];
   /** `visit` for a need entered from a visit (absent: declared by the enterprise). */
   source?: 'visit';
+  /** The task force's review of the current round (counties set to `review: manual`). */
+  review?: ListedReview;
   contact?: { name: string; mobile: string };
+}
+
+/** What the lists show of a review: when it is due, whether it is overdue, and its decision once taken. */
+export interface ListedReview {
+  dueAt: string;
+  overdue: boolean;
+  decision?: ReviewDecision;
+  reasonCodes?: readonly string[];
 }
 
 export interface ListRow {
@@ -72,6 +86,8 @@ export interface ListRow {
   screening: { outcome: 'recommended' | 'not_recommended' | 'pending'; reasons: { code: string; zh: string }[] };
   /** `visit`: entered by the task force from a visit. */
   source?: 'visit';
+  /** The task force's review (审核): `pending` while in review; its due time and whether it is overdue. */
+  review?: { outcome: 'pending' | ReviewDecision; dueAt: string; overdue: boolean; reasons: { code: string; zh: string }[] };
   contact?: { name: string; mobile: string };
 }
 
@@ -102,6 +118,7 @@ export function listRow(need: ListedNeed, withContact: boolean): ListRow {
       reasons: need.reasons.map((code) => ({ code, zh: screeningReasonText(code, 'zh') })),
     },
     ...(need.source === 'visit' ? { source: 'visit' as const } : {}),
+    ...(need.review ? { review: reviewColumn(need.review) } : {}),
     ...(withContact && need.contact ? { contact: { name: need.contact.name, mobile: need.contact.mobile } } : {}),
   };
 }
@@ -110,6 +127,23 @@ export function listRow(need: ListedNeed, withContact: boolean): ListRow {
 export function sortRows<T extends { submittedAt: string; needId: string }>(rows: T[]): T[] {
   return rows.sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : a.needId < b.needId ? -1 : a.needId > b.needId ? 1 : 0));
 }
+
+function reviewColumn(review: ListedReview): NonNullable<ListRow['review']> {
+  const table = review.decision ? DECISION_REASONS[review.decision] : {};
+  return {
+    outcome: review.decision ?? 'pending',
+    dueAt: review.dueAt,
+    overdue: review.decision === undefined && review.overdue,
+    reasons: (review.reasonCodes ?? []).map((code) => ({ code, zh: reviewReasonText(table, code, 'zh') })),
+  };
+}
+
+const REVIEW_OUTCOME_ZH: Record<NonNullable<ListRow['review']>['outcome'], string> = {
+  pending: '待审核',
+  recommend: '推荐',
+  return: '退回补充',
+  not_recommended: '不予推荐',
+};
 
 type TableCell = string | number;
 
@@ -136,6 +170,9 @@ const COLUMNS: readonly { header: string; contact?: true; value: (row: ListRow) 
   { header: '初筛结果', value: (r) => SCREENING_OUTCOME_ZH[r.screening.outcome] },
   { header: '初筛原因代码', value: (r) => r.screening.reasons.map((x) => x.code).join('; ') },
   { header: '初筛原因', value: (r) => r.screening.reasons.map((x) => x.zh).join('；') },
+  { header: '审核结果', value: (r) => (r.review ? REVIEW_OUTCOME_ZH[r.review.outcome] + (r.review.overdue ? '（已逾期）' : '') : '') },
+  { header: '审核期限（北京时间）', value: (r) => (r.review ? chinaDateTime(r.review.dueAt) : '') },
+  { header: '审核原因', value: (r) => r.review?.reasons.map((x) => x.zh).join('；') ?? '' },
   { header: '联系人', contact: true, value: (r) => r.contact?.name ?? '' },
   { header: '联系电话', contact: true, value: (r) => r.contact?.mobile ?? '' },
 ];

@@ -33,6 +33,7 @@ export function needActions(need: { status: NeedStatus; timeline: readonly Timel
   const amendable =
     need.status === 'not_recommended' ||
     need.status === 'unmatched' ||
+    need.status === 'returned' ||
     (need.status === 'offered' && repairableDeclineSinceAmendment(need.timeline));
   return { amend: amendable && roundsLeft, withdraw: !closed, ...(need.status === 'awaiting_consent' ? { confirmConsent: true as const } : {}) };
 }

@@ -126,7 +126,8 @@ export function amendmentPlan(need: ChangeableNeed, referrals: readonly (Referra
   const refused = REFUSED_BY_STATUS[need.status];
   if (refused) return { kind: 'refused', reason: refused };
   if ((need.routingRound ?? 0) >= MAX_AMENDMENTS) return { kind: 'refused', reason: 'too_many_amendments' };
-  if (need.status === 'not_recommended' || need.status === 'unmatched') return { kind: 'restart', round: (need.routingRound ?? 0) + 1 };
+  // A need the task force's review returned (review.ts) is amended like a non-recommendation: a new round, reviewed again.
+  if (need.status === 'not_recommended' || need.status === 'unmatched' || need.status === 'returned') return { kind: 'restart', round: (need.routingRound ?? 0) + 1 };
   const repairableDecline = referrals.some((r) => r?.stage === 'declined' && r.decline?.repairable === true);
   if (!repairableDecline) return { kind: 'refused', reason: 'not_amendable' };
   const open = openReferral(referrals);
@@ -288,7 +289,12 @@ export async function withdrawNeed(deps: NeedChangeDeps, needId: string, now: Da
     // The workflow waits on the bank: end the wait (it tells the bank and stops). Between steps, its
     // next step finds the need withdrawn and stops.
     if (plan.referral?.taskToken) await deps.workflow.fail(plan.referral.taskToken, NEED_WITHDRAWN_ERROR, 'the enterprise withdrew the need');
-    return { kind: 'changed', need: (await deps.store.getNeed(needId)) ?? need };
+    const withdrawn = (await deps.store.getNeed(needId)) ?? need;
+    // The workflow waits for the task force's review (review.ts): end that wait too. Read after the
+    // write, when no new token can be kept (the need is no longer in review): this one is the last.
+    const reviewToken = need.status === 'in_review' ? (withdrawn as { review?: { taskToken?: string } }).review?.taskToken : undefined;
+    if (reviewToken) await deps.workflow.fail(reviewToken, NEED_WITHDRAWN_ERROR, 'the enterprise withdrew the need');
+    return { kind: 'changed', need: withdrawn };
   }
   return { kind: 'refused', reason: 'busy' };
 }

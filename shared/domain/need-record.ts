@@ -26,11 +26,15 @@ export const NEED_STATUSES = [
   'withdrawn',
   /** Entered by the county task force from a visit, no consent on record yet: on the declaration list, offered to no bank until the enterprise confirms (visit-need.ts). */
   'awaiting_consent',
+  /** Waiting for the county task force's review (审核, counties set to `review: manual`; shared/domain/review.ts). */
+  'in_review',
+  /** The review returned it: more information is needed from the enterprise, which may amend it (reviewed again). */
+  'returned',
 ] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 
 /** A need in one of these states blocks another submission for the same credit code. */
-export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'awaiting_consent']);
+export const OPEN_STATUSES: ReadonlySet<NeedStatus> = new Set(['submitted', 'screening', 'recommended', 'offered', 'accepted', 'awaiting_consent', 'in_review']);
 
 export interface NeedRecord {
   needId: string;

@@ -23,8 +23,12 @@
  * | `escalationsOpened`, `escalationsOpenedBy_<kind>` | escalation-store `opening` (in the write of `escalate`, a repairable decline, a late answer, an overdue review) | each escalation item's `openings[].at` |
  * | `escalationsResolved`, `escalationsResolvedBy_<resolution>` | escalation-store `resolve` / `reroute` (the task force's actions) | each escalation item's `resolutions[].at` |
  * | `routingFailures` | `recordFailure` | need `routingFailure.at` |
+ * | `reviewsMade`, `reviewsMadeBy_<decision>`, `reviewWorkingDaysBucket_<n>`, and `recommended` (a recommendation) or `notRecommended`, `notRecommendedBy_review_<code>` (a non-recommendation) | routing-store `decideReview` (review.ts decisionCounters) | need `review.decision.at` (and each of `earlierReviews`); a screening with `reviewed` counts no `recommended` |
+ * | `reviewsOverdue` | routing-store `markReviewOverdue` | need `review.overdueAt` (and each of `earlierReviews`) |
  * | `visits` | visit-store `record` | each visit item's `visitedOn` (the day of the visit, not of its recording) |
  * | `visitedEntities` (distinct per county and CST month) | visit-store `record`, with the enterprise's month marker | each `visited-entity` marker's `visitedOn` (the visit that created it) |
+ * | `funnelRecommended`, `funnelOffered`, `funnelAccepted`, `funnelGranted`, `funnelDisbursed` (the funnel's cohort, funnel.ts) | routing-store, in the transaction of the stage change that first reaches the stage | need `submittedDay`, one per stage in the need's `funnelStages` |
+ * | `funnelVisitClaimed` | routing-store `claimVisit`, after the screening | each `visited-entity` marker with `funnelNeedId`, on its `visitedOn` |
  * | `plannedEntities` (distinct per county and CST month) | import-plan-store `recordBatch` (a visit plan's import) | each `planned-entity` item's `plannedOn` |
  *
  * `n` is the whole CST calendar days from `offeredAt` to the answer, as applyBankEvent counts it.
@@ -40,7 +44,10 @@
  */
 import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
 import { chinaDay, type NeedRecord, type TimelineEntry } from './need-record';
+import { FUNNEL_VISIT_CLAIMED } from './counters';
+import { funnelCounterKey, reachedStages } from './funnel';
 import { MEDIUM_LONG_TERM_MONTHS, type Referral } from './referral';
+import { decisionCounters, type ReviewDecisionRecord } from './review';
 import type { CounterRow } from './rollup';
 
 // ---------------------------------------------------------------------------------------------
@@ -49,6 +56,8 @@ import type { CounterRow } from './rollup';
 /** What `recordScreening` stores on the need. */
 export interface ScreeningRecord {
   recommended: boolean;
+  /** The screening recommended the need to the task force's review (review.ts): its decision counts `recommended`. */
+  reviewed?: boolean;
   reasons: readonly { code: string; criterion?: string }[];
   at: string;
 }
@@ -92,6 +101,8 @@ export interface RecomputeNeed {
   submittedAt: string;
   submittedDay?: string;
   status?: string;
+  /** The funnel's cohort stages the need has reached (funnel.ts): a list, or a Set. */
+  funnelStages?: unknown;
   /** `visit`: entered by the task force from a visit (counted in `declaredFromVisits` too). */
   source?: string;
   enterprise: { countyCode: string };
@@ -99,6 +110,15 @@ export interface RecomputeNeed {
   screening?: ScreeningRecord;
   earlierScreenings?: ScreeningRecord[];
   routingFailure?: RoutingFailureRecord;
+  /** The task force's review of this round, and of the rounds before (review.ts). */
+  review?: RecomputeReview;
+  earlierReviews?: RecomputeReview[];
+}
+
+/** What the recompute reads of a review. */
+export interface RecomputeReview {
+  overdueAt?: string;
+  decision?: Pick<ReviewDecisionRecord, 'decision' | 'reasonCodes' | 'workingDays' | 'at'>;
 }
 
 /** The fields of a referral the recompute reads: {@link ReferralRecord} or anything slimmer with them. */
@@ -118,6 +138,8 @@ export interface RecomputePlan {
 export interface RecomputeVisit {
   countyCode: string;
   visitedOn: string;
+  /** On a visited-entity marker: the need that claimed it for the funnel's first step (funnel.ts). */
+  funnelNeedId?: string;
 }
 
 /** The fields of an escalation item the recompute reads. */
@@ -370,6 +392,7 @@ class Recompute {
     if (declaredDay) {
       bump(this.tally.cell(declaredDay, county), 'declared', 1);
       if (need.source === 'visit') bump(this.tally.cell(declaredDay, county), 'declaredFromVisits', 1);
+      for (const stage of reachedStages(need.funnelStages)) bump(this.tally.cell(declaredDay, county), funnelCounterKey(stage), 1);
     } else this.gap('need', id, 'missing_timestamp', 'submittedAt', ['declared'], 'no submittedDay and no parseable submittedAt');
 
     let screenings = 0;
@@ -392,7 +415,8 @@ class Recompute {
     // amendment (kept beside it as `earlierScreenings`), each counted on its own day.
     const earlier = need.earlierScreenings ?? [];
     for (const screening of [...earlier, ...(need.screening ? [need.screening] : [])]) {
-      const names = [screening.recommended ? 'recommended' : 'notRecommended'];
+      // A screening that put the need to the task force's review counts no `recommended`: the decision does (below).
+      const names = screening.reviewed ? [] : [screening.recommended ? 'recommended' : 'notRecommended'];
       // One each, also for several reasons with the same sanitised code, as in recordScreening.
       for (const reason of screening.reasons ?? []) {
         const key = this.reasonKey('notRecommended', reason.code);
@@ -409,6 +433,22 @@ class Recompute {
     }
     if (!need.screening && (screenings > earlier.length || (need.status !== undefined && need.status !== 'submitted' && need.status !== 'screening' && need.status !== 'withdrawn'))) {
       this.gap('need', id, 'missing_timestamp', 'screening', ['recommended', 'notRecommended'], `status ${String(need.status)} without a stored screening`);
+    }
+
+    // The task force's reviews (review.ts), this round's and the earlier rounds': each decision on its
+    // day, as decisionCounters counts it; each review marked overdue on the day it was.
+    for (const review of [...(need.earlierReviews ?? []), ...(need.review ? [need.review] : [])]) {
+      if (review.decision) {
+        const day = dayOf(review.decision.at);
+        const counters = decisionCounters(review.decision);
+        if (day) this.tally.add(day, county, counters);
+        else this.gap('need', id, 'missing_timestamp', 'review.decision.at', Object.keys(counters), `unparseable instant ${String(review.decision.at)}`);
+      }
+      if (review.overdueAt !== undefined) {
+        const day = dayOf(review.overdueAt);
+        if (day) bump(this.tally.cell(day, county), 'reviewsOverdue', 1);
+        else this.gap('need', id, 'missing_timestamp', 'review.overdueAt', ['reviewsOverdue'], `unparseable instant ${String(review.overdueAt)}`);
+      }
     }
 
     const failure = need.routingFailure;
@@ -541,7 +581,10 @@ export function recomputeCountersDetailed(input: RecomputeInput): RecomputeResul
   for (const need of input.needs) run.need(need);
   for (const referral of input.referrals) run.referral(referral);
   for (const visit of input.visits ?? []) bump(run.tally.cell(visit.visitedOn, visit.countyCode), 'visits', 1);
-  for (const marker of input.visitedEntities ?? []) bump(run.tally.cell(marker.visitedOn, marker.countyCode), 'visitedEntities', 1);
+  for (const marker of input.visitedEntities ?? []) {
+    bump(run.tally.cell(marker.visitedOn, marker.countyCode), 'visitedEntities', 1);
+    if (marker.funnelNeedId !== undefined) bump(run.tally.cell(marker.visitedOn, marker.countyCode), FUNNEL_VISIT_CLAIMED, 1);
+  }
   for (const plan of input.plannedEntities ?? []) bump(run.tally.cell(plan.plannedOn, plan.countyCode), 'plannedEntities', 1);
   for (const escalation of input.escalations ?? []) {
     const events = [

@@ -12,8 +12,9 @@ import { workingDayDeadline, type CalendarSource, type ChineseWorkCalendar } fro
 import { deadlineSeconds } from './working-days';
 import { consentedBankIds } from './consent';
 import { handedBankOf } from './escalation-handoff';
+import { reviewGate, waitingReview, type ReviewGatePort, type ReviewSettings, type ReviewWait } from './review';
 
-export interface RoutingPort {
+export interface RoutingPort extends Partial<ReviewGatePort> {
   getNeed(needId: string): Promise<(NeedRecord & { referralIds?: string[] }) | undefined>;
   getReferral(referralId: string): Promise<Referral | undefined>;
   listBanks(): Promise<{ bank: Bank; openReferrals: number; lastOfferedAt?: string }[]>;
@@ -49,6 +50,8 @@ export interface RoutingSettings {
   /** Speed-up factor of deadlines (1 in production). */
   timeScale: number;
   maxOffers: number;
+  /** The task force's review (review.ts): absent, every county is routed without it. */
+  review?: ReviewSettings;
 }
 
 /** The error referral-wait fails the offer task with when the bank or its secret is gone (the workflow catches it by name). */
@@ -202,7 +205,9 @@ export type RouteResult =
   | { recommended: false; found: false; awaitingConsent: true }
   | { recommended: false; found: false }
   | { recommended: true; found: true; referralId: string; bankId: string; timeoutSeconds: number }
-  | { recommended: true; found: false; reason: 'no_bank_fits' | 'offer_limit_reached'; escalated: true };
+  | { recommended: true; found: false; reason: 'no_bank_fits' | 'offer_limit_reached'; escalated: true }
+  /** Recommended by the screening in a county that reviews by hand: the workflow waits for the task force (review.ts). */
+  | ReviewWait;
 
 /**
  * The one routing step of the workflow, run first and after every bank that declined, missed its
@@ -225,6 +230,8 @@ export async function routeStep(
   if (need.status === 'awaiting_consent') return { recommended: false, found: false, awaitingConsent: true };
   if (need.status === 'not_recommended') return { recommended: false, found: false };
   if (need.status === 'unmatched') return { recommended: true, found: false, reason: 'no_bank_fits', escalated: true };
+  if (need.status === 'in_review') return waitingReview(need, now); // a retried step: the review has started
+  if (need.status === 'returned') return { recommended: false, found: false };
   let screened: Screening | undefined;
   if (need.status === 'submitted') {
     screened = screening(need, await store.negativeEntries(need.enterprise.creditCode), now);
@@ -232,6 +239,10 @@ export async function routeStep(
       await store.recordScreening(need, false, screened.reasons, now);
       return { recommended: false, found: false };
     }
+    // The review gate (counties set to `review: manual`): the need waits for the task force.
+    const gated = settings.review && store.reviewMode && store.startReview;
+    const review = gated ? await reviewGate(store as ReviewGatePort, settings.review!, need, { recommended: true, reasons: screened.reasons }, now) : undefined;
+    if (review) return review;
   }
   const next = await offerNextBank(store, settings, need, screened, now, newReferralId);
   if (next.found) return { recommended: true, ...next };

@@ -38,11 +38,18 @@ export const codedTimelineEntrySchema = z.discriminatedUnion('code', [
   entry('routing_failed'),
   entry('amended', { fields: z.array(z.string()).meta({ description: 'JSON pointers of the fields changed, e.g. /need/amountYuan' }) }),
   entry('withdrawn'),
-  // Needs from visits (visit-need.ts): entered by the task force with a signed paper consent, or
-  // without one (waiting for the enterprise's confirmation), and the confirmation.
-  entry('entered_from_visit'),
-  entry('awaiting_consent'),
-  entry('consent_confirmed'),
+  // The county task force's review (审核, counties set to `review: manual`; shared/domain/review.ts).
+  entry('in_review', {
+    workingDays: z.number().int().meta({ description: 'Working days the task force has to review the need' }),
+    dueAt: z.string().meta({ description: 'When the review is due (UTC instant)' }),
+  }),
+  entry('returned', {
+    needed: z.array(z.string()).meta({ description: 'What the enterprise is asked to provide (REVIEW_RETURN_REASONS codes)' }),
+  }),
+  entry('review_decided', {
+    decision: z.enum(['recommend', 'not_recommended']),
+    reasons: z.array(z.string()).meta({ description: 'The review reason codes of a non-recommendation (REVIEW_NOT_RECOMMENDED_REASONS)' }),
+  }),
   // The county task force's actions on an escalation (shared/domain/escalation.ts): each appends
   // `task_force_taken_up`, then what it did. No bank is named before a bank accepts.
   entry('task_force_taken_up'),
@@ -55,6 +62,11 @@ export const codedTimelineEntrySchema = z.discriminatedUnion('code', [
   entry('task_force_closed', {
     outcome: z.enum(['financed_elsewhere', 'no_longer_needed', 'not_eligible', 'unreachable']).meta({ description: 'Why the task force closed it' }),
   }),
+  // Needs from visits (visit-need.ts): entered by the task force with a signed paper consent, or
+  // without one (waiting for the enterprise's confirmation), and the confirmation.
+  entry('entered_from_visit'),
+  entry('awaiting_consent'),
+  entry('consent_confirmed'),
 ]);
 
 /** An entry written before timeline codes: one bilingual note. */

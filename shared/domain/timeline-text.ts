@@ -2,6 +2,7 @@
 // need's history read it here. Pure, and free of zod, so the status page can bundle it.
 import { declineReason, NEGATIVE_LIST_REASONS, SCREENING_REASONS } from './reasons';
 import type { TimelineEntry } from './timeline-schema';
+import { REVIEW_NOT_RECOMMENDED_REASONS, REVIEW_RETURN_REASONS, reviewReasonText } from './review-reasons';
 
 export type Language = 'zh' | 'en';
 
@@ -118,14 +119,6 @@ export function timelineText(entry: TimelineEntry, language: Language): string {
     }
     case 'withdrawn':
       return zh ? '企业已撤回需求和授权同意，联系方式已删除' : 'The enterprise withdrew the need and its consent; contact details were erased';
-    case 'entered_from_visit':
-      return zh ? '县级工作专班根据走访代为登记需求（企业已签署书面授权）' : 'The county task force entered the need from its visit (the enterprise signed a paper consent)';
-    case 'awaiting_consent':
-      return zh
-        ? '县级工作专班根据走访代为登记需求，等待企业确认授权：确认前不会推送给任何银行'
-        : 'The county task force entered the need from its visit; waiting for the enterprise to confirm its consent: no bank receives it before';
-    case 'consent_confirmed':
-      return zh ? '企业已确认授权同意，开始审核并匹配银行' : 'The enterprise confirmed its consent; screening and matching a bank';
     case 'task_force_taken_up':
       return zh ? '县级工作专班已接手您的融资需求' : 'The county task force has taken up your need';
     case 'task_force_amended': {
@@ -142,6 +135,29 @@ export function timelineText(entry: TimelineEntry, language: Language): string {
     case 'task_force_closed': {
       const outcome = CLOSE_OUTCOME_TEXT[entry.params.outcome][language];
       return zh ? `县级工作专班已结束跟进：${outcome}` : `The county task force closed its follow-up: ${outcome}`;
+    }
+    case 'entered_from_visit':
+      return zh ? '县级工作专班根据走访代为登记需求（企业已签署书面授权）' : 'The county task force entered the need from its visit (the enterprise signed a paper consent)';
+    case 'awaiting_consent':
+      return zh
+        ? '县级工作专班根据走访代为登记需求，等待企业确认授权：确认前不会推送给任何银行'
+        : 'The county task force entered the need from its visit; waiting for the enterprise to confirm its consent: no bank receives it before';
+    case 'consent_confirmed':
+      return zh ? '企业已确认授权同意，开始审核并匹配银行' : 'The enterprise confirmed its consent; screening and matching a bank';
+    case 'in_review':
+      return zh
+        ? `已列入申报清单，等待县级工作专班审核（${entry.params.workingDays} 个工作日内）`
+        : `On the declaration list; the county task force reviews it within ${entry.params.workingDays} working days`;
+    case 'returned': {
+      const needed = list(entry.params.needed.map((code) => reviewReasonText(REVIEW_RETURN_REASONS, code, language)), language);
+      return zh
+        ? `县级工作专班审核后退回，需要补充：${needed}。请修改需求后重新提交审核`
+        : `Returned by the county task force's review; needed: ${needed}. Amend the need to have it reviewed again`;
+    }
+    case 'review_decided': {
+      if (entry.params.decision === 'recommend') return zh ? '县级工作专班审核通过，已列入推荐清单，正在匹配银行' : 'Reviewed by the county task force: on the recommendation list; matching a bank';
+      const reasons = list(entry.params.reasons.map((code) => reviewReasonText(REVIEW_NOT_RECOMMENDED_REASONS, code, language)), language);
+      return zh ? `县级工作专班审核后未列入推荐清单：${reasons}` : `Not recommended after the county task force's review: ${reasons}`;
     }
   }
 }

@@ -33,6 +33,9 @@ const EVERY_CODE: { [C in TimelineCode]: Extract<CodedTimelineEntry, { code: C }
   entered_from_visit: timelineEntry('entered_from_visit', at, 'submitted'),
   awaiting_consent: timelineEntry('awaiting_consent', at, 'awaiting_consent'),
   consent_confirmed: timelineEntry('consent_confirmed', at, 'submitted'),
+  in_review: timelineEntry('in_review', at, 'in_review', { workingDays: 5, dueAt: at }),
+  returned: timelineEntry('returned', at, 'returned', { needed: ['revenue_evidence', 'other'] }),
+  review_decided: timelineEntry('review_decided', at, 'not_recommended', { decision: 'not_recommended', reasons: ['not_genuine_need'] }),
 };
 
 describe('timeline entries', () => {

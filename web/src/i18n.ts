@@ -268,6 +268,8 @@ const zh = {
   'need.unmatched': '暂未匹配到银行',
   'need.withdrawn': '已撤回',
   'need.awaiting_consent': '等待您确认授权',
+  'need.in_review': '县级工作专班审核中',
+  'need.returned': '已退回，需补充材料',
   'needHelp.submitted': '需求已登记，等待县级工作专班核查。',
   'needHelp.screening': '县级工作专班正在按五项标准进行核查。',
   'needHelp.not_recommended': '本次未列入推荐清单。如有疑问，可联系当地县级工作专班了解原因和改进办法。',
@@ -279,6 +281,8 @@ const zh = {
   'needHelp.unmatched': '暂时没有银行受理。县级工作专班会跟进，您也可以联系专班咨询。',
   'needHelp.withdrawn': '您已撤回本需求和授权同意：银行不会再收到它，联系人姓名和手机号码已删除。如需融资，可以重新提交需求。',
   'needHelp.awaiting_consent': '县级工作专班在走访中为您登记了这笔融资需求。在您确认授权同意之前，它不会推送给任何银行。',
+  'needHelp.in_review': '您的需求已列入申报清单，县级工作专班将在规定的工作日内审核，审核通过后推荐给银行。',
+  'needHelp.returned': '县级工作专班需要您补充一些信息（见下方记录）。请修改需求，修改后将重新审核。',
 
   // Regulator page
   'footer.regulator': '监管报告（监管人员入口）',
@@ -615,6 +619,8 @@ const en: Record<MessageKey, string> = {
   'need.unmatched': 'No bank matched yet',
   'need.withdrawn': 'Withdrawn',
   'need.awaiting_consent': 'Waiting for your consent',
+  'need.in_review': 'Being reviewed by the county task force',
+  'need.returned': 'Returned: more information needed',
   'needHelp.submitted': 'The need is recorded and waits for the county task force to check it.',
   'needHelp.screening': 'The county task force is checking the need against the five criteria.',
   'needHelp.not_recommended':
@@ -628,6 +634,8 @@ const en: Record<MessageKey, string> = {
   'needHelp.withdrawn':
     'You withdrew this need and your consent: no bank will receive it again, and the contact name and mobile number were erased. You may declare a new need at any time.',
   'needHelp.awaiting_consent': 'The county task force entered this financing need for you during its visit. No bank receives it until you confirm your consent.',
+  'needHelp.in_review': 'Your need is on the declaration list. The county task force reviews it within the set working days and then recommends it to banks.',
+  'needHelp.returned': 'The county task force needs more information from you (see the history below). Amend the need and it is reviewed again.',
 
   'footer.regulator': 'Regulator reports (for regulators)',
   'reg.docTitle': 'Regulator reports – Small business financing service',
