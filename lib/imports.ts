@@ -6,7 +6,7 @@
 // asynchronous invocations (S3's, its own, the schedule's) fails after the retries. Every grant is
 // on the prefixes a function needs: the API function presigns PUTs of uploads/ and GETs of errors/;
 // the worker reads uploads/, and reads and writes staging/ and errors/.
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -34,7 +34,11 @@ export interface ImportsProps {
 
 export class Imports extends Construct {
   readonly bucket: Bucket;
-  /** The bucket's origin as the browser reaches a presigned link (the pages' CSP connect-src). */
+  /**
+   * The origins the browser reaches a presigned link at (the pages' CSP connect-src): S3 in the
+   * stack's region, virtual-hosted. Not the bucket's own domain name: the bucket's CORS names the
+   * pages' distribution, whose security headers would then name the bucket (a circular dependency).
+   */
   readonly browserOrigin: string;
 
   constructor(scope: Construct, id: string, props: ImportsProps) {
@@ -59,7 +63,7 @@ export class Imports extends Construct {
         },
       ],
     });
-    this.browserOrigin = `https://${this.bucket.bucketRegionalDomainName}`;
+    this.browserOrigin = `https://*.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`;
 
     for (const fn of [api, worker]) fn.addEnvironment(ENV.importsBucket, this.bucket.bucketName);
     const objects = (prefix: string) => this.bucket.arnForObjects(`${prefix}*`);

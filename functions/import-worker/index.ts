@@ -6,12 +6,14 @@
 // - by the schedule ({"source":"schedule"}, every 5 minutes): the sweep of open imports.
 // Self-invocation (not a queue) because it needs nothing but Lambda, which aws-cn and the local
 // runtime both offer as in the aws partition.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, S3Event } from 'aws-lambda';
 import { ENV, numberEnv, requiredEnv } from '../../shared/adapters/config';
-import { documentDbClient } from '../../shared/adapters/dynamodb';
+import { NewItemsWriter } from '../../shared/adapters/import-batch';
 import { newId } from '../../shared/adapters/ids';
 import { PlanStore } from '../../shared/adapters/import-plan-store';
 import { ImportRunner, type StepResult } from '../../shared/adapters/import-runner';
@@ -21,12 +23,17 @@ import { s3Client } from '../../shared/adapters/report-store';
 import { VisitStore } from '../../shared/adapters/visit-store';
 
 const tables = { needs: requiredEnv(ENV.needsTable), counters: requiredEnv(ENV.countersTable) };
-const db = documentDbClient();
+// Transactions of up to 100 items: a longer request timeout than the API functions' 3 s (a timed-out
+// write that was applied is found written when the step runs again).
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5, requestHandler: { connectionTimeout: 2_000, requestTimeout: 30_000, throwOnRequestTimeout: true } }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 const runner = new ImportRunner({
   store: new ImportStore(db, tables.needs),
   objects: new ImportObjects(s3Client(), requiredEnv(ENV.importsBucket)),
   visits: new VisitStore(db, tables),
   plans: new PlanStore(db, tables),
+  settle: (importId, now) => new NewItemsWriter(db, tables).applyLedger({ pk: `IMPORT#${importId}`, skPrefix: 'DELTA#' }, now),
   newId,
   clock: () => new Date(),
   stalledMs: numberEnv(ENV.importStalledSeconds, 60) * 1000,

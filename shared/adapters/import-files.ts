@@ -73,7 +73,8 @@ export function readCsv(bytes: Uint8Array): ParsedFile {
     throw new ImportFileError(importFailure('csv_malformed'));
   }
   return tableOf(
-    records.map((r) => ({ cells: r.record, line: r.info.lines })),
+    // csv-parse counts the lines up to a record's end: its first line is that less the line breaks in its cells.
+    records.map((r) => ({ cells: r.record, line: r.info.lines - r.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0) })),
     encoding,
   );
 }

@@ -3,7 +3,7 @@
 // `PLANNED#<creditCode>`), written with the county-day counter `plannedEntities` (distinct per county
 // and month: an entry already there writes and counts nothing) in the import's transactions.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NewItemsWriter, type BatchOutcome } from './import-batch';
+import { NewItemsWriter, type BatchOutcome, type Ledger } from './import-batch';
 
 export function planPartition(countyCode: string, month: string): string {
   return `PLANS#${countyCode}#${month}`;
@@ -30,7 +30,7 @@ export class PlanStore {
     private readonly tables: { needs: string; counters: string },
   ) {}
 
-  recordBatch(entries: readonly PlanEntry[], now: Date): Promise<BatchOutcome> {
+  recordBatch(entries: readonly PlanEntry[], now: Date, ledger: Ledger): Promise<BatchOutcome> {
     return new NewItemsWriter(this.db, this.tables).write(
       entries.map((entry) => ({
         item: { pk: planPartition(entry.countyCode, entry.month), sk: `PLANNED#${entry.creditCode}`, itemType: 'planned-entity', ...entry },
@@ -39,6 +39,7 @@ export class PlanStore {
         counters: () => ({ ...PLAN_COUNTERS }),
       })),
       now,
+      ledger,
     );
   }
 }

@@ -18,12 +18,13 @@ import {
   parseVisitRow,
   rejectedRow,
   sweepDecision,
+  type ImportFailure,
   type ImportRecord,
   type ImportRow,
   type RowRejection,
 } from '../domain/import';
 import { createVisit, type Visit } from '../domain/visit';
-import type { BatchOutcome } from './import-batch';
+import type { BatchOutcome, Ledger } from './import-batch';
 import { readImportFile, rejectedFile, rejectedLines } from './import-files';
 import type { PlanEntry } from './import-plan-store';
 import { IMPORT_KEYS, importIdOfKey, type ImportObjects, type ImportStore } from './import-store';
@@ -31,8 +32,10 @@ import { IMPORT_KEYS, importIdOfKey, type ImportObjects, type ImportStore } from
 export interface ImportRunnerPorts {
   store: ImportStore;
   objects: ImportObjects;
-  visits: { recordBatch(visits: readonly Visit[], now: Date): Promise<BatchOutcome> };
-  plans: { recordBatch(entries: readonly PlanEntry[], now: Date): Promise<BatchOutcome> };
+  visits: { recordBatch(visits: readonly Visit[], now: Date, ledger: Ledger): Promise<BatchOutcome> };
+  plans: { recordBatch(entries: readonly PlanEntry[], now: Date, ledger: Ledger): Promise<BatchOutcome> };
+  /** Applies the counter deltas an interrupted chunk left in the import's ledger (import-batch.ts), before the import is failed. */
+  settle(importId: string, now: Date): Promise<void>;
   newId(now: Date): string;
   clock(): Date;
   /** How long a running import without a lease stays unchanged before the sweep resumes it (default IMPORT_LIMITS.stalledMs). */
@@ -51,6 +54,12 @@ export class ImportRunner {
     this.ports.log?.(message, fields);
   }
 
+  /** Fails the import with its reason, its counters settled first (what was written stays, counted). */
+  private async fail(importId: string, failure: ImportFailure): Promise<boolean> {
+    await this.ports.settle(importId, this.ports.clock());
+    return this.ports.store.fail(importId, failure, this.ports.clock());
+  }
+
   /** An object created in the bucket (S3 event): starts its import, once. */
   async onUpload(key: string, size: number, leaseUntil: Date): Promise<StepResult> {
     const importId = importIdOfKey(key);
@@ -58,7 +67,7 @@ export class ImportRunner {
     const record = await this.ports.store.get(importId);
     if (!record || record.status !== 'queued') return 'skipped';
     if (size > IMPORT_LIMITS.maxFileBytes) {
-      await this.ports.store.fail(importId, importFailure('file_too_large'), this.ports.clock());
+      await this.fail(importId, importFailure('file_too_large'));
       return 'failed';
     }
     if (!(await this.ports.store.start(importId, this.ports.clock()))) return 'skipped';
@@ -71,7 +80,7 @@ export class ImportRunner {
     const held = await store.acquire(importId, this.ports.clock(), leaseUntil);
     if (!held) return 'skipped';
     if (held.attempts > IMPORT_LIMITS.maxAttempts) {
-      await store.fail(importId, importFailure('internal'), this.ports.clock());
+      await this.fail(importId, importFailure('internal'));
       return 'failed';
     }
     try {
@@ -79,12 +88,12 @@ export class ImportRunner {
     } catch (error) {
       if (error instanceof ImportFileError) {
         this.log('import failed: the file', { importId, reason: error.failure.code });
-        await store.fail(importId, error.failure, this.ports.clock());
+        await this.fail(importId, error.failure);
         return 'failed';
       }
       if (held.attempts >= IMPORT_LIMITS.maxAttempts) {
         this.log('import failed: repeated faults', { importId, error: error instanceof Error ? error.name : 'unknown' });
-        await store.fail(importId, importFailure('internal'), this.ports.clock());
+        await this.fail(importId, importFailure('internal'));
         return 'failed';
       }
       await store.release(importId, this.ports.clock());
@@ -123,6 +132,8 @@ export class ImportRunner {
     // The rows are judged as on the import's day, whichever day a re-run happens on.
     const today = chinaDay(new Date(record.createdAt));
     const columns = record.columns!;
+    // The chunk's counter deltas wait under the import's key until applied (import-batch.ts).
+    const ledger = { pk: `IMPORT#${record.importId}`, skPrefix: `DELTA#${String(chunk).padStart(4, '0')}#` };
     const rejected: { row: ImportRow; rejection: RowRejection }[] = [];
     let outcome: BatchOutcome;
     if (record.kind === 'visits') {
@@ -132,7 +143,7 @@ export class ImportRunner {
         if (!parsed.ok) rejected.push({ row, rejection: parsed.rejection });
         else visits.push(createVisit(parsed.visit, { visitId: this.ports.newId(now), countyCode: record.countyCode, officer: record.officer, now }));
       }
-      outcome = await this.ports.visits.recordBatch(visits, now);
+      outcome = await this.ports.visits.recordBatch(visits, now, ledger);
     } else {
       const entries: PlanEntry[] = [];
       for (const row of rows) {
@@ -140,7 +151,7 @@ export class ImportRunner {
         if (!parsed.ok) rejected.push({ row, rejection: parsed.rejection });
         else entries.push({ ...parsed.plan, countyCode: record.countyCode, month: today.slice(0, 7), plannedOn: today, importId: record.importId, officer: record.officer, recordedAt: now.toISOString() });
       }
-      outcome = await this.ports.plans.recordBatch(entries, now);
+      outcome = await this.ports.plans.recordBatch(entries, now, ledger);
     }
     const errorsKey = await this.writeRejected(record, chunk, rejected);
     const last = chunk + 1 >= record.chunks!;
@@ -194,7 +205,7 @@ export class ImportRunner {
       const now = this.ports.clock();
       const decision = sweepDecision(record, now, uploaded, this.ports.stalledMs);
       if (decision.kind === 'forget') await store.forget(importId);
-      else if (decision.kind === 'fail') failed += Number(await store.fail(importId, decision.failure, now));
+      else if (decision.kind === 'fail') failed += Number(await this.fail(importId, decision.failure));
       else if (decision.kind === 'start' && (await store.start(importId, now))) toContinue.push(importId);
       else if (decision.kind === 'resume' && (await store.resume(importId, record.updatedAt, now))) toContinue.push(importId);
     }

@@ -6,7 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { visitCounters, visitMonth, type Visit } from '../domain/visit';
-import { NewItemsWriter, type BatchOutcome } from './import-batch';
+import { NewItemsWriter, type BatchOutcome, type Ledger } from './import-batch';
 import { writeFailure } from './write-outcome';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -108,9 +108,10 @@ export class VisitStore {
 
   /**
    * Many visits at once (the bulk import, shared/adapters/import-batch.ts): the same items, markers
-   * and counters as {@link record}, a group of visits per transaction; a taken natural key writes nothing.
+   * and counters as {@link record}, a group of visits per transaction and the counters through the import's
+   * ledger (exact once applied); a taken natural key writes nothing.
    */
-  recordBatch(visits: readonly Visit[], now: Date): Promise<BatchOutcome> {
+  recordBatch(visits: readonly Visit[], now: Date, ledger: Ledger): Promise<BatchOutcome> {
     return new NewItemsWriter(this.client, this.tables).write(
       visits.map((visit) => ({
         item: { ...visitKey(visit), itemType: 'visit', ...visit },
@@ -121,6 +122,7 @@ export class VisitStore {
         counters: visitCounters,
       })),
       now,
+      ledger,
     );
   }
 

@@ -17,6 +17,7 @@ import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit'
 import { escalationPaths, escalationSchemas } from './escalation-openapi';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
 import { visitNeedPaths, visitNeedSchemas } from './visit-need-openapi';
+import { importPaths, importSchemas } from './import-openapi';
 import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
@@ -345,6 +346,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
       ...negativeListPaths(problemResponse),
+      ...importPaths(problemResponse),
       ...escalationPaths(problemResponse),
       ...visitNeedPaths(problemResponse),
       '/v1/lists/{countyCode}': {
@@ -530,6 +532,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         ...visitNeedSchemas(schemaOf),
         ...escalationSchemas(schemaOf),
         ...negativeListSchemas(schemaOf),
+        ...importSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),
