@@ -2,6 +2,7 @@
 // function and grants; and the IAM shapes they read.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { pascal } from '../../lib/functions';
 import { SmefinStack, STAGES } from '../../lib/smefin-stack';
 import { chinaStage } from './stages';
 
@@ -47,3 +48,16 @@ export function roleStatements(template: Template, role: string): Statement[] {
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
+
+/**
+ * A function's statements on the needs table (base table and indexes) and the leading keys each is
+ * narrowed to (undefined for a statement that is not narrowed).
+ */
+export function needsTableGrants(template: Template, functionName: string): { statements: Statement[]; keys: unknown[] } {
+  const needsTable = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable')).find((id) => id.startsWith('DataNeeds'))!;
+  const statements = roleStatements(template, `Functions${pascal(functionName)}ServiceRole`).filter((s) => JSON.stringify(s.Resource).includes(needsTable));
+  return { statements, keys: statements.map((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) };
+}
+
+/** Reads only (get, batch get, query, condition check): what a grant on the bank registry may hold. */
+export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];

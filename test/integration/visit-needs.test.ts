@@ -21,6 +21,7 @@ import { chinaDay, type NeedStatusResponse } from '../../shared/domain/need-reco
 import { counterRowsFromItems, diffCounters, recomputeCounters, splitItems } from '../../shared/domain/recompute';
 import { eventually } from '../support/aws-emulator';
 import { freshCreditCode, validSubmission } from '../support/needs';
+import { apiCall } from '../support/api-call';
 import { scanAll } from '../support/scan';
 import { SME_LOAN_PRODUCT, TestBanks } from '../support/test-banks';
 
@@ -63,24 +64,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  type: string;
-  body: Record<string, any>;
-}
-
-async function call(method: 'GET' | 'POST', route: string, token: string | undefined, body?: unknown, language = 'zh-CN'): Promise<Answer> {
-  const response = await fetch(`${runtime.url}${route}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      'Accept-Language': language,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Record<string, any> };
-}
+const call = apiCall(() => runtime.url);
 
 /** A visit the task force of `county` records today (its enterprise registered there). */
 async function visit(county = COUNTY, token = tokens.xihu, creditCode = freshCreditCode(), visitedOn = today) {
@@ -125,6 +109,14 @@ async function sms(mobile: string) {
     return ((await response.json()) as { to: string; text: string }[]).find((m) => m.to === mobile);
   }, 30_000);
 }
+
+/**
+ * The needs table as far as a refused request could have written it: every item but the referrals
+ * (whose delivery records the offers of earlier needs still add), without the notice tokens the SMS
+ * notifier keeps on the needs routed earlier (both run beside the test).
+ */
+const needsTable = async () =>
+  (await scanAll(db, runtime.tableNames.needs)).filter((item) => item.itemType !== 'referral').map(({ noticeTokenHashes: _tokens, ...item }) => item);
 
 const executionsOf = (needId: string) =>
   runtime.stepFunctions
@@ -214,7 +206,7 @@ describe('a need entered from a visit without consent', () => {
 describe('refusals', () => {
   it('400 per field (zh and en), a credit code or county not the visit’s, a paper consent naming a bank that does not serve the county: nothing written', async () => {
     const v = await visit();
-    const before = await scanAll(db, runtime.tableNames.needs);
+    const before = await needsTable();
     const countersBefore = await countersToday();
     for (const language of ['zh-CN', 'en']) {
       const bad = needBody(v, { ...paper([bank.bankId]), reference: '' });
@@ -237,14 +229,14 @@ describe('refusals', () => {
     otherCounty.enterprise.countyCode = OTHER_COUNTY;
     expect(await enter(v, otherCounty)).toMatchObject({ status: 400, body: { errors: [{ pointer: '/enterprise/countyCode', code: 'visit_need.county' }] } });
     expect(await enter(v, needBody(v, paper(['no-such-bank'])))).toMatchObject({ status: 400, body: { errors: [{ pointer: '/consent/bankIds', code: 'consent.bank_not_serving' }] } });
-    expect(await scanAll(db, runtime.tableNames.needs)).toEqual(before);
+    expect(await needsTable()).toEqual(before);
     expect(await countersToday()).toEqual(countersBefore);
   });
 
   it('403 for another county’s task force, a coordinator and a regulator; 404 for a guessed, malformed or other county’s visit: nothing written', async () => {
     const v = await visit();
     const theirs = await visit(OTHER_COUNTY, tokens.binjiang);
-    const before = await scanAll(db, runtime.tableNames.needs);
+    const before = await needsTable();
     for (const token of [tokens.binjiang, tokens.hangzhou, tokens.regulator]) {
       expect(await enter(v, needBody(v), token)).toMatchObject({ status: 403, body: { type: '/problems/forbidden' } });
     }
@@ -261,7 +253,7 @@ describe('refusals', () => {
       expect(answer).toMatchObject({ status: 404, body: { type: '/problems/not-found', detail: '未找到该走访记录' } });
       expect(JSON.stringify(answer.body)).not.toContain(theirs.creditCode);
     }
-    expect(await scanAll(db, runtime.tableNames.needs)).toEqual(before);
+    expect(await needsTable()).toEqual(before);
   });
 
   it('409 for a visit that has its need (with its id), and for an enterprise with an open need', async () => {

@@ -16,6 +16,7 @@ import { parseBank } from '../../shared/domain/bank';
 import { chinaDay } from '../../shared/domain/need-record';
 import { counterRowsFromItems, diffCounters, recomputeCounters, splitItems } from '../../shared/domain/recompute';
 import { freshCreditCode } from '../support/needs';
+import { apiCall } from '../support/api-call';
 import { scanAll } from '../support/scan';
 import { SME_LOAN_PRODUCT } from '../support/test-banks';
 
@@ -62,24 +63,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  type: string;
-  body: Record<string, unknown>;
-}
-
-async function call(method: 'GET' | 'POST', pathAndQuery: string, token: string | undefined, body?: unknown, language = 'zh-CN'): Promise<Answer> {
-  const response = await fetch(`${runtime.url}${pathAndQuery}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      'Accept-Language': language,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Record<string, unknown> };
-}
+const call = apiCall(() => runtime.url);
 
 const record = (body: unknown, token = tokens.xihu, county = COUNTY, language?: string) => call('POST', `/v1/counties/${county}/visits`, token, body, language);
 

@@ -208,3 +208,15 @@ describe('the owner confirms: the consent recorded, routing in a new round', () 
     expect(store.amended).toEqual([]);
   });
 });
+
+describe('the status page asks for the consent', () => {
+  it('of a need awaiting it: every bank serving the county now (none yet too); of another, only the banks its consent lacks', async () => {
+    const { consentToAsk } = await import('../../web/src/need-changes');
+    const waiting = { consentBankIds: [] as string[], actions: { amend: false, withdraw: true, confirmConsent: true as const } };
+    expect(consentToAsk(waiting, SERVING)).toEqual({ kind: 'confirm', banks: SERVING });
+    expect(consentToAsk(waiting, [])).toEqual({ kind: 'confirm', banks: [] });
+    const consented = { consentBankIds: ['xihu-bank'], actions: { amend: false, withdraw: true } };
+    expect(consentToAsk(consented, SERVING)).toEqual({ kind: 'renew', banks: [SERVING[1]] });
+    expect(consentToAsk({ ...consented, consentBankIds: ['xihu-bank', 'zj-bank'] }, SERVING)).toBeUndefined();
+  });
+});
