@@ -16,6 +16,10 @@
 // its own it is recorded while the need is open or closed without a grant — and a need no bank
 // matched is routed again when the renewal names a bank it did not name before (a bank that started
 // serving the county later gets the need only after the owner's renewed consent).
+//
+// A need the county task force entered from a visit without a signed consent (`awaiting_consent`,
+// visit-need.ts) is routed by the owner's first consent: an amendment carrying `consent` records it
+// and starts routing in a new round (`consentConfirmed`, timeline `consent_confirmed`).
 import * as z from 'zod';
 import { consentSchema, enterpriseSchema, needDetailsSchema, type ValidNeed } from './need';
 import type { NeedConsent } from './consent';

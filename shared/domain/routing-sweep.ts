@@ -51,7 +51,7 @@ export function sweepCutoff(now: Date, afterMinutes: number): Date {
 }
 
 /** The statuses in which a workflow must be running for the need (routing not finished). */
-export const ROUTING_OPEN_STATUSES: readonly NeedStatus[] = [...OPEN_STATUSES];
+export const ROUTING_OPEN_STATUSES: readonly NeedStatus[] = [...OPEN_STATUSES].filter((status) => status !== 'awaiting_consent'); // open, but no workflow runs before its consent
 
 export async function sweepRouting(
   ports: SweepPorts,
