@@ -10,7 +10,7 @@ import { parsePeriod, type PublicReport, type Report } from '../shared/domain/re
 import { rollUp, type CounterRow } from '../shared/domain/rollup';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from '../shared/domain/screening';
 import { publicEdition } from '../shared/domain/suppression';
-import { prng } from './synthetic-counters';
+import { addTaskForceCounters, prng } from './synthetic-counters';
 
 export const RENDER_LEVELS = ['county', 'prefecture', 'province', 'national'] as const;
 export type RenderLevel = (typeof RENDER_LEVELS)[number];
@@ -18,6 +18,9 @@ const PICKED: Readonly<Record<RenderLevel, string>> = { national: 'national:0000
 
 function monthOfCounters(days: readonly string[]): CounterRow[] {
   const rng = prng(20261130);
+  // The task forces' counters (visits, reviews, escalations, the funnel's cohort) from a generator
+  // of their own, so the other counters are drawn as before they existed.
+  const taskForceRng = prng(20261208);
   const draw = (max: number): number => Math.floor(rng() * rng() * (max + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
   const screening = [...Object.keys(SCREENING_REASONS), ...NEGATIVE_LIST_REASON_CODES.map((c) => `negative_list.${c}`)];
@@ -80,6 +83,7 @@ function monthOfCounters(days: readonly string[]): CounterRow[] {
       }
       if (rng() < 0.05) add('unmatched', 1);
       if (rng() < 0.02) add('lateAnswers', 1);
+      addTaskForceCounters(taskForceRng, c, declared);
       rows.push({ day, countyCode: county, counters: c });
     }
   }

@@ -1,7 +1,16 @@
 // Synthetic county-day counters for the benchmarks (bench/rollup.bench.ts, bench/national-rollup.bench.ts):
 // every county-level unit active, with realistic small daily numbers from a seeded generator.
 import { DECLINE_REASONS } from '../shared/domain/bank-events';
-import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from '../shared/domain/counters';
+import {
+  FUNNEL_COHORT_STAGES,
+  FUNNEL_VISIT_CLAIMED,
+  answerDaysBucketKey,
+  counterKey,
+  decisionDaysBucketKey,
+  funnelCounterKey,
+  reviewWorkingDaysBucketKey,
+} from '../shared/domain/counters';
+import { ESCALATION_ACTIONS, ESCALATION_KINDS, REVIEW_DECISIONS } from '../shared/domain/report';
 import { countyCount, divisionPicker } from '../shared/domain/divisions';
 import type { CounterRow } from '../shared/domain/rollup';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from '../shared/domain/screening';
@@ -126,4 +135,50 @@ export function countersOfDays(days: readonly string[], seed: number): Map<strin
   const lambdas = COUNTIES.map(() => 0.2 + rng() * rng() * 4);
   const banks = COUNTIES.map((county) => banksOf(county).map(keysOf));
   return new Map(days.map((day) => [day, COUNTIES.map((county, i) => syntheticRow(rng, county, day, lambdas[i]!, banks[i]!))]));
+}
+
+const REVIEW_KEYS = REVIEW_DECISIONS.map((d) => counterKey('reviewsMade', d));
+const REVIEW_DAY_KEYS = Array.from({ length: 20 }, (_, days) => reviewWorkingDaysBucketKey(days));
+const OPENED_KEYS = ESCALATION_KINDS.map((k) => counterKey('escalationsOpened', k));
+const RESOLVED_KEYS = ESCALATION_ACTIONS.map((a) => counterKey('escalationsResolved', a));
+
+/**
+ * The task forces' counters of one county-day with `declared` needs (issue 8): visits and visited
+ * entities, plans, reviews with their working-day buckets, escalations opened and resolved, and
+ * the funnel's cohort counters, consistent with one another (each cohort stage at most the one
+ * before, claims at most the visited entities and the needs). Drawn from `rng` alone, so adding
+ * them to rows leaves the other counters' draws as they were.
+ */
+export function addTaskForceCounters(rng: () => number, c: Record<string, number>, declared: number): void {
+  const small = (lambda: number): number => poisson(rng, lambda);
+  const visited = small(3);
+  addCount(c, 'visitedEntities', visited);
+  addCount(c, 'visits', visited + small(1));
+  if (rng() < 0.6) addCount(c, 'plannedEntities', visited + small(4));
+  addCount(c, 'declaredFromVisits', Math.min(declared, small(visited * 0.2)));
+  const reviews = small(declared * 0.3);
+  for (let i = 0; i < reviews; i++) {
+    addCount(c, 'reviewsMade', 1);
+    const r = rng();
+    addCount(c, REVIEW_KEYS[r < 0.7 ? 0 : r < 0.85 ? 1 : 2]!, 1);
+    addCount(c, REVIEW_DAY_KEYS[Math.min(19, small(2.5))]!, 1);
+  }
+  addCount(c, 'reviewsOverdue', small(0.1));
+  const opened = small(declared * 0.15);
+  for (let i = 0; i < opened; i++) {
+    addCount(c, 'escalationsOpened', 1);
+    addCount(c, pick(rng, OPENED_KEYS), 1);
+  }
+  const resolved = small(declared * 0.1);
+  for (let i = 0; i < resolved; i++) {
+    addCount(c, 'escalationsResolved', 1);
+    addCount(c, pick(rng, RESOLVED_KEYS), 1);
+  }
+  // The cohort: each need declared that day reaches a last stage (-1: declared only).
+  for (let i = 0; i < declared; i++) {
+    const r = rng();
+    const last = r < 0.15 ? -1 : r < 0.2 ? 0 : r < 0.3 ? 1 : r < 0.4 ? 2 : r < 0.55 ? 3 : 4;
+    for (let s = 0; s <= last; s++) addCount(c, funnelCounterKey(FUNNEL_COHORT_STAGES[s]!), 1);
+  }
+  addCount(c, FUNNEL_VISIT_CLAIMED, Math.min(visited, declared, small(visited * 0.3)));
 }

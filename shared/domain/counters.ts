@@ -21,3 +21,24 @@ export function answerDaysBucketKey(bankId: string, days: number): string {
   assertDays(days);
   return counterKey('answerDaysBucket', `${bankId}_${days}`);
 }
+
+/** Reviews decided `days` working days after the need's declaration (the histogram of the median working days to review). */
+export function reviewWorkingDaysBucketKey(days: number): string {
+  assertDays(days);
+  return `reviewWorkingDaysBucket_${days}`;
+}
+
+/**
+ * The funnel's cohort stages after `declared` (docs/data-model.md, *Funnel*): a need that first
+ * reaches one ADDs `funnel<Stage>` once, on the county-day of its declaration (`submittedDay`).
+ */
+export const FUNNEL_COHORT_STAGES = ['recommended', 'offered', 'accepted', 'granted', 'disbursed'] as const;
+export type FunnelCohortStage = (typeof FUNNEL_COHORT_STAGES)[number];
+
+/** `funnelRecommended`, `funnelOffered`, …: the cohort counter of a stage. */
+export function funnelCounterKey(stage: FunnelCohortStage): string {
+  return `funnel${stage[0]!.toUpperCase()}${stage.slice(1)}`;
+}
+
+/** A need matched to its enterprise's visit of that month, counted on the visit's day (the funnel's first step). */
+export const FUNNEL_VISIT_CLAIMED = 'funnelVisitClaimed';

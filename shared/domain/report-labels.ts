@@ -97,6 +97,34 @@ export const TOTALS_LABELS = Object.freeze({
   '/medianDaysToDecision': { zh: '决定用时中位数（天）', en: 'Median days to decision' },
   '/coverage/countiesWithActivity': { zh: '有业务的县级单位数', en: 'Counties with activity' },
   '/coverage/countiesInDivision': { zh: '县级单位总数', en: 'Counties in division' },
+  '/visits/visited': { zh: '走访主体数（县内当月去重）', en: 'Entities visited (distinct per county and month)' },
+  '/visits/visits': { zh: '走访次数', en: 'Visits' },
+  '/visits/planned': { zh: '计划走访主体数', en: 'Entities planned for visits' },
+  '/visits/coverage': { zh: '走访覆盖率（走访/计划）', en: 'Visit coverage (visited / planned)' },
+  '/reviews/made': { zh: '审核决定数', en: 'Review decisions' },
+  '/reviews/madeBy/recommend': { zh: '审核：推荐', en: 'Reviews: recommended' },
+  '/reviews/madeBy/return': { zh: '审核：退回补充', en: 'Reviews: returned for more information' },
+  '/reviews/madeBy/not_recommended': { zh: '审核：不予推荐', en: 'Reviews: not recommended' },
+  '/reviews/timed': { zh: '计时审核数', en: 'Timed reviews' },
+  '/reviews/medianWorkingDays': { zh: '审核用时中位数（工作日）', en: 'Median working days to review' },
+  '/reviews/overdue': { zh: '审核超期数', en: 'Reviews overdue' },
+  '/escalations/opened': { zh: '转办事项数', en: 'Escalations opened' },
+  '/escalations/openedBy/unmatched': { zh: '转办：未匹配银行', en: 'Escalations: unmatched' },
+  '/escalations/openedBy/declined_repairable': { zh: '转办：可补正的拒绝', en: 'Escalations: repairable declines' },
+  '/escalations/openedBy/review_overdue': { zh: '转办：审核超期', en: 'Escalations: reviews overdue' },
+  '/escalations/openedBy/late_answer': { zh: '转办：银行逾期答复', en: 'Escalations: late bank answers' },
+  '/escalations/resolved': { zh: '转办办结数', en: 'Escalations resolved' },
+  '/escalations/resolvedBy/amended': { zh: '办结：修改后重新推送', en: 'Resolved: amended and routed again' },
+  '/escalations/resolvedBy/handed_to_bank': { zh: '办结：转交指定银行', en: 'Resolved: handed to a bank' },
+  '/escalations/resolvedBy/resolved_offline': { zh: '办结：线下解决', en: 'Resolved offline' },
+  '/escalations/resolvedBy/closed': { zh: '办结：关闭', en: 'Resolved: closed' },
+  '/funnel/reached': { zh: '漏斗：触达（走访主体＋未对应走访的申报需求）', en: 'Funnel: reached (entities visited + needs declared without a matched visit)' },
+  '/funnel/declared': { zh: '漏斗：申报需求', en: 'Funnel: needs declared' },
+  '/funnel/recommended': { zh: '漏斗：其中已推荐', en: 'Funnel: of which recommended' },
+  '/funnel/offered': { zh: '漏斗：其中已推送银行', en: 'Funnel: of which offered to a bank' },
+  '/funnel/accepted': { zh: '漏斗：其中银行已受理', en: 'Funnel: of which accepted' },
+  '/funnel/granted': { zh: '漏斗：其中已授信', en: 'Funnel: of which granted' },
+  '/funnel/disbursed': { zh: '漏斗：其中已放款', en: 'Funnel: of which disbursed' },
 } satisfies Record<string, LocalizedText>);
 
 export type TotalsMeasure = keyof typeof TOTALS_LABELS;
@@ -126,6 +154,20 @@ export const FUNNEL_STAGES = Object.freeze([
   { pointer: '/granted/count', label: { zh: '授信', en: 'Granted' } },
   { pointer: '/disbursed/count', label: { zh: '放款', en: 'Disbursed' } },
 ] as const satisfies readonly { pointer: TotalsMeasure; label: LocalizedText }[]);
+
+/**
+ * The monotonic funnel (funnel.ts) as pointers below `totals`: the first step counts entities
+ * (plus needs no visit accounts for), the others the needs declared in the period.
+ */
+export const COHORT_FUNNEL_STAGES = Object.freeze([
+  { pointer: '/funnel/reached', label: { zh: '触达', en: 'Reached' }, unit: { zh: '主体', en: 'entities' } },
+  { pointer: '/funnel/declared', label: { zh: '申报', en: 'Declared' }, unit: { zh: '需求', en: 'needs' } },
+  { pointer: '/funnel/recommended', label: { zh: '推荐', en: 'Recommended' }, unit: { zh: '需求', en: 'needs' } },
+  { pointer: '/funnel/offered', label: { zh: '推送银行', en: 'Offered' }, unit: { zh: '需求', en: 'needs' } },
+  { pointer: '/funnel/accepted', label: { zh: '受理', en: 'Accepted' }, unit: { zh: '需求', en: 'needs' } },
+  { pointer: '/funnel/granted', label: { zh: '授信', en: 'Granted' }, unit: { zh: '需求', en: 'needs' } },
+  { pointer: '/funnel/disbursed', label: { zh: '放款', en: 'Disbursed' }, unit: { zh: '需求', en: 'needs' } },
+] as const satisfies readonly { pointer: TotalsMeasure; label: LocalizedText; unit: LocalizedText }[]);
 
 /** Short headings of the screening reasons (the full messages are in SCREENING_REASONS). */
 export const SCREENING_REASON_SHORT: Readonly<Record<keyof typeof SCREENING_REASONS, LocalizedText>> = Object.freeze({

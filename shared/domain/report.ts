@@ -166,6 +166,79 @@ export interface Totals<C extends number | null = number> {
   /** Median calendar days from offer to decision; null without timed decisions. */
   medianDaysToDecision: number | null;
   coverage: Coverage;
+  /** The county task forces' visits (千企万户大走访). */
+  visits: VisitFigures<C>;
+  /** The task forces' manual reviews (审核). */
+  reviews: ReviewFigures<C>;
+  /** The county escalation inboxes. */
+  escalations: EscalationFigures<C>;
+  /** The monotonic funnel of the needs declared in the period (funnel.ts): each step ≤ the step before. */
+  funnel: Funnel<C>;
+}
+
+/** The agreed suffixes of `reviewsMadeBy_<decision>`. */
+export const REVIEW_DECISIONS = ['recommend', 'return', 'not_recommended'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+/** The agreed suffixes of `escalationsOpenedBy_<kind>`. */
+export const ESCALATION_KINDS = ['unmatched', 'declined_repairable', 'review_overdue', 'late_answer'] as const;
+export type EscalationKind = (typeof ESCALATION_KINDS)[number];
+/** The agreed suffixes of `escalationsResolvedBy_<action>`. */
+export const ESCALATION_ACTIONS = ['amended', 'handed_to_bank', 'resolved_offline', 'closed'] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+export interface VisitFigures<C extends number | null = number> {
+  /**
+   * Enterprises visited (`visitedEntities`): distinct per county and CST calendar month. A period
+   * within one month counts each enterprise once per county; a longer period sums its months (an
+   * enterprise visited in two months counts twice), and a division sums its counties.
+   */
+  visited: C;
+  /** Visits recorded (`visits`), on the day of the visit. */
+  visits: C;
+  /** Enterprises in the visit plans (`plannedEntities`), distinct per county and CST month like `visited`. */
+  planned: C;
+  /** visited / planned, 4 decimals; null when nothing was planned. Above 1 when enterprises outside the plan were visited. */
+  coverage: number | null;
+}
+
+export interface ReviewFigures<C extends number | null = number> {
+  /** Review decisions made (`reviewsMade`), on the decision's day. */
+  made: C;
+  /** By decision (`reviewsMadeBy_<decision>`): every agreed decision, zeros included. */
+  madeBy: Record<ReviewDecision, C>;
+  /** Decisions with a recorded duration (`reviewWorkingDaysBucket_<n>`): the observations of the median. */
+  timed: C;
+  /** Median working days from declaration to the review decision; null without timed decisions. */
+  medianWorkingDays: number | null;
+  /** Reviews that became overdue (`reviewsOverdue`), on the CST day they did. */
+  overdue: C;
+}
+
+export interface EscalationFigures<C extends number | null = number> {
+  /** Escalations opened in the county inboxes (`escalationsOpened`). */
+  opened: C;
+  openedBy: Record<EscalationKind, C>;
+  /** Escalations resolved (`escalationsResolved`). */
+  resolved: C;
+  resolvedBy: Record<EscalationAction, C>;
+}
+
+/** Funnel steps (funnel.ts): `reached` counts entities (plus needs no visit accounts for), the rest count needs of the period's cohort. */
+export interface Funnel<C extends number | null = number> {
+  /** Entities visited, plus needs declared that no visit of their enterprise accounts for (≥ declared). */
+  reached: C;
+  /** Needs declared in the period (the cohort; = `declared`). */
+  declared: C;
+  /** Of those needs, recommended (by now). */
+  recommended: C;
+  /** … offered to at least one bank. */
+  offered: C;
+  /** … accepted by a bank. */
+  accepted: C;
+  /** … granted credit. */
+  granted: C;
+  /** … disbursed. */
+  disbursed: C;
 }
 
 export interface ReportDivision {
@@ -240,6 +313,11 @@ export interface PublicReport extends ReportBody<number | null> {
 const count = z.number().int().nonnegative();
 const ratio = z.number().nonnegative().nullable();
 
+/** An object with exactly these keys, each a cell. */
+function fixedKeys<K extends string, C extends z.ZodType<number | null>>(keys: readonly K[], cell: C) {
+  return z.strictObject(Object.fromEntries(keys.map((k) => [k, cell])) as Record<K, C>);
+}
+
 function schemas<C extends z.ZodType<number | null>>(cell: C) {
   const breakdown = z.strictObject({ total: cell, byReason: z.record(z.string().min(1), cell) });
   const countAmount = z.strictObject({ count: cell, amountYuan: cell });
@@ -263,6 +341,29 @@ function schemas<C extends z.ZodType<number | null>>(cell: C) {
     decisionsTimed: cell,
     medianDaysToDecision: ratio,
     coverage: z.strictObject({ countiesWithActivity: count, countiesInDivision: count }),
+    visits: z.strictObject({ visited: cell, visits: cell, planned: cell, coverage: ratio }),
+    reviews: z.strictObject({
+      made: cell,
+      madeBy: fixedKeys(REVIEW_DECISIONS, cell),
+      timed: cell,
+      medianWorkingDays: ratio,
+      overdue: cell,
+    }),
+    escalations: z.strictObject({
+      opened: cell,
+      openedBy: fixedKeys(ESCALATION_KINDS, cell),
+      resolved: cell,
+      resolvedBy: fixedKeys(ESCALATION_ACTIONS, cell),
+    }),
+    funnel: z.strictObject({
+      reached: cell,
+      declared: cell,
+      recommended: cell,
+      offered: cell,
+      accepted: cell,
+      granted: cell,
+      disbursed: cell,
+    }),
   });
   const division = z.strictObject({
     code: z.string().regex(/^\d{6}$/),

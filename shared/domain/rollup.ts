@@ -44,11 +44,24 @@ import {
   type DivisionLevel,
 } from './divisions';
 import { divisionNameEn } from './division-names-en';
-import { answerDaysBucketKey, counterKey, decisionDaysBucketKey } from './counters';
+import { FUNNEL_VISIT_CLAIMED, answerDaysBucketKey, counterKey, decisionDaysBucketKey, funnelCounterKey, reviewWorkingDaysBucketKey } from './counters';
 import { DECLINE_REASON_CODES } from './bank-events';
 import { NEGATIVE_LIST_REASON_CODES, SCREENING_REASONS } from './screening';
 import { isCalendarDay } from './working-days';
-import type { BankFigures, Period, Report, ReportDivision, Totals } from './report';
+import {
+  ESCALATION_ACTIONS,
+  ESCALATION_KINDS,
+  REVIEW_DECISIONS,
+  type BankFigures,
+  type EscalationFigures,
+  type Funnel,
+  type Period,
+  type Report,
+  type ReportDivision,
+  type ReviewFigures,
+  type Totals,
+  type VisitFigures,
+} from './report';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -125,8 +138,9 @@ export const COUNTERS = [
   'routingFailures',
 ] as const;
 
-export { answerDaysBucketKey, decisionDaysBucketKey };
+export { answerDaysBucketKey, decisionDaysBucketKey, reviewWorkingDaysBucketKey };
 
+const REVIEW_BUCKET = /^reviewWorkingDaysBucket_(\d+)$/;
 
 const DECISION_BUCKET = /^decisionDaysBucket_(\d+)$/;
 const ANSWER_BUCKET = /^answerDaysBucketBy_(.+)_(\d+)$/;
@@ -237,6 +251,7 @@ export function totalsFromCounters(c: Readonly<Record<string, number>>, coverage
   const notRecommendedBy = new Map<string, number>();
   const declinedBy = new Map<string, number>();
   const decisionDays = new Map<number, number>();
+  const reviewDays = new Map<number, number>();
   for (const [key, value] of Object.entries(c)) {
     if (key.startsWith('notRecommendedBy_')) {
       const reason = reasonFromSuffix(key.slice('notRecommendedBy_'.length));
@@ -244,9 +259,12 @@ export function totalsFromCounters(c: Readonly<Record<string, number>>, coverage
     } else if (key.startsWith('declinedBy_')) {
       const reason = reasonFromSuffix(key.slice('declinedBy_'.length));
       declinedBy.set(reason, (declinedBy.get(reason) ?? 0) + value);
-    } else {
+    } else if (key.startsWith('decisionDaysBucket_')) {
       const bucket = DECISION_BUCKET.exec(key);
       if (bucket) decisionDays.set(Number(bucket[1]), (decisionDays.get(Number(bucket[1])) ?? 0) + value);
+    } else if (key.startsWith('reviewWorkingDaysBucket_')) {
+      const bucket = REVIEW_BUCKET.exec(key);
+      if (bucket) reviewDays.set(Number(bucket[1]), (reviewDays.get(Number(bucket[1])) ?? 0) + value);
     }
   }
   const grantedAmount = get('grantedAmountYuan');
@@ -271,6 +289,55 @@ export function totalsFromCounters(c: Readonly<Record<string, number>>, coverage
     decisionsTimed: histogramTotal(decisionDays),
     medianDaysToDecision: medianFromHistogram(decisionDays),
     coverage: { ...coverage },
+    visits: visitFigures(get),
+    reviews: reviewFigures(get, reviewDays),
+    escalations: escalationFigures(get),
+    funnel: funnelOf(get),
+  };
+}
+
+type Get = (name: string) => number;
+
+/** Visited (distinct per county and CST month, summed), visits, planned, and visited / planned where planned > 0. */
+function visitFigures(get: Get): VisitFigures {
+  const visited = get('visitedEntities');
+  const planned = get('plannedEntities');
+  return { visited, visits: get('visits'), planned, coverage: planned > 0 ? round(visited / planned, 4) : null };
+}
+
+const byKey = <K extends string>(name: string, keys: readonly K[], get: Get): Record<K, number> =>
+  Object.fromEntries(keys.map((k) => [k, get(counterKey(name, k))])) as Record<K, number>;
+
+function reviewFigures(get: Get, workingDays: ReadonlyMap<number, number>): ReviewFigures {
+  return {
+    made: get('reviewsMade'),
+    madeBy: byKey('reviewsMade', REVIEW_DECISIONS, get),
+    timed: histogramTotal(workingDays),
+    medianWorkingDays: medianFromHistogram(workingDays),
+    overdue: get('reviewsOverdue'),
+  };
+}
+
+function escalationFigures(get: Get): EscalationFigures {
+  return {
+    opened: get('escalationsOpened'),
+    openedBy: byKey('escalationsOpened', ESCALATION_KINDS, get),
+    resolved: get('escalationsResolved'),
+    resolvedBy: byKey('escalationsResolved', ESCALATION_ACTIONS, get),
+  };
+}
+
+/** The funnel of funnel.ts: reached = visited + declared − needs matched to a visit; then the cohort's stages. */
+function funnelOf(get: Get): Funnel {
+  const declared = get('declared');
+  return {
+    reached: get('visitedEntities') + declared - get(FUNNEL_VISIT_CLAIMED),
+    declared,
+    recommended: get(funnelCounterKey('recommended')),
+    offered: get(funnelCounterKey('offered')),
+    accepted: get(funnelCounterKey('accepted')),
+    granted: get(funnelCounterKey('granted')),
+    disbursed: get(funnelCounterKey('disbursed')),
   };
 }
 

@@ -46,7 +46,7 @@
  *
  * Pure module: no I/O, no environment, no clock.
  */
-import type { BankFigures, PublicReport, Report, Totals } from './report';
+import { ESCALATION_ACTIONS, ESCALATION_KINDS, REVIEW_DECISIONS, type BankFigures, type PublicReport, type Report, type Totals } from './report';
 import { reportMapKey } from './rollup';
 
 export const DEFAULT_SUPPRESSION_THRESHOLD = 5;
@@ -93,6 +93,38 @@ function totalsCells(t: Totals): [string[], number, Kind][] {
   ];
   return cells;
 }
+
+/**
+ * The figures of visits, reviews, escalations and the funnel: every one a count. Not the funnel's
+ * `declared`, which is `declared` again and shares its cell's suppression.
+ */
+function newFigureCells(t: Totals): [string[], number, Kind][] {
+  const cells: [string[], number, Kind][] = [];
+  const add = (path: string[], v: number): void => void cells.push([path, v, 'count']);
+  const addGroup = (group: string, values: object): void => {
+    for (const [name, v] of Object.entries(values as Record<string, number | Record<string, number>>)) {
+      if (typeof v === 'number') add([group, name], v);
+      else for (const [key, n] of Object.entries(v)) add([group, name, key], n);
+    }
+  };
+  const { coverage: _ratio, ...visits } = t.visits;
+  addGroup('visits', visits);
+  const { medianWorkingDays: _median, ...reviews } = t.reviews;
+  addGroup('reviews', reviews);
+  addGroup('escalations', t.escalations);
+  const { declared: _declared, ...funnel } = t.funnel;
+  addGroup('funnel', funnel);
+  return cells;
+}
+
+/** Totals = Σ parts within a division's new figures (added where they hold exactly). */
+const GROUP_SUMS: [string[], string[][]][] = [
+  [['reviews', 'made'], REVIEW_DECISIONS.map((d) => ['reviews', 'madeBy', d])],
+  [['escalations', 'opened'], ESCALATION_KINDS.map((k) => ['escalations', 'openedBy', k])],
+  [['escalations', 'resolved'], ESCALATION_ACTIONS.map((a) => ['escalations', 'resolvedBy', a])],
+  // Where no need was matched to a visit, the funnel's first step is exactly visited + declared.
+  [['funnel', 'reached'], [['visits', 'visited'], ['declared']]],
+];
 
 const LINKED_TOTALS: [string[], string[]][] = [
   [['granted', 'count'], ['granted', 'amountYuan']],
@@ -213,12 +245,13 @@ function buildTable(reports: readonly Report[]): CellTable {
       const parts = report.children.map((c) => divisionCell(nodeOf(c), path)).filter((id) => table.values.has(id));
       table.relation(divisionCell(node, path), parts);
     }
-    // declined.total = Σ byReason, for the division and each child.
+    // declined.total = Σ byReason, for the division and each child; likewise the new figures' breakdowns.
     for (const [n, totals] of [[node, report.totals] as const, ...report.children.map((c) => [nodeOf(c), c.totals] as const)]) {
       table.relation(
         divisionCell(n, ['declined', 'total']),
         Object.keys(totals.declined.byReason).map((r) => divisionCell(n, ['declined', 'byReason', r])),
       );
+      for (const [total, parts] of GROUP_SUMS) table.relation(divisionCell(n, total), parts.map((p) => divisionCell(n, p)));
     }
     // A division's figure = Σ its banks.
     for (const [totalPath, bankPath] of BANK_SUMS) {
@@ -246,9 +279,45 @@ function buildTable(reports: readonly Report[]): CellTable {
   return table;
 }
 
-/** The set of suppressed cell ids: primary, linked and complementary, to a fixed point, then audited. */
-function suppress(table: CellTable, threshold: number): Set<string> {
+/**
+ * The table of the second pass: the new figures' cells and relations (children sums, their
+ * breakdowns, the funnel's first step), with `declared` — the one earlier figure they relate to —
+ * as a cell the pass may not suppress (`fixed` lists those ids).
+ */
+function buildNewFiguresTable(reports: readonly Report[]): { table: CellTable; fixed: Set<string> } {
+  const table = new CellTable();
+  const fixed = new Set<string>();
+  const add = (node: string, totals: Totals): void => {
+    for (const [path, value, kind] of newFigureCells(totals)) table.cell(divisionCell(node, path), value, kind);
+    const declared = divisionCell(node, ['declared']);
+    table.cell(declared, totals.declared, 'count');
+    fixed.add(declared);
+  };
+  for (const report of reports) {
+    add(nodeOf(report), report.totals);
+    for (const child of report.children) add(nodeOf(child), child.totals);
+  }
+  for (const report of reports) {
+    const node = nodeOf(report);
+    for (const [path] of [...newFigureCells(report.totals), [['declared']] as const]) {
+      const parts = report.children.map((c) => divisionCell(nodeOf(c), path)).filter((id) => table.values.has(id));
+      table.relation(divisionCell(node, path), parts);
+    }
+    for (const n of [node, ...report.children.map(nodeOf)]) {
+      for (const [total, parts] of GROUP_SUMS) table.relation(divisionCell(n, total), parts.map((p) => divisionCell(n, p)));
+    }
+  }
+  return { table, fixed };
+}
+
+/**
+ * The set of suppressed cell ids: primary, linked and complementary, to a fixed point, then audited.
+ * With `given`: the cells already suppressed by an earlier pass (kept so), and the cells this pass
+ * may not suppress (their pattern was decided by that pass and is published as it was).
+ */
+function suppress(table: CellTable, threshold: number, given?: { hidden: ReadonlySet<string>; fixed: ReadonlySet<string> }): Set<string> {
   const hidden = new Set<string>();
+  const eligible = (id: string): boolean => !given?.fixed.has(id);
   const dirty = new Set<number>();
   const value = (id: string): number => table.value(id);
   const hide = (id: string): void => {
@@ -257,7 +326,8 @@ function suppress(table: CellTable, threshold: number): Set<string> {
     for (const r of table.relationsOf.get(id) ?? []) dirty.add(r);
     for (const linked of table.links.get(id) ?? []) if (value(linked) !== 0) hide(linked);
   };
-  for (const [id, v] of table.values) if (table.kinds.get(id) === 'count' && v > 0 && v < threshold) hide(id);
+  for (const [id, v] of table.values) if (eligible(id) && table.kinds.get(id) === 'count' && v > 0 && v < threshold) hide(id);
+  for (const id of given?.hidden ?? []) if (table.values.has(id)) hide(id);
 
   const exposed = (r: Relation): boolean => {
     const hiddenParts = r.parts.filter((p) => hidden.has(p));
@@ -270,8 +340,8 @@ function suppress(table: CellTable, threshold: number): Set<string> {
   const byValue = (a: string, b: string): number => value(a) - value(b) || (a < b ? -1 : a > b ? 1 : 0);
   /** The smallest published non-zero part of a relation, else its total. */
   const complement = (relation: Relation): string | undefined =>
-    relation.parts.filter((p) => !hidden.has(p) && value(p) > 0).sort(byValue)[0] ??
-    (!hidden.has(relation.total) && value(relation.total) > 0 ? relation.total : undefined);
+    relation.parts.filter((p) => !hidden.has(p) && value(p) > 0 && eligible(p)).sort(byValue)[0] ??
+    (!hidden.has(relation.total) && value(relation.total) > 0 && eligible(relation.total) ? relation.total : undefined);
 
   const settle = (): void => {
     while (dirty.size > 0) {
@@ -289,7 +359,11 @@ function suppress(table: CellTable, threshold: number): Set<string> {
   settle();
   // Audit: a suppressed cell that the relations determine together (a two-way table's bridge) gets
   // one more published cell of one of its relations suppressed, until none is determined.
-  for (let determined = determinedCells(table, hidden); determined.length > 0; determined = determinedCells(table, hidden)) {
+  // A later pass leaves alone what only the earlier pass's published cells determine (it cannot
+  // suppress those, and the earlier pass protected its own cells).
+  const settled = new Set<string>();
+  const audit = (): string[] => determinedCells(table, hidden).filter((id) => !settled.has(id));
+  for (let determined = audit(); determined.length > 0; determined = audit()) {
     const before = hidden.size;
     for (const id of determined) {
       const relations = (table.relationsOf.get(id) ?? []).map((r) => table.relations[r]!);
@@ -298,8 +372,10 @@ function suppress(table: CellTable, threshold: number): Set<string> {
         .filter((c): c is string => c !== undefined)
         .sort(byValue)[0];
       if (candidate !== undefined) hide(candidate);
+      else if (given) settled.add(id);
     }
     if (hidden.size === before) {
+      if (given) continue;
       // Every relation of those cells is hidden already: take a published cell of any relation with a suppressed one.
       const candidate = table.relations
         .filter((r) => [r.total, ...r.parts].some((c) => hidden.has(c)))
@@ -461,6 +537,61 @@ function publicTotals(totals: Totals, node: string, hidden: ReadonlySet<string>,
     decisionsTimed: cell(['decisionsTimed'], totals.decisionsTimed),
     medianDaysToDecision: derived('medianDaysToDecision', totals.medianDaysToDecision, [['decisionsTimed']]),
     coverage: { ...totals.coverage },
+    ...publicNewFigures(totals, node, hidden, prefix, out),
+  };
+}
+
+/** The public copy of the visits, reviews, escalations and funnel (cells of `node`). */
+function publicNewFigures(
+  totals: Totals,
+  node: string,
+  hidden: ReadonlySet<string>,
+  prefix: (string | number)[],
+  out: string[],
+): Pick<Totals<number | null>, 'visits' | 'reviews' | 'escalations' | 'funnel'> {
+  const cell = (path: string[], v: number): number | null => {
+    if (!hidden.has(divisionCell(node, path))) return v;
+    out.push(jsonPointer([...prefix, ...path]));
+    return null;
+  };
+  const derived = (path: string[], v: number | null, inputs: string[][]): number | null => {
+    if (v === null || !inputs.some((p) => hidden.has(divisionCell(node, p)))) return v;
+    out.push(jsonPointer([...prefix, ...path]));
+    return null;
+  };
+  const record = <K extends string>(group: string, name: string, values: Record<K, number>): Record<K, number | null> =>
+    Object.fromEntries(Object.entries<number>(values).map(([k, v]) => [k, cell([group, name, k], v)])) as Record<K, number | null>;
+  const { visits, reviews, escalations, funnel } = totals;
+  return {
+    visits: {
+      visited: cell(['visits', 'visited'], visits.visited),
+      visits: cell(['visits', 'visits'], visits.visits),
+      planned: cell(['visits', 'planned'], visits.planned),
+      coverage: derived(['visits', 'coverage'], visits.coverage, [['visits', 'visited'], ['visits', 'planned']]),
+    },
+    reviews: {
+      made: cell(['reviews', 'made'], reviews.made),
+      madeBy: record('reviews', 'madeBy', reviews.madeBy),
+      timed: cell(['reviews', 'timed'], reviews.timed),
+      medianWorkingDays: derived(['reviews', 'medianWorkingDays'], reviews.medianWorkingDays, [['reviews', 'timed']]),
+      overdue: cell(['reviews', 'overdue'], reviews.overdue),
+    },
+    escalations: {
+      opened: cell(['escalations', 'opened'], escalations.opened),
+      openedBy: record('escalations', 'openedBy', escalations.openedBy),
+      resolved: cell(['escalations', 'resolved'], escalations.resolved),
+      resolvedBy: record('escalations', 'resolvedBy', escalations.resolvedBy),
+    },
+    funnel: {
+      reached: cell(['funnel', 'reached'], funnel.reached),
+      // `declared` again: suppressed where `declared` is.
+      declared: hidden.has(divisionCell(node, ['declared'])) ? (out.push(jsonPointer([...prefix, 'funnel', 'declared'])), null) : funnel.declared,
+      recommended: cell(['funnel', 'recommended'], funnel.recommended),
+      offered: cell(['funnel', 'offered'], funnel.offered),
+      accepted: cell(['funnel', 'accepted'], funnel.accepted),
+      granted: cell(['funnel', 'granted'], funnel.granted),
+      disbursed: cell(['funnel', 'disbursed'], funnel.disbursed),
+    },
   };
 }
 
@@ -503,7 +634,13 @@ export function publicEdition(reports: ReadonlyMap<string, Report> | readonly Re
   const entries: [string, Report][] = Array.isArray(reports)
     ? (reports as readonly Report[]).map((r) => [nodeOf(r), r])
     : [...(reports as ReadonlyMap<string, Report>)];
-  const hidden = suppress(buildTable(entries.map(([, r]) => r)), threshold);
+  const all = entries.map(([, r]) => r);
+  // Two passes: the figures reports had before visits, reviews, escalations and the funnel were
+  // added are suppressed as they were (their pass sees none of the new cells), then the new figures
+  // around that pattern, never suppressing an earlier cell.
+  const earlier = suppress(buildTable(all), threshold);
+  const { table, fixed } = buildNewFiguresTable(all);
+  const hidden = new Set([...earlier, ...suppress(table, threshold, { hidden: earlier, fixed })]);
 
   const out = new Map<string, PublicReport>();
   for (const [key, report] of entries) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parsePeriod, publicReportSchema, reportSchema, type PublicReport, type Report, type Totals } from '../../shared/domain/report';
-import { rollUp, type CounterRow } from '../../shared/domain/rollup';
+import { rollUp, totalsFromCounters, type CounterRow } from '../../shared/domain/rollup';
 import { publicEdition } from '../../shared/domain/suppression';
 import { DECLINE_REASONS } from '../../shared/domain/bank-events';
 import { SCREENING_REASONS, NEGATIVE_LIST_REASON_CODES } from '../../shared/domain/screening';
@@ -24,7 +24,12 @@ import {
 const GENERATED_AT = '2026-11-30T17:00:00.000Z';
 
 function totals(t: Partial<Totals> = {}): Totals {
+  const { visits, reviews, escalations, funnel } = totalsFromCounters({}, { countiesWithActivity: 0, countiesInDivision: 0 });
   return {
+    visits,
+    reviews,
+    escalations,
+    funnel,
     declared: 0,
     recommended: 0,
     notRecommended: { total: 0, byReason: {} },
@@ -351,8 +356,8 @@ describe('renderCsv', () => {
     expect(header.slice(0, 6)).toEqual(['报告期 Period', '行政区划代码 Division code', '名称 Name', '英文名称 English name', '级别 Level', '行 Row']);
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row).toHaveLength(header.length);
-    // Fixed columns: 23 measures + every known reason of both breakdowns.
-    expect(header).toHaveLength(6 + 23 + REASON_CODES.notRecommended.length + REASON_CODES.declined.length);
+    // Fixed columns: 23 measures + every known reason of both breakdowns + 28 of the task forces (visits 4, reviews 7, escalations 10, funnel 7).
+    expect(header).toHaveLength(6 + 23 + REASON_CODES.notRecommended.length + REASON_CODES.declined.length + 28);
     expect(rows.map((r) => r.slice(0, 6))).toEqual([
       ['2026-11', '440000', '广东省', 'Guangdong', '省级 Province', '本级合计 Division total'],
       ['2026-11', '440100', '广州市', '', '地市级 Prefecture', '下级 Child'],
@@ -439,13 +444,14 @@ describe('renderHtml', () => {
     expect(html).toContain('2026-12-01 01:00:00'); // 17:00Z the day before
     expect(html).toContain('省级 <span class="en" lang="en">Province</span>');
     expect(html).toContain('2026-11-01 至 2026-11-30');
-    expect(count(html, '<svg')).toBe(2);
-    expect(count(html, 'role="img"')).toBe(2);
-    expect(count(html, '<title id=')).toBe(2);
+    // The funnel of events, the cohort's funnel, the children's amounts.
+    expect(count(html, '<svg')).toBe(3);
+    expect(count(html, 'role="img"')).toBe(3);
+    expect(count(html, '<title id=')).toBe(3);
     expect(html).toMatch(/aria-label="对接漏斗 Funnel: 申报 Declared 43; 推荐 Recommended 33; 推送银行 Offered 35; 受理 Accepted 26; 授信 Granted 22; 放款 Disbursed 19"/);
     // Children by granted amount, largest first.
     expect(html).toMatch(/aria-label="各下级授信金额（元） Credit granted by child \(yuan\): 广州市 12,000,000; 深圳市 800,000"/);
-    expect(count(html, '<rect')).toBe(6 + 2);
+    expect(count(html, '<rect')).toBe(6 + 2 + 7); // events, children, the cohort's seven steps
     expect(count(html, '<th scope="col"')).toBeGreaterThan(20);
     expect(html).toContain('<caption>');
     expect(html).toContain('中国工商银行广东省分行 ICBC Guangdong');
@@ -460,7 +466,8 @@ describe('renderHtml', () => {
     expect(count(pub, 'class="suppressed"')).toBeGreaterThanOrEqual(5);
     // The suppressed child is drawn without a bar, after the published ones.
     expect(pub).toMatch(/Credit granted by child \(yuan\): 广州市 12,000,000; 深圳市 \*"/);
-    expect(count(pub, '<rect')).toBe(6 + 1);
+    // Six events' bars, the one published child's, and the cohort funnel's seven (all zero here).
+    expect(count(pub, '<rect')).toBe(6 + 1 + 7);
   });
 
   it('escapes text', () => {
@@ -473,7 +480,7 @@ describe('renderHtml', () => {
     const county: Report = { ...FULL, division: { code: '440106', name: '天河区', level: 'county' }, children: [] };
     const page = renderHtml(county).toString('utf8');
     expect(page).toContain('无下级 No children');
-    expect(count(page, '<svg')).toBe(1);
+    expect(count(page, '<svg')).toBe(2);
     const hainan: Report = {
       ...FULL,
       division: { code: '460000', name: '海南省', nameEn: 'Hainan', level: 'province' },
@@ -612,7 +619,7 @@ describe('determinism', () => {
     }
     const province = pub.get('province:440000')!;
     expect(province.suppressed.length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });
 
 describe('provisional deadlines', () => {

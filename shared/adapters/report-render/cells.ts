@@ -37,9 +37,9 @@ export const pathOf = (pointer: string): string[] => pointer.split('/').slice(1)
 
 export function kindOf(pointer: string): Kind {
   if (pointer.endsWith('/amountYuan')) return 'amount';
-  if (pointer === '/creditLoanShare' || pointer === '/acceptanceRate') return 'share';
+  if (pointer === '/creditLoanShare' || pointer === '/acceptanceRate' || pointer === '/visits/coverage') return 'share';
   if (pointer === '/weightedAnnualRateBp') return 'bp';
-  if (pointer.startsWith('/median')) return 'days';
+  if (pointer.startsWith('/median') || pointer === '/reviews/medianWorkingDays') return 'days';
   return 'count';
 }
 

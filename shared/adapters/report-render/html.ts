@@ -3,6 +3,7 @@ import {
   type TotalsMeasure,
   EDITION_LABELS,
   FIELD_LABELS,
+  COHORT_FUNNEL_STAGES,
   FUNNEL_STAGES,
   LEVEL_LABELS,
   REASON_KIND_LABELS,
@@ -136,7 +137,7 @@ interface Bar {
 
 /** A horizontal bar chart as inline SVG: label, bar, value; suppressed and n/a values get no bar. */
 function barChart(id: string, title: LocalizedText, bars: readonly Bar[], color: string, unit: string): string {
-  const labelWidth = 200;
+  const labelWidth = id === 'cohort-funnel' ? 320 : 200;
   const barMax = 440;
   const rowHeight = 30;
   const width = labelWidth + barMax + 150;
@@ -171,6 +172,17 @@ function funnelChart(report: RenderableReport): string {
     kind: 'count',
   }));
   return barChart('funnel', { zh: '对接漏斗', en: 'Funnel' }, bars, 'var(--bar)', '');
+}
+
+/** The monotonic funnel of the period's cohort (funnel.ts), each bar labelled with its unit. */
+function cohortFunnelChart(report: RenderableReport): string {
+  const suppressed = suppressedOf(report);
+  const bars = COHORT_FUNNEL_STAGES.map((stage): Bar => ({
+    label: `${stage.label.zh} ${stage.label.en} (${stage.unit.zh} ${stage.unit.en})`,
+    value: measureCell(report.totals, ['totals'], { label: stage.label, path: pathOf(stage.pointer), kind: 'count' }, suppressed),
+    kind: 'count',
+  }));
+  return barChart('cohort-funnel', { zh: '对接漏斗（本期申报批次）', en: 'Funnel of the period’s cohort' }, bars, 'var(--bar)', '');
 }
 
 function childrenChart(report: RenderableReport): string {
@@ -256,9 +268,22 @@ const PAGE_CHILD_MEASURES: readonly TotalsMeasure[] = [
   '/medianDaysToDecision',
 ];
 
+/** The task forces' figures on the page, after the coverage column. */
+const PAGE_CHILD_TASK_FORCE_MEASURES: readonly TotalsMeasure[] = [
+  '/visits/visited',
+  '/visits/coverage',
+  '/reviews/made',
+  '/reviews/medianWorkingDays',
+  '/reviews/overdue',
+  '/escalations/opened',
+  '/escalations/resolved',
+];
+
 function childrenTable(report: RenderableReport): string {
   const suppressed = suppressedOf(report);
-  const measures: Measure[] = PAGE_CHILD_MEASURES.map((pointer) => ({ label: TOTALS_LABELS[pointer], path: pathOf(pointer), kind: kindOf(pointer) }));
+  const measureOf = (pointer: TotalsMeasure): Measure => ({ label: TOTALS_LABELS[pointer], path: pathOf(pointer), kind: kindOf(pointer) });
+  const measures = PAGE_CHILD_MEASURES.map(measureOf);
+  const taskForceMeasures = PAGE_CHILD_TASK_FORCE_MEASURES.map(measureOf);
   const mixed = new Set(report.children.map((c) => c.division.level)).size > 1;
   const columns: Column[] = [
     { key: 'name', label: FIELD_LABELS.divisionName, kind: 'text' },
@@ -267,6 +292,7 @@ function childrenTable(report: RenderableReport): string {
     ...measures.map(measureColumn),
     // Text in a numeric column: right-aligned like the numbers.
     { key: 'coverage', label: { zh: '有业务县数 / 县级单位数', en: 'Counties with activity / in division' }, kind: 'count' },
+    ...taskForceMeasures.map(measureColumn),
   ];
   const row = (name: string, division: ReportDivision, totals: RenderableReport['totals'], base: (string | number)[]): Cell[] => [
     name,
@@ -274,6 +300,7 @@ function childrenTable(report: RenderableReport): string {
     ...(mixed ? [levelText(division.level)] : []),
     ...measures.map((m) => measureCell(totals, base, m, suppressed)),
     `${totals.coverage.countiesWithActivity} / ${totals.coverage.countiesInDivision}`,
+    ...taskForceMeasures.map((m) => measureCell(totals, base, m, suppressed)),
   ];
   const table: Table = {
     columns,
@@ -295,6 +322,22 @@ function banksTable(report: RenderableReport): string {
   };
   return htmlTable({ zh: '银行', en: 'Banks' }, table, 0);
 }
+
+/** What the visits, reviews, escalations and the cohort funnel count. */
+const TASK_FORCE_NOTES: readonly LocalizedText[] = [
+  {
+    zh: '走访主体数按县、按自然月（北京时间）去重：同一主体一个月内多次走访计 1 户；跨月的报告期按月相加（同一主体在两个月各被走访计 2 户），上级为所辖各县之和。走访覆盖率 = 走访主体数 / 计划走访主体数（无计划时不适用，走访计划外主体时可超过 100%）。',
+    en: 'Entities visited are distinct per county and calendar month (China time): an enterprise visited three times in a month counts once; a period longer than a month adds its months (an enterprise visited in two months counts twice), and a division adds its counties. Visit coverage = entities visited / entities planned (not applicable without a plan; above 100% when enterprises outside the plan were visited).',
+  },
+  {
+    zh: '审核用时中位数按工作日计，自申报至审核决定；审核超期数计入其超期当日。转办事项按开办日、办结按办结日计入。',
+    en: 'Median working days to review run from the declaration to the review decision; an overdue review counts on the day it became overdue. Escalations count on the day opened, resolutions on the day resolved.',
+  },
+  {
+    zh: '对接漏斗（本期申报批次）单调递减：“触达”计走访主体数，加上未对应到当月走访的申报需求（故不小于申报数）；其后各环节计本期申报的需求中截至生成时已到达该环节的笔数（一笔需求推送多家银行只计 1 笔），因而每一环节不超过上一环节。',
+    en: 'The funnel of the period’s cohort never increases: “reached” counts entities visited plus needs declared without a matched visit that month (so it is at least the needs declared); each later step counts the needs declared in the period that had reached it when the report was made (a need offered to three banks counts once), so no step exceeds the one before.',
+  },
+];
 
 /**
  * The report as one self-contained HTML page (no script, no external resource): metadata, the
@@ -327,6 +370,7 @@ export function htmlOf(report: RenderableReport): Buffer {
       zh: '信用贷款占比按金额计算；加权平均年利率按授信金额加权，单位为基点（1 基点 = 0.01%）；中位数单位为自然日。',
       en: 'Credit loan share is by amount; the weighted annual rate is weighted by granted amount, in basis points (1 bp = 0.01%); medians are in calendar days.',
     },
+    ...TASK_FORCE_NOTES,
   ];
   const html = `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -348,6 +392,10 @@ ${meta.map(([k, v]) => `<dt>${label(k)}</dt><dd>${v}</dd>`).join('\n')}
 <section aria-labelledby="h-funnel">
 <h2 id="h-funnel">对接漏斗 <span class="en" lang="en">Funnel: declared → recommended → offered → accepted → granted → disbursed</span></h2>
 ${funnelChart(report)}
+</section>
+<section aria-labelledby="h-cohort-funnel">
+<h2 id="h-cohort-funnel">对接漏斗（本期申报批次） <span class="en" lang="en">Funnel of the period’s cohort: reached → declared → recommended → offered → accepted → granted → disbursed</span></h2>
+${cohortFunnelChart(report)}
 </section>
 <section aria-labelledby="h-children-chart">
 <h2 id="h-children-chart">${escapeHtml(childLabel.zh)}授信金额（元） <span class="en" lang="en">Credit granted by ${escapeHtml(childLabel.en.toLowerCase())} (yuan)</span></h2>

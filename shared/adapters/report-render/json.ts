@@ -1,4 +1,6 @@
 // JSON: the report with keys in a fixed order (see ../report-render.ts).
+import { ESCALATION_ACTIONS, ESCALATION_KINDS, REVIEW_DECISIONS } from '../../domain/report';
+import { COHORT_FUNNEL_STAGES } from '../../domain/report-labels';
 import type { RenderableReport } from './formats';
 
 type Shape = { order: readonly string[]; nested?: Readonly<Record<string, string>> };
@@ -14,6 +16,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
       'declared', 'recommended', 'notRecommended', 'offered', 'accepted', 'declined', 'deadlinesMissed', 'lateAnswers',
       'unmatched', 'granted', 'creditLoans', 'creditLoanShare', 'weightedAnnualRateBp', 'firstLoans',
       'mediumLongTermLoans', 'disbursed', 'decisionsTimed', 'medianDaysToDecision', 'coverage',
+      'visits', 'reviews', 'escalations', 'funnel',
     ],
     nested: {
       notRecommended: 'breakdown',
@@ -22,8 +25,19 @@ const SHAPES: Readonly<Record<string, Shape>> = {
       creditLoans: 'countAmount',
       disbursed: 'countAmount',
       coverage: 'coverage',
+      visits: 'visits',
+      reviews: 'reviews',
+      escalations: 'escalations',
+      funnel: 'funnel',
     },
   },
+  visits: { order: ['visited', 'visits', 'planned', 'coverage'] },
+  reviews: { order: ['made', 'madeBy', 'timed', 'medianWorkingDays', 'overdue'], nested: { madeBy: 'madeBy' } },
+  madeBy: { order: REVIEW_DECISIONS },
+  escalations: { order: ['opened', 'openedBy', 'resolved', 'resolvedBy'], nested: { openedBy: 'openedBy', resolvedBy: 'resolvedBy' } },
+  openedBy: { order: ESCALATION_KINDS },
+  resolvedBy: { order: ESCALATION_ACTIONS },
+  funnel: { order: COHORT_FUNNEL_STAGES.map((s) => s.pointer.slice('/funnel/'.length)) },
   breakdown: { order: ['total', 'byReason'], nested: { byReason: 'sorted' } },
   sorted: { order: [] },
   countAmount: { order: ['count', 'amountYuan'] },
