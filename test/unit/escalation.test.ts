@@ -358,3 +358,30 @@ describe('the task force’s actions', () => {
     expect(store.counters).toEqual({});
   });
 });
+
+describe('the recompute audit', () => {
+  it('counts each opening and resolution of an escalation item on its day, and unmatched only from the escalation’s own entries', async () => {
+    const { recomputeCounters, splitItems } = await import('../../shared/domain/recompute');
+    const first = openEscalation(undefined, { needId: NEED_ID, countyCode: COUNTY, kind: 'declined_repairable' }, now).escalation;
+    const resolved = resolveEscalation(first, { action: 'close', resolution: 'closed', at: now.toISOString(), who: 'o', outcome: 'unreachable' }).escalation;
+    const reopened = openEscalation(resolved, { needId: NEED_ID, countyCode: COUNTY, kind: 'unmatched' }, later).escalation;
+    const unmatched = need('unmatched', {
+      timeline: [
+        timelineEntry('submitted', now.toISOString(), 'submitted'),
+        timelineEntry('unmatched', later.toISOString(), 'unmatched'),
+        // The task force's entries on an unmatched need carry its status: not another `unmatched`.
+        timelineEntry('task_force_taken_up', later.toISOString(), 'unmatched'),
+        timelineEntry('task_force_resolved_offline', later.toISOString(), 'unmatched'),
+      ],
+    });
+    const items = [
+      { pk: `COUNTY#${COUNTY}`, sk: `ESCALATION#${NEED_ID}`, itemType: 'escalation', ...reopened },
+      { pk: `NEED#${NEED_ID}`, sk: 'NEED', itemType: 'need', ...unmatched, screening: { recommended: true, reasons: [], at: now.toISOString() } },
+    ];
+    const split = splitItems(items);
+    expect(split.escalations).toHaveLength(1);
+    const rows = recomputeCounters(split);
+    expect(rows.find((r) => r.day === '2026-11-20')?.counters).toMatchObject({ escalationsOpened: 1, escalationsOpenedBy_declined_repairable: 1, escalationsResolved: 1, escalationsResolvedBy_closed: 1 });
+    expect(rows.find((r) => r.day === '2026-11-21')?.counters).toEqual({ escalationsOpened: 1, escalationsOpenedBy_unmatched: 1, unmatched: 1 });
+  });
+});
