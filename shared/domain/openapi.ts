@@ -15,10 +15,11 @@ import type { CountyBanksResponse } from './consent-recipients';
 import { statusLinkAcceptedSchema, statusLinkRequestSchema, statusLinkVerifiedSchema, statusLinkVerifySchema } from './status-link';
 import { VISIT_METHODS, VISIT_OUTCOMES, visitSchema, type Visit } from './visit';
 import { escalationPaths, escalationSchemas } from './escalation-openapi';
+import { reviewPaths, reviewSchemas } from './review-openapi';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
-import { visitNeedPaths, visitNeedSchemas } from './visit-need-openapi';
 import { importPaths, importSchemas } from './import-openapi';
 import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
+import { visitNeedPaths, visitNeedSchemas } from './visit-need-openapi';
 
 const sizeClass = z.enum(['large', 'medium', 'small', 'micro']);
 const status = z.enum(NEED_STATUSES);
@@ -137,6 +138,15 @@ const listRowSchema = z
       reasons: z.array(z.object({ code: z.string(), zh: z.string() })).meta({ description: 'Screening reason codes and their Chinese text (none when recommended)' }),
     }),
     source: z.literal('visit').optional().meta({ description: 'Entered by the task force from a visit' }),
+    review: z
+      .object({
+        outcome: z.enum(['pending', 'recommend', 'return', 'not_recommended']),
+        dueAt: z.string().meta({ description: 'When the review is (was) due (UTC instant)' }),
+        overdue: z.boolean().meta({ description: 'Pending past its deadline' }),
+        reasons: z.array(z.object({ code: z.string(), zh: z.string() })).meta({ description: 'The decision’s reason codes and their Chinese text' }),
+      })
+      .optional()
+      .meta({ description: 'The task force’s review (审核) in counties set to review: manual' }),
     contact: z.object({ name: z.string(), mobile: z.string() }).optional().meta({ description: "Only for the county's own task force (audited)" }),
   })
   .meta({ title: 'ListRow' }) satisfies z.ZodType<ListRow>;
@@ -347,14 +357,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       ...negativeListPaths(problemResponse),
       ...importPaths(problemResponse),
-      ...escalationPaths(problemResponse),
       ...visitNeedPaths(problemResponse),
+      ...escalationPaths(problemResponse),
+      ...reviewPaths(problemResponse),
       '/v1/lists/{countyCode}': {
         get: {
           operationId: 'countyList',
           summary: "A county's declaration list (申报清单) or recommendation list (推荐清单), for its task force and the coordinators above it",
           description:
-            "declared: the needs that passed 初筛, the automatic five-criteria screening, with the outcome and reason codes. Until manual review (审核) exists, review is automatic and the declaration list is every screened need. recommended: the needs the screening recommended, in recommended, offered, accepted, granted, disbursed or unmatched. Contact details only for the county's own task force; each answer that holds them is audited first (503 when the audit record cannot be written, nothing disclosed). csv: UTF-8 with BOM, Chinese headers, a cell starting with = + - @ prefixed with a quote. xlsx: ask with Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (the gateway serves it as bytes only when that is the first Accept type).",
+            "declared: the needs that passed 初筛, the automatic five-criteria screening, with the outcome and reason codes. In counties set to review: manual the declaration list also holds the needs waiting for the task force's review (审核; review: pending, dueAt, overdue) or returned by it, and each row shows its review. recommended: the needs the screening recommended, in recommended, offered, accepted, granted, disbursed or unmatched. Contact details only for the county's own task force; each answer that holds them is audited first (503 when the audit record cannot be written, nothing disclosed). csv: UTF-8 with BOM, Chinese headers, a cell starting with = + - @ prefixed with a quote. xlsx: ask with Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (the gateway serves it as bytes only when that is the first Accept type).",
           security: [{ officialJwt: [] }],
           parameters: [
             { name: 'countyCode', in: 'path', required: true, description: 'County-level division code (GB/T 2260, 6 digits)', schema: { type: 'string' } },
@@ -529,10 +540,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Visit: schemaOf(visitRecord, 'output'),
         VisitList: schemaOf(visitList, 'output'),
         CountyList: schemaOf(countyList, 'output'),
-        ...visitNeedSchemas(schemaOf),
         ...escalationSchemas(schemaOf),
+        ...reviewSchemas(schemaOf),
         ...negativeListSchemas(schemaOf),
         ...importSchemas(schemaOf),
+        ...visitNeedSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
         BankEvent: schemaOf(bankEventSchema, 'input'),

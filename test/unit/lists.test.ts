@@ -56,7 +56,8 @@ describe('list rows', () => {
 
   it('the declaration list is the screened needs, the recommendation list recommended and beyond', () => {
     // And the needs entered from visits that wait for the enterprise's consent (not screened yet).
-    expect(LIST_STATUSES.declared).toEqual(['not_recommended', 'recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched', 'awaiting_consent']);
+    // And, in counties that review by hand, the needs waiting for the review or returned by it.
+    expect(LIST_STATUSES.declared).toEqual(['not_recommended', 'recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched', 'awaiting_consent', 'in_review', 'returned']);
     expect(LIST_STATUSES.recommended).toEqual(['recommended', 'offered', 'accepted', 'granted', 'disbursed', 'unmatched']);
   });
 
