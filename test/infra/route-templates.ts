@@ -60,4 +60,19 @@ export function needsTableGrants(template: Template, functionName: string): { st
 }
 
 /** Reads only (get, batch get, query, condition check): what a grant on the bank registry may hold. */
-export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+
+/**
+ * What a statement of a function narrowed to some partitions of the needs table breaks, if anything:
+ * a Scan, a grant on an index, or more than reads on the bank registry (`BANKS`).
+ */
+export function needsGrantProblems(statements: readonly Statement[]): string[] {
+  return statements.flatMap((statement) => {
+    const actions = [statement.Action].flat();
+    return [
+      ...(actions.includes('dynamodb:Scan') ? ['Scan'] : []),
+      ...(JSON.stringify(statement.Condition).includes('"BANKS"') && !actions.every((a) => READ_ACTIONS.includes(a)) ? ['more than reads on BANKS'] : []),
+      ...(JSON.stringify(statement.Resource).includes('/index/') ? ['an index'] : []),
+    ];
+  });
+}
