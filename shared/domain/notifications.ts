@@ -35,6 +35,9 @@ export const NOTICE_TEMPLATES = {
   task_force_taken_up: 'need_taken_up',
   // Needs from visits (visit-need.ts): the need waits for the owner's consent, asked for by SMS.
   awaiting_consent: 'need_awaiting_consent',
+  // The task force's review (review.ts): returned for more information, or decided (recommended or not: the page says which).
+  returned: 'need_returned',
+  review_decided: 'need_reviewed',
 } as const satisfies Partial<Record<TimelineCode, SmsTemplateId>>;
 
 /** How many notice tokens a need keeps (the newest): the links of older notices stop working. */

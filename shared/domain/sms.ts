@@ -24,6 +24,8 @@ export const SMS_TEMPLATES = {
   need_taken_up: { params: ['link'], zh: '县工作专班已接手您的融资需求，查看办理情况：{link}' },
   // A need the county task force entered from a visit without a signed consent: the owner confirms it on the status page.
   need_awaiting_consent: { params: ['link'], zh: '工作专班已为您登记融资需求，请确认授权：{link}' },
+  need_returned: { params: ['link'], zh: '县工作专班请您补充材料，查看并修改需求：{link}' },
+  need_reviewed: { params: ['link'], zh: '县工作专班已审核您的融资需求，查看结果：{link}' },
 } as const satisfies Record<string, { params: readonly string[]; zh: string; en?: string }>;
 
 export type SmsTemplateId = keyof typeof SMS_TEMPLATES;

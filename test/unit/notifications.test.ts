@@ -47,6 +47,9 @@ const ENTRIES: TimelineEntry[] = [
   timelineEntry('task_force_closed', at(6), 'unmatched', { outcome: 'no_longer_needed' }),
   timelineEntry('entered_from_visit', at(6), 'submitted'),
   timelineEntry('awaiting_consent', at(6), 'awaiting_consent'),
+  timelineEntry('in_review', at(6), 'in_review', { workingDays: 5, dueAt: at(7) }),
+  timelineEntry('returned', at(7), 'returned', { needed: ['revenue_evidence'] }),
+  timelineEntry('review_decided', at(8), 'recommended', { decision: 'recommend', reasons: [] }),
   timelineEntry('consent_confirmed', at(6), 'submitted'),
   { at: at(7), status: 'granted', note: '已获批 / Granted' },
 ];
@@ -58,7 +61,8 @@ const change = (added: readonly TimelineEntry[], before: readonly TimelineEntry[
 describe('noticesFor', () => {
   it('tells the owner of a recommendation or not, an acceptance, a decline, a grant, no match and a need awaiting its consent, and of nothing else', () => {
     const told = ENTRIES.filter((entry) => change([entry]).length === 1).map((entry) => ('code' in entry ? entry.code : 'note'));
-    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched', 'task_force_taken_up', 'awaiting_consent']);
+    // And of the task force's review: returned for more information, or decided (not of the wait itself).
+    expect(told).toEqual(['recommended', 'not_recommended', 'accepted', 'declined', 'granted', 'unmatched', 'task_force_taken_up', 'awaiting_consent', 'returned', 'review_decided']);
     expect(Object.keys(NOTICE_TEMPLATES).sort()).toEqual([...told].sort());
     expect(change([ENTRIES[6]!])).toEqual([{ key: expect.any(String), needId: NEED_ID, to: MOBILE, template: 'need_accepted' }]);
   });
