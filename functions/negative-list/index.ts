@@ -39,8 +39,8 @@ const store = new NegativeListStore(documentDbClient(), requiredEnv(ENV.needsTab
 
 /** Entries per page of GET. */
 export const NEGATIVE_LIST_PAGE_SIZE = 100;
-/** Rows of an import written at once. */
-const IMPORT_CONCURRENCY = 8;
+/** Groups of rows of an import written at once (each group one transaction while its rows are new). */
+const IMPORT_CONCURRENCY = 4;
 /** An import stops taking rows this long before the function's deadline (they are answered not_processed). */
 const IMPORT_RESERVE_MS = 5_000;
 
@@ -149,22 +149,34 @@ async function importFile(event: HttpEvent, context: Context, countyCode: string
   const importId = newId(now);
   const change: ChangeContext = { who: access.caller.subject, at: now, via: { channel: 'import', importId } };
   const results: ImportRowResult[] = [...plan.rejected];
-  // Each row on its own (its items and audit record in one transaction); a row that fails is not
-  // processed, never half-written; importing the file again picks it up and leaves the others.
+  // Each row whole (its items and audit record in one transaction), new rows a group at a time; a
+  // group that fails is not processed, never half-written; importing the file again picks it up
+  // and leaves the others as they are.
+  const groups: (typeof plan.work)[] = [];
+  for (let i = 0; i < plan.work.length; i += store.groupSize) groups.push(plan.work.slice(i, i + store.groupSize));
   let next = 0;
   const worker = async () => {
-    while (next < plan.work.length) {
-      const row = plan.work[next++]!;
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      const notProcessed = () => results.push(...group.map((row) => ({ line: row.line, status: 'not_processed' as const, message: NOT_PROCESSED })));
       if (context.getRemainingTimeInMillis() < IMPORT_RESERVE_MS) {
-        results.push({ line: row.line, status: 'not_processed', message: NOT_PROCESSED });
+        notProcessed();
         continue;
       }
       try {
-        const outcome = await store.record({ entry: row.entry }, change);
-        results.push({ line: row.line, status: outcome.kind, entryId: outcome.record.entryId, creditCode: row.entry.creditCode });
+        const outcomes = await store.recordMany(group.map((row) => ({ entry: row.entry })), change);
+        group.forEach((row, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.kind === 'failed') {
+            logger.warn('negative-list import row not written', { importId, line: row.line, error: outcome.error });
+            results.push({ line: row.line, status: 'not_processed', message: NOT_PROCESSED });
+          } else {
+            results.push({ line: row.line, status: outcome.kind, entryId: outcome.record.entryId, creditCode: row.entry.creditCode });
+          }
+        });
       } catch (error) {
-        logger.warn('negative-list import row not written', { importId, line: row.line, error });
-        results.push({ line: row.line, status: 'not_processed', message: NOT_PROCESSED });
+        logger.warn('negative-list import rows not written', { importId, lines: group.map((row) => row.line), error });
+        notProcessed();
       }
     }
   };

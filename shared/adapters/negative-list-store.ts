@@ -118,16 +118,7 @@ export class NegativeListStore {
   async record(addition: NegativeListAddition, context: ChangeContext, signal?: AbortSignal): Promise<RecordOutcome> {
     const entryId = negativeListEntryId(addition.entry);
     const at = context.at.toISOString();
-    const fresh: NegativeListRecord = {
-      entryId,
-      entry: addition.entry,
-      ...(addition.note ? { note: addition.note } : {}),
-      recordedAt: at,
-      recordedBy: context.who,
-      updatedAt: at,
-      updatedBy: context.who,
-      version: 1,
-    };
+    const fresh = this.fresh(addition, context);
     const first = await this.tryAdd(fresh, context, signal);
     if (first.kind === 'added') return { kind: 'added', record: fresh };
     let stored = first.stored;
@@ -149,6 +140,51 @@ export class NegativeListStore {
       }
     }
     throw new NegativeListConflictError('the entry kept changing while it was recorded');
+  }
+
+  private fresh(addition: NegativeListAddition, context: ChangeContext): NegativeListRecord {
+    const at = context.at.toISOString();
+    return {
+      entryId: negativeListEntryId(addition.entry),
+      entry: addition.entry,
+      ...(addition.note ? { note: addition.note } : {}),
+      recordedAt: at,
+      recordedBy: context.who,
+      updatedAt: at,
+      updatedBy: context.who,
+      version: 1,
+    };
+  }
+
+  /** How many new entries fit one transaction (100 items): 33 with their audit records, 50 without. */
+  get groupSize(): number {
+    return Math.floor(100 / (this.audit ? 3 : 2));
+  }
+
+  /**
+   * Records entries of different keys (at most {@link groupSize}): first all as new ones in one
+   * transaction — each entry's items and audit record whole, the group whole or not at all — and,
+   * when any of them was there already, each on its own ({@link record}; one that fails then is
+   * `failed`, nothing of it written). What an import does with its rows: one transaction per group
+   * of new rows instead of one per row. A group refused otherwise throws: none of it written.
+   */
+  async recordMany(additions: readonly NegativeListAddition[], context: ChangeContext, signal?: AbortSignal): Promise<(RecordOutcome | { kind: 'failed'; error: unknown })[]> {
+    if (additions.length > this.groupSize) throw new RangeError(`at most ${this.groupSize} entries at once`);
+    const records = additions.map((addition) => this.fresh(addition, context));
+    try {
+      await this.client.send(
+        new TransactWriteCommand({ TransactItems: records.flatMap((record) => [this.registerPut(record, undefined), this.screeningPut(record), ...this.auditItems(record, 'add', context)]) }),
+        signal ? { abortSignal: signal } : {},
+      );
+      return records.map((record) => ({ kind: 'added', record }));
+    } catch (error) {
+      const known = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (!known) throw writeFailure(error, 'the negative-list entries');
+    }
+    // One by one: a row that fails is reported as failed (nothing of it written), the others stand.
+    const outcomes: (RecordOutcome | { kind: 'failed'; error: unknown })[] = [];
+    for (const addition of additions) outcomes.push(await this.record(addition, context, signal).catch((error: unknown) => ({ kind: 'failed' as const, error })));
+    return outcomes;
   }
 
   private async tryAdd(fresh: NegativeListRecord, context: ChangeContext, signal?: AbortSignal): Promise<{ kind: 'added' } | { kind: 'exists'; stored: NegativeListRecord }> {

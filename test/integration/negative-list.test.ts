@@ -35,7 +35,7 @@ beforeAll(async () => {
   tokens.hangzhou = await runtime.mintToken({ jurisdiction: '330100', role: 'task_force' });
   tokens.regulator = await runtime.mintToken({ jurisdiction: COUNTY });
   tokens.admin = await runtime.mintToken({ jurisdiction: '330000', role: 'admin', subject: 'zhejiang-admin' });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await runtime?.stop();

@@ -1,7 +1,8 @@
 // The negative-list store's paths (aws-sdk-client-mock): a new entry is its register item,
 // screening's item and its audit record in one transaction; the same entry again writes nothing;
 // a changed one is a second transaction conditional on the version read (the first recording kept),
-// retried after a racing change; a withdrawal deletes screening's item; a refusal is an error that
+// retried after a racing change; an import's new rows a group per transaction, one by one when one
+// was there; a withdrawal deletes screening's item; a refusal is an error that
 // says nothing was written, an expiry that lost a race writes nothing and says so.
 import { DynamoDBClient, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -91,5 +92,36 @@ describe('NegativeListStore.expire', () => {
   it('an entry changed since it was read: nothing written, undefined', async () => {
     mock.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }));
     expect(await store.expire(stored, { kind: 'withdraw' }, context)).toBeUndefined();
+  });
+});
+
+describe('NegativeListStore.recordMany', () => {
+  const others = (n: number) => Array.from({ length: n }, (_, i) => ({ entry: { ...entry, validFrom: `2026-10-${String(i + 1).padStart(2, '0')}` } }));
+
+  it('new entries: one transaction with each one’s three items, at most 33 of them', async () => {
+    mock.on(TransactWriteCommand).resolves({});
+    const outcomes = await store.recordMany(others(3), context);
+    expect(outcomes.map((o) => o.kind)).toEqual(['added', 'added', 'added']);
+    expect(transactions()).toHaveLength(1);
+    expect(transactions()[0]).toHaveLength(9);
+    expect(store.groupSize).toBe(33);
+    await expect(store.recordMany(others(34), context)).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('one of them there already: each on its own, a row that fails then is failed and the others stand', async () => {
+    mock
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled({ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }))
+      .resolvesOnce({})
+      .rejectsOnce(cancelled({ Code: 'ThrottlingError' }))
+      .resolves({});
+    const outcomes = await store.recordMany(others(3), context);
+    expect(outcomes.map((o) => o.kind)).toEqual(['added', 'failed', 'added']);
+    expect(transactions().map((items) => items.length)).toEqual([9, 3, 3, 3]);
+  });
+
+  it('a group refused otherwise: an error, none of it written', async () => {
+    mock.on(TransactWriteCommand).rejects(cancelled({ Code: 'TransactionConflict' }));
+    await expect(store.recordMany(others(2), context)).rejects.toBeInstanceOf(NothingWrittenError);
   });
 });
