@@ -238,7 +238,7 @@ export const FUNCTIONS = {
     // Imports, visits and their month markers, plan entries; the county-day counters.
     tables: { needs: 'readWrite', counters: 'readWrite' },
     leadingKeys: { needs: ['IMPORT#*', 'IMPORTS_OPEN', 'VISITS#*', 'PLANS#*'] },
-    // A 20 MB XLSX read whole (after the zip-bomb guard), and a chunk of 2,000 rows well within the timeout.
+    // A 20 MB XLSX read whole (after the zip-bomb guard), and a chunk of 1,000 rows well within the timeout.
     memorySize: 2048,
     timeoutSeconds: 300,
   },

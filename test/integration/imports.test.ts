@@ -14,6 +14,7 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type AnyHandler, type LocalRuntime } from '../../local/runtime';
 import type { FunctionName } from '../../lib/routes';
+import { IMPORT_LIMITS } from '../../shared/domain/import';
 import { chinaDay } from '../../shared/domain/need-record';
 import { counterRowsFromItems, diffCounters, recomputeCounters, splitItems } from '../../shared/domain/recompute';
 import { encodeGb18030 } from '../support/gb18030';
@@ -311,7 +312,7 @@ describe('an import whose worker stopped between chunks', () => {
     expect(status).toMatchObject({ status: 'running', rowsDone: 0 });
     // One chunk runs (its hand-over lost again): the cursor moves by one chunk.
     await runtime.invoke('import-worker', { importId, direct: true });
-    expect((await api('GET', `/v1/imports/${importId}`, tokens.xihu!)).body).toMatchObject({ status: 'running', rowsDone: 2_000 });
+    expect((await api('GET', `/v1/imports/${importId}`, tokens.xihu!)).body).toMatchObject({ status: 'running', rowsDone: IMPORT_LIMITS.chunkRows });
     dropSteps = false;
     // The scheduled sweep (every 5 minutes) finds it stalled and resumes it.
     for (;;) {
