@@ -5,6 +5,10 @@
 // (task failure NeedWithdrawn: the bank is told, the execution ends); amending it after a repairable
 // decline ends the wait too (NeedAmended: the bank is told, the need is routed again). A pipe from
 // the needs table's stream starts one execution per new need, named by the need id.
+// In a county that reviews by hand (审核, shared/domain/review.ts) a need the screening recommends
+// waits in Review (its token on the need, a working-day deadline; past it ReviewCheck marks it
+// overdue and waits on) until the task force's decision: recommend → Route again (to a bank),
+// return → Returned, not_recommended → NotRecommended; a withdrawal ends the wait.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';

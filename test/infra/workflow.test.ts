@@ -96,6 +96,8 @@ describe('referral state machine', () => {
     expect(routed.Choices).toEqual([
       expect.objectContaining({ Variable: '$.offer.found', BooleanEquals: true, Next: 'Offer' }),
       expect.objectContaining({ Variable: '$.offer.withdrawn', IsPresent: true, Next: 'Withdrawn' }),
+      // A county that reviews by hand: the task force's review first (test/infra/review.test.ts).
+      expect.objectContaining({ Variable: '$.offer.review', IsPresent: true, Next: 'Review' }),
       // No consent on record (a need entered from a visit that a redrive started): nothing offered.
       expect.objectContaining({ Variable: '$.offer.awaitingConsent', IsPresent: true, Next: 'AwaitingConsent' }),
       expect.objectContaining({ Variable: '$.offer.recommended', BooleanEquals: false, Next: 'NotRecommended' }),
@@ -120,7 +122,8 @@ describe('referral state machine', () => {
       .filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail')
       .map(([name]) => name)
       .sort();
-    expect(ends).toEqual(['AwaitingConsent', 'Failed', 'Granted', 'NotRecommended', 'Unmatched', 'Withdrawn']);
+    // Returned: the task force's review asked the enterprise for more (it may amend: a new round); ReviewAnswerUnknown: a review wait that ended with an answer no rule takes.
+    expect(ends).toEqual(['AwaitingConsent', 'Failed', 'Granted', 'NotRecommended', 'Returned', 'ReviewAnswerUnknown', 'Unmatched', 'Withdrawn']);
   });
 
   it('ends a wait the enterprise withdrew (the bank told, the end) or amended (the bank told, routed again)', () => {
