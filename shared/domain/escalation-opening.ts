@@ -111,7 +111,8 @@ export const resolvedCounters = (resolution: EscalationResolution): Record<strin
 /**
  * What an event does to the need's escalation: opens one (none yet), opens it again (resolved
  * before: counted again), or, while one is open, only brings its kind and facts up to date (not
- * counted again: one open escalation per need).
+ * counted again: one open escalation per need) — except that a repairable decline stays one, its
+ * reason kept, when no bank is left after it.
  */
 export function openEscalation(existing: Escalation | undefined, opening: EscalationOpening, now: Date): EscalationWrite {
   const at = now.toISOString();
@@ -133,7 +134,12 @@ export function openEscalation(existing: Escalation | undefined, opening: Escala
       counters: openedCounters(opening.kind),
     };
   }
-  const next = { ...existing, kind: opening.kind, facts, updatedAt: at, version: existing.version + 1 };
+  // No bank left after a repairable decline: the decline is what the task force can act on, so the
+  // escalation stays a repairable decline, with the bank's reason and its repair hint.
+  const keepsRepair = existing.state === 'open' && existing.kind === 'declined_repairable' && opening.kind === 'unmatched';
+  const next = keepsRepair
+    ? { ...existing, facts: { ...existing.facts, ...facts }, updatedAt: at, version: existing.version + 1 }
+    : { ...existing, kind: opening.kind, facts, updatedAt: at, version: existing.version + 1 };
   if (existing.state === 'open') return { escalation: next, expectedVersion: existing.version, counters: {} };
   const { resolution: _resolved, ...reopened } = next;
   return {

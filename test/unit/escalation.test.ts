@@ -151,10 +151,18 @@ describe('opening an escalation', () => {
     expect(first.expectedVersion).toBeUndefined();
     expect(first.counters).toEqual({ escalationsOpened: 1, escalationsOpenedBy_declined_repairable: 1 });
     expect(first.escalation).toMatchObject({ state: 'open', kind: 'declined_repairable', version: 1, openings: [{ kind: 'declined_repairable', at: now.toISOString() }] });
-    const again = openEscalation(first.escalation, { needId: NEED_ID, countyCode: COUNTY, kind: 'unmatched' }, later);
+    const again = openEscalation(first.escalation, { needId: NEED_ID, countyCode: COUNTY, kind: 'late_answer', facts: { bankId: 'huimin-bank' } }, later);
     expect(again.counters).toEqual({});
     expect(again.expectedVersion).toBe(1);
-    expect(again.escalation).toMatchObject({ state: 'open', kind: 'unmatched', version: 2, openedAt: now.toISOString(), openings: first.escalation.openings });
+    expect(again.escalation).toMatchObject({ state: 'open', kind: 'late_answer', facts: { bankId: 'huimin-bank' }, version: 2, openedAt: now.toISOString(), openings: first.escalation.openings });
+  });
+
+  it('keeps a repairable decline, with the bank’s reason, when no bank is left after it', () => {
+    const declined = openEscalation(undefined, { needId: NEED_ID, countyCode: COUNTY, kind: 'declined_repairable', facts: { reasonCode: 'tax_arrears', bankId: 'zj-fengshou-rcb' } }, now);
+    const unmatched = openEscalation(declined.escalation, { needId: NEED_ID, countyCode: COUNTY, kind: 'unmatched' }, later);
+    expect(unmatched.counters).toEqual({});
+    expect(unmatched.escalation).toMatchObject({ state: 'open', kind: 'declined_repairable', facts: { reasonCode: 'tax_arrears', bankId: 'zj-fengshou-rcb' }, version: 2 });
+    expect(inboxItem(unmatched.escalation, undefined).reason).toMatchObject({ code: 'tax_arrears', repairable: true, repair: expect.objectContaining({ zh: expect.any(String) }) });
   });
 
   it('opens a resolved escalation again, counted again, its earlier resolution kept in the history', () => {
