@@ -18,6 +18,7 @@ import { escalationPaths, escalationSchemas } from './escalation-openapi';
 import { reviewPaths, reviewSchemas } from './review-openapi';
 import { LIST_FORMATS, LISTS, type ListRow } from './lists';
 import { importPaths, importSchemas } from './import-openapi';
+import { progressPaths, progressSchemas } from './progress-openapi';
 import { negativeListPaths, negativeListSchemas } from './negative-list-openapi';
 import { visitNeedPaths, visitNeedSchemas } from './visit-need-openapi';
 
@@ -357,6 +358,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       ...negativeListPaths(problemResponse),
       ...importPaths(problemResponse),
+      ...progressPaths(problemResponse),
       ...visitNeedPaths(problemResponse),
       ...escalationPaths(problemResponse),
       ...reviewPaths(problemResponse),
@@ -544,6 +546,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         ...reviewSchemas(schemaOf),
         ...negativeListSchemas(schemaOf),
         ...importSchemas(schemaOf),
+        ...progressSchemas(schemaOf),
         ...visitNeedSchemas(schemaOf),
         Problem: schemaOf(problem, 'output'),
         Health: schemaOf(health, 'output'),
