@@ -9,13 +9,9 @@ import { consentNamesRecipients, CURRENT_CONSENT_VERSION, findConsentText } from
 import { normalizeNewlines, plainText, toHalfWidth, type TextLines } from './text';
 import type { MessageCode } from './validation-messages';
 
-export const ENTITY_TYPES = ['enterprise', 'individual_business', 'farmers_cooperative', 'family_farm'] as const;
-export const PURPOSES = ['working_capital', 'equipment', 'expansion', 'technology', 'renewal', 'other'] as const;
-export const GUARANTEES = ['credit', 'collateral', 'guarantor', 'pledge', 'any'] as const;
-
-export type EntityType = (typeof ENTITY_TYPES)[number];
-export type Purpose = (typeof PURPOSES)[number];
-export type Guarantee = (typeof GUARANTEES)[number];
+// The codes live in a zod-free module, so pages without the schema (the workspace) can list them.
+export { ENTITY_TYPES, GUARANTEES, PURPOSES, type EntityType, type Guarantee, type Purpose } from './need-codes';
+import { ENTITY_TYPES, GUARANTEES, PURPOSES } from './need-codes';
 
 export const NEED_LIMITS = {
   amountYuan: { min: 1_000, max: 500_000_000 },

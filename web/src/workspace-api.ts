@@ -5,16 +5,14 @@ import type { Language } from './i18n';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-function headers(token: string, language: Language, accept: string, json: boolean): HeadersInit {
-  return {
-    Accept: accept,
-    'Accept-Language': language,
-    Authorization: `Bearer ${token}`,
-    ...(json ? { 'Content-Type': 'application/json' } : {}),
-  };
+function headers(token: string, language: Language, accept: string): Record<string, string> {
+  return { Accept: accept, 'Accept-Language': language, Authorization: `Bearer ${token}` };
 }
 
-/** One call: `path` from the API root (`/v1/...`), a JSON body for POST. Any 2xx with a JSON body is `ok`. */
+/** A request body: JSON (the default), or bytes of a content type (a CSV file). */
+export type RequestBody = { json: unknown } | { contentType: string; bytes: BodyInit };
+
+/** One call: `path` from the API root (`/v1/...`), a body for POST. Any 2xx with a JSON body is `ok`. */
 export async function officialRequest<T = Record<string, unknown>>(
   token: string,
   language: Language,
@@ -22,14 +20,25 @@ export async function officialRequest<T = Record<string, unknown>>(
   path: string,
   body?: unknown,
 ): Promise<ApiOutcome<T>> {
+  return officialSend<T>(token, language, method, path, body === undefined ? undefined : { json: body });
+}
+
+export async function officialSend<T = Record<string, unknown>>(
+  token: string,
+  language: Language,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: RequestBody,
+): Promise<ApiOutcome<T>> {
   const base = await apiBaseUrl();
   let response: Response;
   let text: string;
+  const sent = body === undefined ? undefined : 'json' in body ? { type: 'application/json', bytes: JSON.stringify(body.json) } : { type: body.contentType, bytes: body.bytes };
   try {
     response = await fetch(`${base}${path}`, {
       method,
-      headers: headers(token, language, 'application/json, application/problem+json', body !== undefined),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { ...headers(token, language, 'application/json, application/problem+json'), ...(sent ? { 'Content-Type': sent.type } : {}) },
+      ...(sent ? { body: sent.bytes } : {}),
       cache: 'no-store',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -48,6 +57,16 @@ export async function officialRequest<T = Record<string, unknown>>(
   }
   const retryAfterSeconds = retryAfterFrom(response.headers.get('Retry-After'));
   return { kind: 'problem', status: response.status, problem: parseProblem(text, response.status), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+}
+
+/** PUTs a file's bytes to a presigned upload address (no token: the address is the permission). */
+export async function putFile(url: string, file: Blob): Promise<{ ok: boolean; status: number }> {
+  try {
+    const response = await fetch(url, { method: 'PUT', body: file });
+    return { ok: response.ok, status: response.status };
+  } catch {
+    return { ok: false, status: 0 };
+  }
 }
 
 /** The file name of a Content-Disposition header (RFC 6266 `filename*` first), else `fallback`. */
@@ -71,7 +90,7 @@ export async function downloadFile(token: string, language: Language, path: stri
   let response: Response;
   let blob: Blob;
   try {
-    response = await fetch(`${base}${path}`, { headers: headers(token, language, `${accept}, application/problem+json`, false), cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    response = await fetch(`${base}${path}`, { headers: headers(token, language, `${accept}, application/problem+json`), cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     blob = await response.blob();
   } catch {
     return { kind: 'network' };

@@ -23,8 +23,15 @@ export function field(id: string, label: string, control: Control, options: { hi
   );
 }
 
-/** The id of the field a pointer names, within a form whose fields are `<prefix>-<name>` (`/creditCode` → `visit-creditCode`). */
-export const fieldIdOf = (prefix: string, pointer: string): string => `${prefix}-${pointer.replace(/^\//, '').split('/')[0] ?? ''}`;
+/**
+ * The ids a pointer may name, most precise first, within a form whose fields are
+ * `<prefix>-<path with dashes>` (`/enterprise/employees` → `vn-enterprise-employees`; `/bankIds/0`
+ * → `visit-bankIds-0`, then `visit-bankIds`).
+ */
+export function fieldIdsOf(prefix: string, pointer: string): string[] {
+  const parts = pointer.replace(/^\//, '').split('/');
+  return parts.map((_, index) => `${prefix}-${parts.slice(0, parts.length - index).join('-')}`);
+}
 
 /** Clears every field error of the form. */
 export function clearFieldErrors(form: HTMLElement): void {
@@ -47,9 +54,9 @@ export function showFieldErrors(form: HTMLElement, prefix: string, errors: reado
   const loose: string[] = [];
   let first: HTMLElement | undefined;
   for (const error of errors) {
-    const id = fieldIdOf(prefix, error.pointer);
-    const control = form.querySelector<HTMLElement>(`#${CSS.escape(id)}`);
-    const line = form.querySelector<HTMLElement>(`#${CSS.escape(`${id}-error`)}`);
+    const id = fieldIdsOf(prefix, error.pointer).find((candidate) => form.querySelector(`#${CSS.escape(`${candidate}-error`)}`));
+    const control = id ? form.querySelector<HTMLElement>(`#${CSS.escape(id)}`) : null;
+    const line = id ? form.querySelector<HTMLElement>(`#${CSS.escape(`${id}-error`)}`) : null;
     if (!control || !line || error.pointer === '') {
       loose.push(error.message[language]);
       continue;

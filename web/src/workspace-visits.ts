@@ -11,6 +11,7 @@ import { officialRequest } from './workspace-api';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { choiceSelect, clearFieldErrors, field, scrollingTable, showFieldErrors } from './workspace-form';
 import { wt } from './workspace-i18n';
+import { visitNeedPanel } from './workspace-visit-need';
 
 export interface VisitRow {
   visitId: string;
@@ -43,19 +44,12 @@ export function visitBody(values: Record<string, string>, bankIds: readonly stri
   return body;
 }
 
-/** Hooks other sections add to a visit's row (the need entered from a visit). */
-export type VisitRowAction = (visit: VisitRow, language: Language) => Node | undefined;
-const rowActions: VisitRowAction[] = [];
-export function addVisitRowAction(action: VisitRowAction): void {
-  rowActions.push(action);
-}
-
 export function visitsSection(root: HTMLElement, context: WorkspaceContext): WorkspaceSection {
   let banks: ConsentRecipient[] = [];
   let visits: VisitRow[] = [];
   let nextCursor: string | undefined;
   let saving = false;
-  let result: { kind: 'saved' | 'repeat'; name: string; day: string } | undefined;
+  let result: ((language: Language) => string) | undefined;
 
   const controls = {
     creditCode: h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '30', required: true }),
@@ -91,7 +85,18 @@ export function visitsSection(root: HTMLElement, context: WorkspaceContext): Wor
   const listHeading = h('h3', { id: 'visits-list-heading', tabindex: '-1' });
   const listBox = h('div', {});
   const more = h('button', { type: 'button', class: 'button', hidden: true });
-  root.append(form, listHeading, listBox, more);
+  const needPanel = visitNeedPanel(context, (_visit, _needId, message) => {
+    result = message;
+    void loadVisits();
+    outcomeBox.scrollIntoView({ block: 'nearest' });
+  });
+  root.append(form, listHeading, listBox, more, needPanel.element);
+
+  listBox.addEventListener('click', (event) => {
+    const visitId = (event.target as Element).closest<HTMLButtonElement>('button[data-visit]')?.dataset.visit;
+    const visit = visits.find((candidate) => candidate.visitId === visitId);
+    if (visit) needPanel.open(visit, banks);
+  });
 
   const label = (id: keyof typeof controls): HTMLLabelElement => fields[id].querySelector('label')!;
 
@@ -122,7 +127,8 @@ export function visitsSection(root: HTMLElement, context: WorkspaceContext): Wor
           )),
     );
     submit.textContent = wt(language, saving ? 'ws.saving' : 'ws.visits.submit');
-    outcomeBox.textContent = result ? wt(language, result.kind === 'saved' ? 'ws.visits.saved' : 'ws.visits.repeat', { name: result.name, day: result.day }) : '';
+    outcomeBox.textContent = result ? result(language) : '';
+    needPanel.render(language);
     listHeading.textContent = wt(language, 'ws.visits.list');
     more.textContent = wt(language, 'ws.visits.more');
     more.hidden = nextCursor === undefined;
@@ -139,7 +145,11 @@ export function visitsSection(root: HTMLElement, context: WorkspaceContext): Wor
               VISIT_METHOD_LABELS[visit.method]?.[language] ?? visit.method,
               VISIT_OUTCOME_LABELS[visit.outcome]?.[language] ?? visit.outcome,
               visit.officer,
-              h('span', {}, ...rowActions.map((action) => action(visit, language)).filter((node): node is Node => node !== undefined)),
+              visit.needId
+                ? wt(language, 'ws.visits.needLinked')
+                : visit.outcome === 'need_found'
+                  ? h('button', { type: 'button', class: 'button-link', 'data-visit': visit.visitId, 'aria-label': `${wt(language, 'ws.visits.needAction')}：${visit.name}` }, wt(language, 'ws.visits.needAction'))
+                  : '',
             ]),
           ),
     );
@@ -184,7 +194,8 @@ export function visitsSection(root: HTMLElement, context: WorkspaceContext): Wor
     void officialRequest<VisitRow>(token, language, 'POST', `/v1/counties/${county}/visits`, visitBody(values, bankIds)).then(async (outcome) => {
       saving = false;
       if (outcome.kind === 'ok') {
-        result = { kind: outcome.status === 201 ? 'saved' : 'repeat', name: outcome.body.name, day: outcome.body.visitedOn };
+        const { name, visitedOn: day } = outcome.body;
+        result = (language) => wt(language, outcome.status === 201 ? 'ws.visits.saved' : 'ws.visits.repeat', { name, day });
         if (outcome.status === 201) {
           controls.creditCode.value = '';
           controls.name.value = '';

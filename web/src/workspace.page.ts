@@ -11,8 +11,12 @@ import { countyLabel, loadProvince } from './division-data';
 import { OfficialSession, type Official, type SessionFailure } from './official-session';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { isWorkspaceKey, wt, type WorkspaceKey } from './workspace-i18n';
+import { escalationsSection } from './workspace-escalations';
+import { importsSection } from './workspace-imports';
 import { listsSection } from './workspace-lists';
+import { negativeListSection } from './workspace-negative-list';
 import { progressSection } from './workspace-progress';
+import { reviewsSection } from './workspace-reviews';
 import { visitsSection } from './workspace-visits';
 
 type Notice = { title: WorkspaceKey; detail: WorkspaceKey; params?: Record<string, string | number> };
@@ -53,7 +57,11 @@ const context: WorkspaceContext = {
 const SECTION_FACTORIES: Record<string, (root: HTMLElement, ctx: WorkspaceContext) => WorkspaceSection> = {
   'ws-progress': progressSection,
   'ws-visits': visitsSection,
+  'ws-imports': importsSection,
   'ws-lists': listsSection,
+  'ws-reviews': reviewsSection,
+  'ws-escalations': escalationsSection,
+  'ws-negative': negativeListSection,
 };
 const sections = new Map<HTMLElement, WorkspaceSection>();
 for (const element of document.querySelectorAll<HTMLElement>('main > section[data-nav]')) {
@@ -70,8 +78,8 @@ function visibleSections(): HTMLElement[] {
   const countyLevel = context.county() !== undefined;
   return [...sections.keys()].filter((element) => {
     if (element.hasAttribute('data-county-only')) return countyLevel;
-    // The lists are the task forces' (a regulator follows progress only).
-    if (element.id === 'ws-lists') return role === 'task_force';
+    // The county's lists, reviews, escalations and negative list are the task forces' (a regulator follows progress only).
+    if (element.id !== 'ws-progress') return role === 'task_force';
     return true;
   });
 }
