@@ -370,14 +370,13 @@ describe('rollUp', () => {
     expect(report(reports, 'county:330106').banks[0]).toMatchObject({ bankId: 'abc', name: { zh: '农业银行', en: 'ABC' } });
   });
 
-  it('is fast enough for every county over a month (the scheduled cost does not depend on needs)', () => {
+  // Its speed is measured in bench/rollup.bench.ts and bench/report-figures.bench.ts, not asserted here.
+  it('rolls up every county over a month (the scheduled cost does not depend on needs)', () => {
     const rows = NOV.days.flatMap((day) => ALL_COUNTIES.map((code, i) => row(code, { declared: (i % 7) + 1, offers: i % 3, offersBy_abc: i % 3 }, day)));
-    const started = performance.now();
     const reports = roll(rows);
-    const elapsed = performance.now() - started;
     expect(report(reports, 'national:000000').totals.coverage.countiesWithActivity).toBe(ALL_COUNTIES.length);
+    expect(report(reports, 'national:000000').totals.declared).toBe(rows.reduce((sum, r) => sum + (r.counters.declared ?? 0), 0));
     expect(reports.size).toBeGreaterThan(ALL_COUNTIES.length);
-    expect(elapsed).toBeLessThan(10_000);
   });
 });
 
