@@ -233,6 +233,8 @@ describe('workspace', () => {
     await xihu.waitFor();
     // The need declared above counts in Xihu; every county of Hangzhou has its row.
     await expect.poll(async () => Number((await xihu.locator('td').nth(3).textContent()) ?? 0), SERVER).toBeGreaterThanOrEqual(1);
+    // The enterprises Xihu visited this month (recorded and imported above).
+    expect(Number((await xihu.locator('td').nth(0).textContent())?.replace(/,/g, ''))).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#ws-progress tbody tr').count()).toBeGreaterThan(10);
     await page.selectOption('#lists-county', '330106');
     await expect.poll(() => page.textContent('#ws-lists'), SERVER).toContain(declaredName);

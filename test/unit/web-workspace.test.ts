@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { attachmentName } from '../../web/src/workspace-api';
 import { isWorkspaceKey, WORKSPACE_KEYS, wt } from '../../web/src/workspace-i18n';
 import { chinaToday, visitBody } from '../../web/src/workspace-visits';
+import { isOverdue, PROGRESS_COLUMNS } from '../../web/src/workspace-progress';
 
 describe('visitBody', () => {
   const values = { creditCode: '9133010652601815X8', name: '杭州西湖甲有限公司', visitedOn: '2026-12-01', method: 'phone', outcome: 'no_need', estimatedAmountYuan: '', note: '  ' };
@@ -48,5 +49,32 @@ describe('the workspace text', () => {
     }
     expect(wt('en', 'ws.visits.saved', { name: 'A Ltd', day: '2026-12-01' })).toBe('Visit saved: A Ltd (2026-12-01).');
     expect(isWorkspaceKey('ws.nope')).toBe(false);
+  });
+});
+
+describe('the progress columns', () => {
+  const totals = (over: Record<string, unknown>) =>
+    ({
+      declared: 4,
+      recommended: 3,
+      offered: 5,
+      unmatched: 0,
+      granted: { count: 1, amountYuan: 100_000 },
+      visits: { visited: 10, visits: 12, planned: 20, coverage: 0.5 },
+      reviews: { made: 2, madeBy: {}, timed: 2, medianWorkingDays: 1, overdue: 0 },
+      escalations: { opened: 2, openedBy: {}, resolved: 2, resolvedBy: {} },
+      funnel: { reached: 10, declared: 4, recommended: 3, offered: 2, accepted: 1, granted: 1, disbursed: 0 },
+      ...over,
+    }) as never;
+
+  it('reads visited, planned, coverage, and needs offered counted once each (the funnel), not offers', () => {
+    const values = Object.fromEntries(PROGRESS_COLUMNS.map((column) => [column.key, column.value(totals({}))]));
+    expect(values).toMatchObject({ 'ws.progress.visited': 10, 'ws.progress.planned': 20, 'ws.progress.coverage': 0.5, 'ws.progress.offered': 2, 'ws.progress.escalationsOpen': 0 });
+  });
+
+  it('flags a division with an overdue review or an escalation opened and not resolved', () => {
+    expect(isOverdue(totals({}))).toBe(false);
+    expect(isOverdue(totals({ reviews: { made: 0, madeBy: {}, timed: 0, medianWorkingDays: null, overdue: 1 } }))).toBe(true);
+    expect(isOverdue(totals({ escalations: { opened: 3, openedBy: {}, resolved: 1, resolvedBy: {} } }))).toBe(true);
   });
 });

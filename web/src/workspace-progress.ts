@@ -21,25 +21,33 @@ function figure(totals: Totals, path: string): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** Escalations opened in the month and not resolved in it (a month's balance, not the inbox's stock). */
+const openEscalations = (totals: Totals): number | undefined => {
+  const opened = figure(totals, 'escalations.opened');
+  const resolved = figure(totals, 'escalations.resolved');
+  return opened === undefined || resolved === undefined ? undefined : Math.max(0, opened - resolved);
+};
+
 /** The columns, each a figure of the report's totals. */
-const COLUMNS: readonly { key: WorkspaceKey; path: string; ratio?: boolean }[] = [
-  { key: 'ws.progress.visited', path: 'visits.entities' },
-  { key: 'ws.progress.planned', path: 'visits.plannedEntities' },
-  { key: 'ws.progress.coverage', path: 'visits.coverage', ratio: true },
-  { key: 'ws.progress.declared', path: 'declared' },
-  { key: 'ws.progress.recommended', path: 'recommended' },
-  { key: 'ws.progress.offered', path: 'offered' },
-  { key: 'ws.progress.granted', path: 'granted.count' },
-  { key: 'ws.progress.unmatched', path: 'unmatched' },
-  { key: 'ws.progress.reviewsOverdue', path: 'reviews.overdue' },
-  { key: 'ws.progress.escalationsOpen', path: 'escalations.open' },
+export const PROGRESS_COLUMNS: readonly { key: WorkspaceKey; value: (totals: Totals) => number | undefined | null; ratio?: boolean }[] = [
+  { key: 'ws.progress.visited', value: (totals) => figure(totals, 'visits.visited') },
+  { key: 'ws.progress.planned', value: (totals) => figure(totals, 'visits.planned') },
+  { key: 'ws.progress.coverage', value: (totals) => totals.visits?.coverage ?? null, ratio: true },
+  { key: 'ws.progress.declared', value: (totals) => totals.declared },
+  { key: 'ws.progress.recommended', value: (totals) => totals.recommended },
+  { key: 'ws.progress.offered', value: (totals) => figure(totals, 'funnel.offered') ?? totals.offered },
+  { key: 'ws.progress.granted', value: (totals) => totals.granted.count },
+  { key: 'ws.progress.unmatched', value: (totals) => totals.unmatched },
+  { key: 'ws.progress.reviewsOverdue', value: (totals) => figure(totals, 'reviews.overdue') },
+  { key: 'ws.progress.escalationsOpen', value: openEscalations },
 ];
 
-const isOverdue = (totals: Totals): boolean => (figure(totals, 'reviews.overdue') ?? 0) > 0 || (figure(totals, 'escalations.open') ?? 0) > 0;
+/** Overdue reviews, or escalations not taken up: the division is flagged. */
+export const isOverdue = (totals: Totals): boolean => (figure(totals, 'reviews.overdue') ?? 0) > 0 || (openEscalations(totals) ?? 0) > 0;
 
-function cell(totals: Totals, column: (typeof COLUMNS)[number], language: Language): string {
-  const value = figure(totals, column.path);
-  if (value === undefined) return '—';
+function cell(totals: Totals, column: (typeof PROGRESS_COLUMNS)[number], language: Language): string {
+  const value = column.value(totals);
+  if (value === undefined || value === null) return '—';
   return column.ratio ? `${(value * 100).toFixed(1)}%` : value.toLocaleString(language === 'zh' ? 'zh-CN' : 'en');
 }
 
@@ -83,10 +91,10 @@ export function progressSection(root: HTMLElement, context: WorkspaceContext): W
     table.replaceChildren(
       scrollingTable(
         wt(language, 'ws.progress.title'),
-        [wt(language, 'ws.progress.division'), ...COLUMNS.map((column) => wt(language, column.key))],
+        [wt(language, 'ws.progress.division'), ...PROGRESS_COLUMNS.map((column) => wt(language, column.key))],
         rows.map((row) => [
           isOverdue(row.totals) ? h('span', {}, row.name, ' ', h('strong', { class: 'ws-flag' }, wt(language, 'ws.progress.overdue'))) : row.name,
-          ...COLUMNS.map((column) => cell(row.totals, column, language)),
+          ...PROGRESS_COLUMNS.map((column) => cell(row.totals, column, language)),
         ]),
         (index) => (isOverdue(rows[index]!.totals) ? 'ws-overdue' : undefined),
       ),
