@@ -37,8 +37,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(base: string, pathAndQuery: string, token?: string) {
-  const response = await fetch(`${base}${pathAndQuery}`, { redirect: 'manual', headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+async function call(base: string, pathAndQuery: string, token?: string, method: 'GET' | 'POST' = 'GET') {
+  const response = await fetch(`${base}${pathAndQuery}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }), ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+    ...(method === 'POST' ? { body: '{}' } : {}),
+  });
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -90,12 +95,13 @@ describe('the authorizer behind the local gateway, against the local OpenID Prov
 
   it('answers 401 problem+json to no token and to every forged token, on every route marked auth', async () => {
     const forged = await forgedAgainstProvider();
-    const authRoutes = ROUTES.filter((route) => route.auth).map((route) => route.path.replace('{period}', MONTH).replace('{divisionCode}', '000000'));
+    // Each route with its own method: a path without that method is no endpoint at all (404), whatever the token.
+    const authRoutes = ROUTES.filter((route) => route.auth).map((route) => ({ method: route.method, path: route.path.replace('{period}', MONTH).replace('{divisionCode}', '000000') }));
     expect(authRoutes.length).toBeGreaterThan(0);
-    for (const route of authRoutes) {
+    for (const { method, path: route } of authRoutes) {
       for (const [how, token] of [['no token', undefined], ['empty bearer', ''], ...Object.entries(forged)] as [string, string | undefined][]) {
-        const answer = await call(runtime.url, `${route}?period=${MONTH}&format=json`, token);
-        expect(`${route} ${how}: ${answer.status}`).toBe(`${route} ${how}: 401`);
+        const answer = await call(runtime.url, `${route}?period=${MONTH}&format=json`, token, method);
+        expect(`${method} ${route} ${how}: ${answer.status}`).toBe(`${method} ${route} ${how}: 401`);
         expect(answer.type).toMatch(/^application\/problem\+json/);
         expect(answer.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
       }

@@ -117,10 +117,10 @@ describe('the county task force', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toBe(
-      '需求编号,提交时间（北京时间）,企业名称,统一社会信用代码,行业代码,行业,企业规模,融资金额（元）,期限（月）,用途,担保方式,状态,初筛结果,初筛原因代码,初筛原因,联系人,联系电话',
+      '需求编号,提交时间（北京时间）,企业名称,统一社会信用代码,行业代码,行业,企业规模,融资金额（元）,期限（月）,用途,担保方式,状态,初筛结果,初筛原因代码,初筛原因,审核结果,审核期限（北京时间）,审核原因,联系人,联系电话',
     );
     expect(lines[2]).toContain(`"'=HYPERLINK(""http://x"")清单乙"`);
-    expect(lines[3]).toContain('不予推荐,no_fixed_premises,无固定经营场所,王丽,13900000003');
+    expect(lines[3]).toContain('不予推荐,no_fixed_premises,无固定经营场所,,,,王丽,13900000003');
     expect((await auditRecords()).at(-1)).toMatchObject({ kind: 'list-export', format: 'csv' });
     expect((await auditRecords()).length).toBe(before + 1);
   });

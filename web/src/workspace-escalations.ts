@@ -16,7 +16,7 @@ import { officialRequest } from './workspace-api';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { choiceSelect, clearFieldErrors, field, showFieldErrors, type Control } from './workspace-form';
 import { wt, type WorkspaceKey } from './workspace-i18n';
-import { countiesUnder } from './workspace-lists';
+import { countyChooser } from './workspace-county';
 
 const wholeNumber = (raw: string): number | string | undefined => {
   const text = raw.replace(/[,，\s]/g, '');
@@ -54,8 +54,7 @@ export function escalationsSection(root: HTMLElement, context: WorkspaceContext)
   let open: InboxItem | undefined;
   let done: ((language: Language) => string) | undefined;
   const intro = h('p', { class: 'hint' });
-  const county = h('select', {});
-  const countyField = field('esc-county', '', county);
+  const county = countyChooser('esc-county', context, () => void load());
   const list = h('div', { id: 'esc-list' });
   const status = h('p', { class: 'ws-status', role: 'status', 'aria-live': 'polite', id: 'esc-status' });
   // The action form, shown under the item taken up.
@@ -76,7 +75,7 @@ export function escalationsSection(root: HTMLElement, context: WorkspaceContext)
   const submit = h('button', { type: 'submit', class: 'button button-primary' });
   const form = h('form', { class: 'ws-form ws-panel', novalidate: true, id: 'esc-form', hidden: true }, h('h3', { tabindex: '-1' }), alert, actionField, ...Object.values(fields), submit);
   const refresh = h('button', { type: 'button', class: 'button', id: 'esc-refresh' });
-  root.append(intro, countyField, refresh, status, list, form);
+  root.append(intro, county.field, refresh, status, list, form);
 
   const own = (): boolean => context.county() !== undefined;
   const SHOWN: Record<EscalationAction, string[]> = {
@@ -107,12 +106,7 @@ export function escalationsSection(root: HTMLElement, context: WorkspaceContext)
   const draw = (language: Language): void => {
     intro.textContent = wt(language, 'ws.esc.intro');
     refresh.textContent = wt(language, 'ws.refresh');
-    countyField.hidden = own();
-    countyField.querySelector('label')!.textContent = wt(language, 'ws.progress.division');
-    if (!own()) {
-      const keep = county.value;
-      county.replaceChildren(...countiesUnder(context.jurisdiction(), language).map((c) => h('option', { value: c.code, selected: c.code === keep }, c.label)));
-    }
+    county.render(language);
     status.textContent = done ? done(language) : '';
     list.replaceChildren(items.length === 0 ? h('p', { class: 'hint' }, wt(language, 'ws.esc.empty')) : h('ul', { class: 'ws-items' }, ...items.map((item) => itemView(item, language))));
     form.hidden = open === undefined;
@@ -154,7 +148,7 @@ export function escalationsSection(root: HTMLElement, context: WorkspaceContext)
 
   const load = async (): Promise<void> => {
     const token = context.token();
-    const code = context.county() ?? county.value;
+    const code = county.chosen();
     if (!token || !code) return;
     const outcome = await officialRequest<{ escalations: InboxItem[] }>(token, context.language(), 'GET', `/v1/counties/${code}/escalations?state=open`);
     if (outcome.kind === 'ok') items = outcome.body.escalations;
@@ -177,7 +171,6 @@ export function escalationsSection(root: HTMLElement, context: WorkspaceContext)
   });
   action.addEventListener('change', () => draw(context.language()));
   refresh.addEventListener('click', () => void load());
-  county.addEventListener('change', () => void load());
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -4,26 +4,17 @@
 // the counties in their jurisdiction and sees the lists without contacts.
 import type { ListRow } from '../../shared/domain/lists';
 import type { NeedStatus } from '../../shared/domain/need-record';
-import { loadProvince, loadedProvince, pickerLabel } from './division-data';
+import { loadProvince } from './division-data';
 import { h, hideAlert, showAlert } from './dom';
 import { formatYuan } from './format';
 import { needStatusKey, t, type Language } from './i18n';
 import { downloadFile, officialRequest } from './workspace-api';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { field, scrollingTable } from './workspace-form';
+import { countyChooser } from './workspace-county';
 import { wt } from './workspace-i18n';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The counties a coordinator may pick: those of the loaded province under the jurisdiction. */
-export function countiesUnder(jurisdiction: string, language: Language): { code: string; label: string }[] {
-  const province = loadedProvince(jurisdiction);
-  if (!province) return [];
-  const prefix = jurisdiction.slice(2, 4) === '00' ? jurisdiction.slice(0, 2) : jurisdiction.slice(0, 4);
-  return province.prefectures.flatMap((group) =>
-    group.counties.filter((county) => county.code.startsWith(prefix)).map((county) => ({ code: county.code, label: pickerLabel(county, language) })),
-  );
-}
 
 export function listsSection(root: HTMLElement, context: WorkspaceContext): WorkspaceSection {
   let rows: ListRow[] | undefined;
@@ -31,31 +22,25 @@ export function listsSection(root: HTMLElement, context: WorkspaceContext): Work
   let loading = false;
   const intro = h('p', { class: 'hint' });
   const which = h('select', {}, h('option', { value: 'declared' }), h('option', { value: 'recommended' }));
-  const county = h('select', {});
-  const countyField = field('lists-county', '', county);
+  const county = countyChooser('lists-county', context, () => void load());
   const whichField = field('lists-which', '', which);
   const show = h('button', { type: 'submit', class: 'button button-primary' });
   const csv = h('button', { type: 'button', class: 'button', 'data-format': 'csv' });
   const xlsx = h('button', { type: 'button', class: 'button', 'data-format': 'xlsx' });
-  const form = h('form', { class: 'ws-inline-form', novalidate: true }, countyField, whichField, h('div', { class: 'ws-actions' }, show, csv, xlsx));
+  const form = h('form', { class: 'ws-inline-form', novalidate: true }, county.field, whichField, h('div', { class: 'ws-actions' }, show, csv, xlsx));
   const status = h('p', { class: 'ws-status', role: 'status', 'aria-live': 'polite' });
   const alert = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
   const table = h('div', {});
   root.append(intro, form, alert, status, table);
 
-  const chosenCounty = (): string => context.county() ?? county.value;
+  const chosenCounty = (): string => county.chosen();
 
   const draw = (language: Language): void => {
     intro.textContent = wt(language, 'ws.lists.intro');
-    countyField.hidden = context.county() !== undefined;
-    countyField.querySelector('label')!.textContent = wt(language, 'ws.progress.division');
+    county.render(language);
     whichField.querySelector('label')!.textContent = wt(language, 'ws.lists.title');
     which.options[0]!.textContent = wt(language, 'ws.lists.declared');
     which.options[1]!.textContent = wt(language, 'ws.lists.recommended');
-    if (context.county() === undefined) {
-      const keep = county.value;
-      county.replaceChildren(...countiesUnder(context.jurisdiction(), language).map((c) => h('option', { value: c.code, selected: c.code === keep }, c.label)));
-    }
     show.textContent = wt(language, 'ws.lists.show');
     csv.textContent = wt(language, 'ws.lists.csv');
     xlsx.textContent = wt(language, 'ws.lists.xlsx');
@@ -128,13 +113,13 @@ export function listsSection(root: HTMLElement, context: WorkspaceContext): Work
   csv.addEventListener('click', () => void download('csv'));
   xlsx.addEventListener('click', () => void download('xlsx'));
   which.addEventListener('change', () => void load());
-  county.addEventListener('change', () => void load());
 
   return {
     load: () => {
       void loadProvince(context.jurisdiction()).then(() => {
+        // A coordinator's chooser loads its first county as it fills; the county's own task force loads here.
         draw(context.language());
-        void load();
+        if (context.county()) void load();
       });
     },
     render: draw,

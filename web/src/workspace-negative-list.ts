@@ -11,7 +11,7 @@ import { officialRequest, officialSend } from './workspace-api';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { choiceSelect, clearFieldErrors, field, scrollingTable, showFieldErrors } from './workspace-form';
 import { wt, type WorkspaceKey } from './workspace-i18n';
-import { countiesUnder } from './workspace-lists';
+import { countyChooser } from './workspace-county';
 
 type ReasonCode = keyof typeof NEGATIVE_LIST_REASONS;
 const REASON_CODES = Object.keys(NEGATIVE_LIST_REASONS) as ReasonCode[];
@@ -33,8 +33,7 @@ export function negativeListSection(root: HTMLElement, context: WorkspaceContext
   let message: (language: Language) => string = () => '';
   let imported: ImportAnswer | undefined;
   const intro = h('p', { class: 'hint' });
-  const county = h('select', {});
-  const countyField = field('negative-county', '', county);
+  const county = countyChooser('negative-county', context, () => void load());
   const controls = {
     creditCode: h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '30', required: true }),
     reasonCode: choiceSelect(REASON_CODES, () => ''),
@@ -55,21 +54,16 @@ export function negativeListSection(root: HTMLElement, context: WorkspaceContext
   const heading = h('h3', {});
   const table = h('div', {});
   const readOnly = h('p', { class: 'hint' });
-  root.append(intro, countyField, readOnly, form, importForm, status, rejected, heading, table);
+  root.append(intro, county.field, readOnly, form, importForm, status, rejected, heading, table);
 
   const own = (): boolean => context.county() !== undefined;
-  const chosen = (): string => context.county() ?? county.value;
+  const chosen = (): string => county.chosen();
   const label = (id: keyof typeof controls): HTMLLabelElement => fields[id].querySelector('label')!;
   const optional = (language: Language) => h('span', { class: 'optional' }, ` ${wt(language, 'ws.optional')}`);
 
   const draw = (language: Language): void => {
     intro.textContent = wt(language, 'ws.negative.intro');
-    countyField.hidden = own();
-    countyField.querySelector('label')!.textContent = wt(language, 'ws.progress.division');
-    if (!own()) {
-      const keep = county.value;
-      county.replaceChildren(...countiesUnder(context.jurisdiction(), language).map((c) => h('option', { value: c.code, selected: c.code === keep }, c.label)));
-    }
+    county.render(language);
     form.hidden = !own();
     importForm.hidden = !own();
     readOnly.hidden = own();
@@ -176,7 +170,6 @@ export function negativeListSection(root: HTMLElement, context: WorkspaceContext
     });
   });
 
-  county.addEventListener('change', () => void load());
 
   return { load: () => void load(), render: draw };
 }

@@ -12,7 +12,7 @@ import { officialRequest } from './workspace-api';
 import type { WorkspaceContext, WorkspaceSection } from './workspace-context';
 import { choiceSelect, field, scrollingTable } from './workspace-form';
 import { wt, type WorkspaceKey } from './workspace-i18n';
-import { countiesUnder } from './workspace-lists';
+import { countyChooser } from './workspace-county';
 
 const DECISIONS = ['recommend', 'return', 'not_recommended'] as const;
 type Decision = (typeof DECISIONS)[number];
@@ -44,8 +44,7 @@ export function reviewsSection(root: HTMLElement, context: WorkspaceContext): Wo
   let reviews: PendingReview[] = [];
   let results: DecisionResult[] | undefined;
   const intro = h('p', { class: 'hint' });
-  const county = h('select', {});
-  const countyField = field('reviews-county', '', county);
+  const county = countyChooser('reviews-county', context, () => void load());
   const readOnly = h('p', { class: 'hint' });
   const table = h('div', {});
   const decision = choiceSelect(DECISIONS, () => '');
@@ -58,7 +57,7 @@ export function reviewsSection(root: HTMLElement, context: WorkspaceContext): Wo
   const status = h('div', { class: 'ws-status', role: 'status', 'aria-live': 'polite', id: 'reviews-status' });
   const form = h('form', { class: 'ws-form', novalidate: true }, alert, decisionField, reasons, noteField, apply);
   const refresh = h('button', { type: 'button', class: 'button', id: 'reviews-refresh' });
-  root.append(intro, countyField, refresh, readOnly, table, form, status);
+  root.append(intro, county.field, refresh, readOnly, table, form, status);
 
   const own = (): boolean => context.county() !== undefined;
   const chosen = (): string[] => [...table.querySelectorAll<HTMLInputElement>('input[data-need]:checked')].map((box) => box.dataset.need!);
@@ -66,12 +65,7 @@ export function reviewsSection(root: HTMLElement, context: WorkspaceContext): Wo
   const draw = (language: Language): void => {
     intro.textContent = wt(language, 'ws.reviews.intro');
     refresh.textContent = wt(language, 'ws.refresh');
-    countyField.hidden = own();
-    countyField.querySelector('label')!.textContent = wt(language, 'ws.progress.division');
-    if (!own()) {
-      const keep = county.value;
-      county.replaceChildren(...countiesUnder(context.jurisdiction(), language).map((c) => h('option', { value: c.code, selected: c.code === keep }, c.label)));
-    }
+    county.render(language);
     readOnly.hidden = own();
     readOnly.textContent = wt(language, 'ws.reviews.readOnly');
     form.hidden = !own() || reviews.length === 0;
@@ -120,7 +114,7 @@ export function reviewsSection(root: HTMLElement, context: WorkspaceContext): Wo
 
   const load = async (): Promise<void> => {
     const token = context.token();
-    const code = context.county() ?? county.value;
+    const code = county.chosen();
     if (!token || !code) return;
     const outcome = await officialRequest<{ reviews: PendingReview[] }>(token, context.language(), 'GET', `/v1/counties/${code}/reviews?state=pending`);
     if (outcome.kind === 'ok') reviews = outcome.body.reviews;
@@ -133,7 +127,6 @@ export function reviewsSection(root: HTMLElement, context: WorkspaceContext): Wo
   });
   decision.addEventListener('change', () => draw(context.language()));
   refresh.addEventListener('click', () => void load());
-  county.addEventListener('change', () => void load());
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
