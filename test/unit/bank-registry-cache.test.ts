@@ -60,7 +60,7 @@ describe('bank registry cache', () => {
   it("counts the function's own offers into the cached load, and forgets the cache when an offer's write fails", async () => {
     const routing = store(30);
     await routing.listBanks();
-    const need = { needId: 'n', enterprise: { countyCode: '330106', creditCode: 'c' }, status: 'recommended', submittedAt: 'x' } as unknown as NeedRecord;
+    const need = { needId: 'n', enterprise: { countyCode: '330106', creditCode: 'c' }, status: 'recommended', submittedAt: '2026-11-30T02:00:00.000Z' } as unknown as NeedRecord;
     const referral = { referralId: 'r', bankId: 'bank-b', stage: 'offered' } as unknown as Referral;
     let bankGone = false;
     mock.on(TransactWriteCommand).callsFake(() => {

@@ -37,7 +37,7 @@ function need(change: Partial<ErasableNeed> & { entityType?: ErasableNeed['enter
 
 describe('closed needs', () => {
   it('are those in the statuses that no longer block a new submission', () => {
-    expect(NEED_STATUSES.filter(isClosed)).toEqual(['not_recommended', 'granted', 'disbursed', 'unmatched', 'withdrawn']);
+    expect(NEED_STATUSES.filter(isClosed)).toEqual(['not_recommended', 'granted', 'disbursed', 'unmatched', 'withdrawn', 'returned']);
   });
 });
 

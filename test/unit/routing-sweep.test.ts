@@ -108,7 +108,7 @@ describe('sweepRouting, lost sweep (local restarts)', () => {
   });
 
   it('treats the open statuses of a need as the ones with a workflow to resume', () => {
-    expect([...ROUTING_OPEN_STATUSES].sort()).toEqual(['accepted', 'offered', 'recommended', 'screening', 'submitted']);
+    expect([...ROUTING_OPEN_STATUSES].sort()).toEqual(['accepted', 'in_review', 'offered', 'recommended', 'screening', 'submitted']);
   });
 });
 
