@@ -101,6 +101,36 @@ describe('workspace', () => {
     await page.context().close();
   });
 
+  it('records a visit with the keyboard alone: from the section link, through every field, to the saved message', async () => {
+    const page = await signedIn('xihu-tf', { width: 390, height: 844 });
+    const creditCode = freshCreditCode();
+    // The section link, then the first field, by Tab and Enter only.
+    await page.focus('#ws-nav a[href="#ws-visits"]');
+    await page.keyboard.press('Enter');
+    await page.focus('#visit-creditCode');
+    await page.keyboard.type(creditCode);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('visit-name');
+    await page.keyboard.type('杭州西湖键盘走访有限公司');
+    // The visit day (today by default): Chromium tabs through its year, month and day parts.
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    for (let i = 0; i < 5 && (await focused()) !== 'visit-method'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('visit-method');
+    await page.keyboard.press('ArrowDown'); // 电话走访
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('visit-outcome');
+    await page.keyboard.press('ArrowDown'); // 无融资需求
+    // On through the banks present and the optional fields to the button, and Enter.
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.getAttribute('type'))) !== 'submit'; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('submit');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('#ws-visits [role=status]'), SERVER).toContain('已保存走访：杭州西湖键盘走访有限公司');
+    const row = page.locator('#ws-visits tbody tr', { hasText: creditCode });
+    expect(await row.textContent()).toContain('电话走访');
+    expect(await row.textContent()).toContain('无融资需求');
+    await page.context().close();
+  });
+
   it('imports a 1,000-row CSV with a few bad rows, and gives the rejected rows back with their reasons', async () => {
     const page = await signedIn('xihu-tf', { width: 1280, height: 900 });
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
