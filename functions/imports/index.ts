@@ -4,7 +4,7 @@
 //   (404 for any other caller and for an unknown id alike: guessing ids reveals nothing).
 // GET /v1/imports/templates/{kind}.csv|.xlsx — the templates (Chinese headers, an example row).
 import { normalizeCountyCode } from '../../shared/domain/divisions';
-import { IMPORT_KINDS, importFormat, importRequestErrors, importRequestSchema, importView, type ImportKind, type ImportRecord } from '../../shared/domain/import';
+import { IMPORT_KINDS, importRequestErrors, importRequestSchema, importView, newImport, type ImportKind } from '../../shared/domain/import';
 import { requireAccess } from '../../shared/adapters/access';
 import { ENV, requiredEnv } from '../../shared/adapters/config';
 import { documentDbClient } from '../../shared/adapters/dynamodb';
@@ -33,25 +33,7 @@ async function createImport(event: HttpEvent): Promise<HttpResult> {
   const access = requireAccess(event, 'visits.write', countyCode, { zh: '只能为本区县导入', en: 'Imports are made by the county’s own task force' });
   if (!access.ok) return access.response;
   const now = new Date();
-  const record: ImportRecord = {
-    importId: newId(now),
-    kind: parsed.data.kind,
-    countyCode,
-    fileName: parsed.data.fileName,
-    format: importFormat(parsed.data.fileName),
-    officer: access.caller.subject,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    status: 'queued',
-    rowsDone: 0,
-    rowsAccepted: 0,
-    rowsRejected: 0,
-    rowsCreated: 0,
-    writeUnits: 0,
-    readUnits: 0,
-    attempts: 0,
-    resumes: 0,
-  };
+  const record = newImport({ importId: newId(now), kind: parsed.data.kind, countyCode, fileName: parsed.data.fileName, officer: access.caller.subject, now });
   await store.create(record);
   const uploadUrl = await objects.uploadUrl(record.importId, parsed.data.sizeBytes);
   return json(201, { ...importView(record, null), uploadUrl }, { Location: `/v1/imports/${record.importId}` });

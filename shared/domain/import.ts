@@ -394,6 +394,30 @@ export interface ImportRecord {
   finishedAt?: string;
 }
 
+/** A new import, queued for its file: nothing read, nothing written yet. */
+export function newImport(args: { importId: string; kind: ImportKind; countyCode: string; fileName: string; officer: string; now: Date }): ImportRecord {
+  const at = args.now.toISOString();
+  return {
+    importId: args.importId,
+    kind: args.kind,
+    countyCode: args.countyCode,
+    fileName: args.fileName,
+    format: importFormat(args.fileName),
+    officer: args.officer,
+    createdAt: at,
+    updatedAt: at,
+    status: 'queued',
+    rowsDone: 0,
+    rowsAccepted: 0,
+    rowsRejected: 0,
+    rowsCreated: 0,
+    writeUnits: 0,
+    readUnits: 0,
+    attempts: 0,
+    resumes: 0,
+  };
+}
+
 /** GET /v1/imports/{importId}: the contract's fields, and a few more. */
 export function importView(record: ImportRecord, errorsUrl: string | null) {
   return {

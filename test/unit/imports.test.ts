@@ -24,7 +24,7 @@ import { NewItemsWriter, groupsOf, itemBytes, type NewItem } from '../../shared/
 import { decodeCsv, guardZip, readCsv, readImportFile, readXlsx, rejectedFile, rejectedLines } from '../../shared/adapters/import-files';
 import { ImportRunner, type ImportRunnerPorts } from '../../shared/adapters/import-runner';
 import type { ChunkCommit } from '../../shared/adapters/import-store';
-import { rejectedRow } from '../../shared/domain/import';
+import { newImport, rejectedRow } from '../../shared/domain/import';
 import { encodeGb18030 } from '../support/gb18030';
 
 const HEADER = '统一社会信用代码,企业名称,走访日期,走访方式,走访结果,预计融资金额（元）,备注';
@@ -166,25 +166,7 @@ describe('XLSX', () => {
 });
 
 describe('the sweep', () => {
-  const base: ImportRecord = {
-    importId: '01JD0000000000000000000000',
-    kind: 'visits',
-    countyCode: '330106',
-    fileName: 'a.csv',
-    format: 'csv',
-    officer: 'o',
-    createdAt: '2026-11-30T00:00:00.000Z',
-    updatedAt: '2026-11-30T00:00:00.000Z',
-    status: 'running',
-    rowsDone: 0,
-    rowsAccepted: 0,
-    rowsRejected: 0,
-    rowsCreated: 0,
-    writeUnits: 0,
-    readUnits: 0,
-    attempts: 0,
-    resumes: 0,
-  };
+  const base: ImportRecord = { ...newImport({ importId: '01JD0000000000000000000000', kind: 'visits', countyCode: '330106', fileName: 'a.csv', officer: 'o', now: new Date('2026-11-30T00:00:00.000Z') }), status: 'running' };
   const at = (ms: number) => new Date(Date.parse(base.updatedAt) + ms);
 
   it('resumes a running import no worker holds once it stalled, fails it after too many resumptions', () => {
@@ -206,25 +188,7 @@ describe('the sweep', () => {
 /** An in-memory import store and bucket with the real ones' conditions (cursor, lease, states). */
 function fakes(file: Buffer, options: { failWrites?: number; crashAfterWrite?: number } = {}) {
   const now = new Date('2026-11-30T02:00:00Z');
-  let record: ImportRecord = {
-    importId: '01JD0000000000000000000001',
-    kind: 'visits',
-    countyCode: '330106',
-    fileName: 'a.csv',
-    format: 'csv',
-    officer: 'officer-1',
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    status: 'running',
-    rowsDone: 0,
-    rowsAccepted: 0,
-    rowsRejected: 0,
-    rowsCreated: 0,
-    writeUnits: 0,
-    readUnits: 0,
-    attempts: 0,
-    resumes: 0,
-  };
+  let record: ImportRecord = { ...newImport({ importId: '01JD0000000000000000000001', kind: 'visits', countyCode: '330106', fileName: 'a.csv', officer: 'officer-1', now }), status: 'running' };
   const objects = new Map<string, Buffer>([[`uploads/${record.importId}`, file]]);
   const written = new Set<string>();
   const commits: ChunkCommit[] = [];
